@@ -1,0 +1,193 @@
+//! Diagnostics as data: collected where they arise, rendered once at the edge.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use annotate_snippets::renderer::DecorStyle;
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+use crate::model::Pos;
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never blocks.
+    Warning,
+    /// Stops a final render.
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// One problem with an engagement, pointing at where it was written.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// How serious it is.
+    pub severity: Severity,
+    /// The stable id of the rule that raised it, if a rule did.
+    pub rule: Option<&'static str>,
+    /// The file it is about.
+    pub file: PathBuf,
+    /// Where in the file; `0:0` when the file as a whole is meant.
+    #[serde(flatten)]
+    pub pos: PosJson,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hints: Vec<String>,
+}
+
+/// The JSON shape of a position: `line` and `column`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct PosJson {
+    /// Line, counted from 1; 0 when unknown.
+    pub line: u32,
+    /// Column in characters, counted from 1; 0 when unknown.
+    pub column: u32,
+}
+
+impl Diagnostic {
+    /// An error about `file` at `pos`.
+    pub fn error(file: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            rule: None,
+            file: file.into(),
+            pos: PosJson { line: pos.line, column: pos.column },
+            message: message.into(),
+            hints: Vec::new(),
+        }
+    }
+
+    /// Adds a hint on how to fix the problem.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    /// The position as a model position.
+    pub fn position(&self) -> Pos {
+        Pos { line: self.pos.line, column: self.pos.column }
+    }
+
+    /// `file:line:column`, or just the file when the position is unknown.
+    pub fn location(&self) -> String {
+        let pos = self.position();
+        if pos.is_known() {
+            format!("{}:{}", self.file.display(), pos)
+        } else {
+            self.file.display().to_string()
+        }
+    }
+
+    /// Renders the diagnostic like rustc: message, location, the source line
+    /// with a caret under the value, and hints. `source` is the file's text.
+    pub fn render(&self, source: Option<&str>, color: bool) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = match self.rule {
+            Some(rule) => format!("{} [{rule}]", self.message),
+            None => self.message.clone(),
+        };
+        let path = self.file.display().to_string();
+        let pos = self.position();
+        let mut group = Group::with_title(level.primary_title(&title));
+        match source.filter(|_| pos.is_known()) {
+            Some(text) => {
+                let (excerpt, first_line, span) = excerpt(text, pos);
+                group = group.element(
+                    Snippet::source(excerpt)
+                        .line_start(first_line)
+                        .path(&path)
+                        .annotation(AnnotationKind::Primary.span(span)),
+                );
+            }
+            None => {
+                group = group.element(annotate_snippets::Origin::path(&path));
+            }
+        }
+        for hint in &self.hints {
+            group = group.element(Level::HELP.message(hint));
+        }
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        renderer.decor_style(DecorStyle::Ascii).render(&[group])
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.location(), self.severity, self.message)?;
+        if let Some(rule) = self.rule {
+            write!(f, " [{rule}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// The line holding `pos` (with one line of context before it), the number
+/// of its first line, and the byte range of the value under `pos` within it.
+fn excerpt(text: &str, pos: Pos) -> (&str, usize, std::ops::Range<usize>) {
+    let target = pos.line as usize;
+    let first = target.saturating_sub(1).max(1);
+    let mut start = 0;
+    let mut line_no = 1;
+    let mut target_start = None;
+    let mut end = text.len();
+    for (i, c) in text.char_indices() {
+        if c != '\n' {
+            continue;
+        }
+        line_no += 1;
+        if line_no == first {
+            start = i + 1;
+        }
+        if line_no == target {
+            target_start = Some(i + 1);
+        }
+        if line_no == target + 1 {
+            end = i;
+            break;
+        }
+    }
+    let target_start = match target_start {
+        Some(s) => s,
+        None if target <= 1 => 0,
+        None => return (text, 1, text.len()..text.len()),
+    };
+    let line = &text[target_start..end];
+    let col_byte = line
+        .char_indices()
+        .nth((pos.column as usize).saturating_sub(1))
+        .map(|(b, _)| b)
+        .unwrap_or(line.len());
+    let value_len = value_extent(&line[col_byte..]);
+    let at = target_start - start + col_byte;
+    (&text[start..end], first, at..at + value_len)
+}
+
+/// How many bytes of `rest` make up the scalar that starts it.
+fn value_extent(rest: &str) -> usize {
+    let trimmed = rest.trim_end();
+    let cut = trimmed.find(" #").unwrap_or(trimmed.len());
+    let value = &trimmed[..cut];
+    // A `key: value` line: underline the key only when the value is elsewhere.
+    match value.find(": ") {
+        Some(colon) if !value.starts_with(['"', '\'']) => colon,
+        _ => value.len().max(1),
+    }
+}
+
+/// Whether any diagnostic in the list is an error.
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.severity == Severity::Error)
+}

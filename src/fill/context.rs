@@ -1,0 +1,545 @@
+//! The template context: what templates see, computed once per engagement.
+//!
+//! Templates get labels already looked up, dates already written the
+//! locale's way and totals already counted, so they stay free of logic.
+
+use chrono::{Datelike, NaiveDate};
+use serde_json::{Value, json};
+
+use crate::calendar::WorkingCalendar;
+use crate::locale::{Catalogue, CatalogueError, fill};
+use crate::model::{Engagement, Person, Sample, ServiceItem};
+use crate::report::ReportKey;
+
+/// Data every report of one engagement shares, plus a per-report part.
+pub struct EngagementContext {
+    base: serde_json::Map<String, Value>,
+}
+
+/// Builds the shared context of `engagement` in the catalogue's locale.
+/// `date` is the document date printed on every report.
+pub fn build(
+    engagement: &Engagement,
+    t: &Catalogue,
+    date: NaiveDate,
+) -> Result<EngagementContext, CatalogueError> {
+    let b = Builder { e: engagement, t };
+    let mut base = serde_json::Map::new();
+    base.insert("t".into(), t.tree().clone());
+    base.insert("meta".into(), b.meta(date)?);
+    base.insert("engagement".into(), b.header()?);
+    base.insert("objectives".into(), b.objectives());
+    base.insert("scope".into(), b.scope()?);
+    base.insert("plan".into(), b.plan()?);
+    base.insert("survey".into(), b.survey());
+    base.insert("findings".into(), b.findings()?);
+    base.insert("risks".into(), b.risks()?);
+    base.insert("stress_tests".into(), b.stress_tests());
+    base.insert("solutions".into(), b.solutions()?);
+    base.insert("enablement".into(), b.enablement()?);
+    base.insert("security".into(), b.security()?);
+    base.insert("acceptance".into(), b.acceptance()?);
+    base.insert("completion".into(), b.completion()?);
+    base.insert("deliverables".into(), b.deliverables()?);
+    Ok(EngagementContext { base })
+}
+
+impl EngagementContext {
+    /// The context of one report: the shared data plus `report` and the
+    /// report's title in `meta`.
+    pub fn for_report(&self, report: ReportKey, t: &Catalogue) -> Result<minijinja::Value, CatalogueError> {
+        let mut ctx = self.base.clone();
+        let title = t.key("reports", report.key())?;
+        let subject = t.key("subjects", report.key())?;
+        if let Some(Value::Object(meta)) = ctx.get_mut("meta") {
+            meta.insert("title".into(), json!(title));
+            meta.insert("subject".into(), json!(subject));
+        }
+        ctx.insert(
+            "report".into(),
+            json!({
+                "key": report.key(),
+                "number": report.number(),
+                "title": title,
+                "subject": subject,
+            }),
+        );
+        Ok(minijinja::Value::from(minijinja::value::Serde(ctx)))
+    }
+}
+
+struct Builder<'a> {
+    e: &'a Engagement,
+    t: &'a Catalogue,
+}
+
+type Built = Result<Value, CatalogueError>;
+
+impl Builder<'_> {
+    fn date(&self, date: NaiveDate) -> Result<String, CatalogueError> {
+        self.t.date(date)
+    }
+
+    fn opt_date(&self, date: Option<NaiveDate>) -> Result<Value, CatalogueError> {
+        Ok(match date {
+            Some(d) => json!(self.date(d)?),
+            None => Value::Null,
+        })
+    }
+
+    fn label(&self, group: &str, key: &str) -> Result<String, CatalogueError> {
+        self.t.key(group, key).map(str::to_string)
+    }
+
+    fn keyed(&self, group: &str, key: &str) -> Built {
+        Ok(json!({ "key": key, "label": self.label(group, key)? }))
+    }
+
+    fn meta(&self, date: NaiveDate) -> Built {
+        let h = &self.e.engagement;
+        let t = self.t;
+        let latest = self.e.history.iter().max_by_key(|r| r.date.value);
+        let history = self
+            .e
+            .history
+            .iter()
+            .map(|r| Ok(json!([r.version, self.date(r.date.value)?, r.author, r.change])))
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
+        let keywords: Vec<String> = t
+            .get("keywords")?
+            .split([',', '，', '、'])
+            .map(|k| k.trim().to_string())
+            .filter(|k| !k.is_empty())
+            .chain(std::iter::once(h.title.clone()))
+            .collect();
+        let distribution = fill(
+            t.get("doc.distribution_text")?,
+            &[("customer", &h.customer.name), ("provider", &h.provider.name)],
+        );
+        let mut labels = serde_json::Map::new();
+        for key in [
+            "customer", "provider", "engagement_id", "engagement", "version", "date", "classification",
+            "control", "history", "author", "change", "distribution", "toc", "page", "draft",
+            "prepared_for", "prepared_by",
+        ] {
+            labels.insert(key.into(), json!(t.get(&format!("doc.{key}"))?));
+        }
+        labels.insert("distribution_text".into(), json!(distribution));
+        Ok(json!({
+            "id": h.id.value,
+            "engagement": h.title,
+            "customer": h.customer.name,
+            "provider": h.provider.name,
+            "classification": h.classification,
+            "version": latest.map(|r| r.version.as_str()).unwrap_or("1.0"),
+            "date": self.date(date)?,
+            "date_parts": [date.year(), date.month(), date.day()],
+            "authors": std::iter::once(h.provider.name.clone())
+                .chain(h.provider.team.iter().map(|p| p.name.clone()))
+                .collect::<Vec<_>>(),
+            "keywords": keywords,
+            "lang": t.get("locale.lang")?,
+            "region": t.get("locale.region")?,
+            "font": t.get("locale.font")?,
+            "mono": t.get("locale.mono")?,
+            "history": history,
+            "labels": labels,
+            "draft": false,
+        }))
+    }
+
+    fn header(&self) -> Built {
+        let h = &self.e.engagement;
+        let calendar = WorkingCalendar::new(&self.e.calendar);
+        let packages = h
+            .packages
+            .iter()
+            .map(|p| self.keyed("packages", p.key()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let residency = h
+            .residency
+            .iter()
+            .map(|r| Ok(json!({ "from": self.date(*r.from)?, "to": self.date(*r.to)?, "location": r.location })))
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
+        let period = fill(
+            self.t.get("locale.period")?,
+            &[("from", &self.date(*h.starts_on)?), ("to", &self.date(*h.ends_on)?)],
+        );
+        let yes_no = if h.large_resource_demand { "common.yes_word" } else { "common.no_word" };
+        Ok(json!({
+            "id": h.id.value,
+            "title": h.title,
+            "classification": h.classification,
+            "packages": packages,
+            "provider": {
+                "name": h.provider.name,
+                "team": people(&h.provider.team),
+                "lead": h.provider.team.first().map(|p| p.name.as_str()),
+                "lead_role": h.provider.team.first().map(|p| p.role.as_str()),
+            },
+            "customer": { "name": h.customer.name, "contacts": people(&h.customer.contacts) },
+            "applied_on": self.date(*h.applied_on)?,
+            "starts_on": self.date(*h.starts_on)?,
+            "ends_on": self.date(*h.ends_on)?,
+            "period": period,
+            "large_resource_demand": self.t.get(yes_no)?,
+            "lead_days": calendar.working_days_between(*h.applied_on, *h.starts_on),
+            "residency": residency,
+        }))
+    }
+
+    fn objectives(&self) -> Value {
+        json!(self.e.objectives.iter().map(|o| json!({ "title": o.title, "detail": o.detail })).collect::<Vec<_>>())
+    }
+
+    fn scope(&self) -> Built {
+        let s = &self.e.scope;
+        let scenarios = s
+            .scenarios
+            .iter()
+            .map(|k| {
+                Ok(json!({
+                    "key": k.key(),
+                    "label": self.label("scenarios", k.key())?,
+                    "short": self.label("scenario_short", k.key())?,
+                }))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
+        let topics = s
+            .topics
+            .iter()
+            .map(|k| {
+                let number = crate::model::Topic::ALL.iter().position(|t| *t == k.value).map_or(0, |i| i + 1);
+                Ok(json!({ "key": k.key(), "label": self.label("topics", k.key())?, "number": number }))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
+        let excluded = s
+            .excluded
+            .iter()
+            .map(|x| {
+                Ok(json!({
+                    "request": x.request,
+                    "category": self.label("exclusions", x.category.key())?,
+                    "reason": x.reason,
+                }))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
+        Ok(json!({ "scenarios": scenarios, "topics": topics, "excluded": excluded }))
+    }
+
+    fn plan(&self) -> Built {
+        let p = &self.e.plan;
+        let milestones = p
+            .milestones
+            .iter()
+            .map(|m| Ok(json!({ "name": m.name, "date": self.date(*m.date)?, "owner": m.owner })))
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
+        let phases = p
+            .phases
+            .iter()
+            .into_iter()
+            .map(|(phase, activities)| {
+                let activities = activities
+                    .iter()
+                    .map(|a| {
+                        Ok(json!({
+                            "key": a.activity.key(),
+                            "label": self.label("activities", a.activity.key())?,
+                            "from": self.date(*a.from)?,
+                            "to": self.date(*a.to)?,
+                            "owner": a.owner,
+                            "notes": a.notes,
+                        }))
+                    })
+                    .collect::<Result<Vec<_>, CatalogueError>>()?;
+                Ok(json!({ "key": phase.key(), "label": self.label("phases", phase.key())?, "activities": activities }))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
+        let confirmation = match &p.confirmation {
+            Some(c) => json!(self.label("confirmation", c.key())?),
+            None => Value::Null,
+        };
+        Ok(json!({
+            "submitted_on": self.date(*p.submitted_on)?,
+            "confirmed_on": self.opt_date(p.confirmed_on.as_ref().map(|d| d.value))?,
+            "confirmed_by": p.confirmed_by,
+            "confirmation": confirmation,
+            "milestones": milestones,
+            "phases": phases,
+        }))
+    }
+
+    fn survey(&self) -> Value {
+        let s = &self.e.survey;
+        let resources: Vec<Value> = s
+            .resources
+            .iter()
+            .map(|r| json!({ "product": r.product, "spec": r.spec, "count": r.count, "region": r.region, "notes": r.notes }))
+            .collect();
+        let total: u64 = s.resources.iter().map(|r| u64::from(r.count)).sum();
+        let diagrams: Vec<Value> =
+            s.diagrams.iter().map(|d| json!({ "path": d.path.value, "caption": d.caption })).collect();
+        json!({
+            "business": s.business,
+            "architecture": s.architecture,
+            "diagrams": diagrams,
+            "resources": resources,
+            "resource_total": total,
+            "analysis": s.analysis,
+        })
+    }
+
+    fn findings(&self) -> Built {
+        self.e
+            .findings
+            .iter()
+            .map(|f| {
+                Ok(json!({
+                    "id": f.id.value,
+                    "title": f.title,
+                    "scenario": self.label("scenario_short", f.scenario.key())?,
+                    "product": f.product,
+                    "severity": f.severity.key(),
+                    "severity_label": self.label("severities", f.severity.key())?,
+                    "status": self.label("finding_status", f.status.key())?,
+                    "description": f.description,
+                    "root_cause": f.root_cause,
+                    "recommendation": f.recommendation,
+                }))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()
+            .map(Value::Array)
+    }
+
+    fn risks(&self) -> Built {
+        let sep = self.t.get("locale.list_sep")?;
+        self.e
+            .risks
+            .iter()
+            .map(|r| {
+                let score = u32::from(*r.likelihood) * u32::from(*r.impact);
+                let level = risk_level(score);
+                Ok(json!({
+                    "id": r.id.value,
+                    "description": r.description,
+                    "likelihood": *r.likelihood,
+                    "impact": *r.impact,
+                    "score": score,
+                    "level": level,
+                    "level_label": self.label("risk_levels", level)?,
+                    "mitigation": r.mitigation,
+                    "owner": r.owner,
+                    "findings": r.findings.iter().map(|f| f.value.as_str()).collect::<Vec<_>>().join(sep),
+                }))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()
+            .map(Value::Array)
+    }
+
+    fn stress_tests(&self) -> Value {
+        json!(self
+            .e
+            .stress_tests
+            .iter()
+            .map(|s| json!({
+                "name": s.name,
+                "tool": s.tool,
+                "target": s.target,
+                "unit": s.throughput_unit,
+                "before": samples(&s.before),
+                "after": samples(&s.after),
+                "conclusion": s.conclusion,
+            }))
+            .collect::<Vec<_>>())
+    }
+
+    fn solutions(&self) -> Built {
+        let sep = self.t.get("locale.list_sep")?;
+        self.e
+            .solutions
+            .iter()
+            .map(|s| {
+                Ok(json!({
+                    "id": s.id.value,
+                    "title": s.title,
+                    "description": s.description,
+                    "findings": s.findings.iter().map(|f| f.value.as_str()).collect::<Vec<_>>().join(sep),
+                    "proposed_on": self.date(*s.proposed_on)?,
+                    "implement_by": self.date(*s.implement_by)?,
+                    "implemented_on": self.opt_date(s.implemented_on.as_ref().map(|d| d.value))?,
+                    "status": self.label("solution_status", s.status.key())?,
+                }))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()
+            .map(Value::Array)
+    }
+
+    fn enablement(&self) -> Built {
+        self.e
+            .enablement
+            .iter()
+            .map(|s| {
+                let format = match &s.format {
+                    Some(f) => json!(self.label("session_format", f.key())?),
+                    None => Value::Null,
+                };
+                Ok(json!({
+                    "topic": s.topic,
+                    "date": self.date(*s.date)?,
+                    "audience": s.audience,
+                    "presenter": s.presenter,
+                    "format": format,
+                }))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()
+            .map(Value::Array)
+    }
+
+    fn security(&self) -> Built {
+        let Some(s) = &self.e.security else { return Ok(Value::Null) };
+        let monitoring = if *s.monitoring_authorised {
+            fill(
+                self.t.get("service.authorised")?,
+                &[
+                    ("by", s.authorised_by.as_deref().unwrap_or("—")),
+                    ("on", &match &s.authorised_on {
+                        Some(d) => self.date(d.value)?,
+                        None => "—".into(),
+                    }),
+                ],
+            )
+        } else {
+            self.t.get("service.not_authorised")?.to_string()
+        };
+        let items = s
+            .items
+            .iter()
+            .map(|i| {
+                Ok(json!({
+                    "kind": self.label("security_kind", i.kind.key())?,
+                    "title": i.title,
+                    "status": self.label("item_status", i.status.key())?,
+                    "notes": i.notes,
+                }))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
+        Ok(json!({ "authorised": *s.monitoring_authorised, "monitoring": monitoring, "items": items }))
+    }
+
+    fn acceptance(&self) -> Built {
+        let a = &self.e.acceptance;
+        let covered: Vec<ServiceItem> = a.items.iter().map(|i| i.value).collect();
+        let items = ServiceItem::ALL
+            .iter()
+            .map(|item| {
+                Ok(json!({
+                    "key": item.key(),
+                    "label": self.label("service_items", item.key())?,
+                    "covered": covered.contains(item),
+                }))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
+        let open_items = a
+            .open_items
+            .iter()
+            .map(|o| {
+                Ok(json!({
+                    "description": o.description,
+                    "owner": o.owner,
+                    "due": self.opt_date(o.due.as_ref().map(|d| d.value))?,
+                }))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
+        let signoff = match &a.signoff {
+            Some(s) => json!({
+                "by": s.by,
+                "title": s.title,
+                "on": self.date(*s.on)?,
+                "method": self.label("signoff_method", s.method.key())?,
+                "reference": s.reference,
+            }),
+            None => Value::Null,
+        };
+        Ok(json!({ "items": items, "open_items": open_items, "signoff": signoff }))
+    }
+
+    /// The elements of a complete delivery (§3.1.4), with what covers each.
+    fn completion(&self) -> Built {
+        let e = self.e;
+        let t = self.t;
+        let count = |key: &str, n: usize| -> Result<(String, bool), CatalogueError> {
+            Ok((fill(t.get(&format!("acceptance.{key}"))?, &[("n", &n.to_string())]), n > 0))
+        };
+        let analysis_done = !e.survey.analysis.trim().is_empty();
+        let rows = [
+            ("element_architecture", (t.get("acceptance.count_analysis")?.to_string(), analysis_done)),
+            ("element_diagnosis", count("count_findings", e.findings.len())?),
+            ("element_stress", count("count_tests", e.stress_tests.len())?),
+            ("element_solutions", count("count_solutions", e.solutions.len())?),
+            ("element_enablement", count("count_sessions", e.enablement.len())?),
+            ("element_risks", count("count_risks", e.risks.len())?),
+        ];
+        rows.into_iter()
+            .map(|(key, (evidence, done))| {
+                Ok(json!({ "label": t.get(&format!("acceptance.{key}"))?, "evidence": evidence, "done": done }))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()
+            .map(Value::Array)
+    }
+
+    fn deliverables(&self) -> Built {
+        ReportKey::ALL
+            .iter()
+            .map(|k| {
+                Ok(json!({
+                    "number": k.number(),
+                    "key": k.key(),
+                    "title": self.label("reports", k.key())?,
+                    "file": k.file_name("pdf"),
+                }))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()
+            .map(Value::Array)
+    }
+}
+
+fn people(list: &[Person]) -> Value {
+    json!(list
+        .iter()
+        .map(|p| json!({ "name": p.name, "role": p.role, "email": p.email, "phone": p.phone }))
+        .collect::<Vec<_>>())
+}
+
+fn samples(list: &[Sample]) -> Value {
+    json!(list
+        .iter()
+        .map(|s| json!({
+            "concurrency": s.concurrency,
+            "throughput": number(s.throughput),
+            "p50": number(s.p50),
+            "p95": number(s.p95),
+            "p99": number(s.p99),
+            "error_rate": number(s.error_rate),
+        }))
+        .collect::<Vec<_>>())
+}
+
+/// A measurement as printed: whole numbers without a decimal point.
+fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value:.0}")
+    } else {
+        let text = format!("{value:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// The level of a likelihood × impact score.
+pub fn risk_level(score: u32) -> &'static str {
+    match score {
+        20.. => "critical",
+        12..=19 => "high",
+        6..=11 => "medium",
+        _ => "low",
+    }
+}

@@ -1,0 +1,282 @@
+//! Markdown → Typst markup, with every piece of text escaped.
+//!
+//! The writer walks pulldown-cmark's events and emits Typst function calls
+//! (`#strong[…]`, `#list([…], […])`, `#raw("…")`, …) around escaped text, so
+//! the structure comes from the parser and never from the user's characters.
+
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::escape;
+
+/// Converts Markdown to Typst markup. Headings in the text are nested
+/// `depth` levels below the section that holds it.
+pub fn to_typst(markdown: &str, depth: u8) -> String {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let mut writer = Writer {
+        out: String::new(),
+        depth,
+        last: None,
+        pending_space: false,
+        code: None,
+        links: Vec::new(),
+    };
+    for event in Parser::new_ext(markdown, options) {
+        writer.event(event);
+    }
+    writer.out.trim().to_string()
+}
+
+struct Writer {
+    out: String,
+    depth: u8,
+    /// The last character of text written, for deciding on soft breaks.
+    last: Option<char>,
+    /// A soft line break waits to become a space (or nothing, between CJK).
+    pending_space: bool,
+    /// The text of the code block being read, if inside one.
+    code: Option<String>,
+    /// Targets of the links and images being read, innermost last.
+    links: Vec<String>,
+}
+
+impl Writer {
+    fn event(&mut self, event: Event<'_>) {
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) => self.text(&text),
+            Event::Code(code) => {
+                self.flush_space(None);
+                self.out.push_str("#raw(");
+                self.out.push_str(&escape::string(&code));
+                self.out.push_str(");");
+                self.last = code.chars().last();
+            }
+            Event::Html(html) | Event::InlineHtml(html) => self.text(&html),
+            Event::SoftBreak => self.pending_space = true,
+            Event::HardBreak => {
+                self.out.push_str("#linebreak();");
+                self.last = None;
+            }
+            Event::Rule => self.block("#line(length: 100%, stroke: 0.5pt + luma(180))"),
+            Event::TaskListMarker(done) => self.text(if done { "[x] " } else { "[ ] " }),
+            Event::FootnoteReference(name) => self.text(&format!("[^{name}]")),
+            Event::InlineMath(math) | Event::DisplayMath(math) => self.text(&math),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        match tag {
+            Tag::Paragraph => self.break_block(),
+            Tag::Heading { level, .. } => {
+                self.break_block();
+                let level = self.depth + heading_level(level);
+                self.out.push_str(&format!("#heading(level: {level}, numbering: none, outlined: false)["));
+            }
+            Tag::BlockQuote(_) => {
+                self.break_block();
+                self.out.push_str("#quote(block: true)[");
+            }
+            Tag::CodeBlock(kind) => {
+                self.break_block();
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().map(str::to_string),
+                    CodeBlockKind::Indented => None,
+                };
+                self.out.push_str("#raw(block: true, ");
+                if let Some(lang) = lang.filter(|l| l.chars().all(|c| c.is_ascii_alphanumeric())) {
+                    self.out.push_str(&format!("lang: \"{lang}\", "));
+                }
+                // Code text arrives as Text events; it becomes one literal.
+                self.code = Some(String::new());
+            }
+            Tag::List(first) => {
+                self.break_block();
+                match first {
+                    Some(n) => self.out.push_str(&format!("#enum(start: {n}, ")),
+                    None => self.out.push_str("#list("),
+                }
+            }
+            Tag::Item => {
+                self.out.push('[');
+                self.last = None;
+            }
+            Tag::Emphasis => self.open_inline("#emph["),
+            Tag::Strong => self.open_inline("#strong["),
+            Tag::Strikethrough => self.open_inline("#strike["),
+            Tag::Link { dest_url, .. } => {
+                self.flush_space(None);
+                if is_safe_url(&dest_url) {
+                    self.out.push_str(&format!("#link({})[", escape::string(&dest_url)));
+                } else {
+                    self.out.push('[');
+                }
+                self.links.push(dest_url.to_string());
+            }
+            Tag::Image { .. } => {
+                self.flush_space(None);
+                self.out.push_str("#box[");
+                self.links.push(String::new());
+            }
+            Tag::Table(alignments) => {
+                self.break_block();
+                let align: Vec<&str> = alignments
+                    .iter()
+                    .map(|a| match a {
+                        Alignment::Center => "center",
+                        Alignment::Right => "right",
+                        Alignment::None | Alignment::Left => "left",
+                    })
+                    .collect();
+                self.out.push_str(&format!(
+                    "#table(columns: {}, align: ({},), ",
+                    alignments.len().max(1),
+                    align.join(", ")
+                ));
+            }
+            Tag::TableHead => self.out.push_str("table.header("),
+            Tag::TableRow => {}
+            Tag::TableCell => {
+                self.out.push('[');
+                self.last = None;
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => self.out.push_str("\n\n"),
+            TagEnd::Heading(_) => self.out.push_str("]\n\n"),
+            TagEnd::BlockQuote(_) => self.out.push_str("]\n\n"),
+            TagEnd::CodeBlock => {
+                let code = self.code.take().unwrap_or_default();
+                let code = code.strip_suffix('\n').unwrap_or(&code);
+                self.out.push_str(&escape::string(code));
+                self.out.push_str(")\n\n");
+                self.last = None;
+            }
+            TagEnd::List(_) => self.out.push_str(")\n\n"),
+            TagEnd::Item => {
+                self.out.push_str("], ");
+                self.pending_space = false;
+            }
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.out.push(']'),
+            TagEnd::Link => {
+                let url = self.links.pop().unwrap_or_default();
+                self.out.push(']');
+                if !url.is_empty() {
+                    self.out.push_str(" (");
+                    escape::push_markup(&mut self.out, &url);
+                    self.out.push(')');
+                }
+            }
+            TagEnd::Image => {
+                let _ = self.links.pop();
+                self.out.push(']');
+            }
+            TagEnd::Table => self.out.push_str(")\n\n"),
+            TagEnd::TableHead => self.out.push_str("), "),
+            TagEnd::TableCell => {
+                self.out.push_str("], ");
+                self.pending_space = false;
+            }
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if let Some(code) = &mut self.code {
+            code.push_str(text);
+            return;
+        }
+        self.flush_space(text.chars().next());
+        escape::push_markup(&mut self.out, text);
+        if let Some(c) = text.chars().last() {
+            self.last = Some(c);
+        }
+    }
+
+    fn open_inline(&mut self, call: &str) {
+        self.flush_space(None);
+        self.out.push_str(call);
+    }
+
+    /// Writes a pending soft break: a space, except between two CJK characters.
+    fn flush_space(&mut self, next: Option<char>) {
+        if !self.pending_space {
+            return;
+        }
+        self.pending_space = false;
+        let cjk = |c: Option<char>| c.is_some_and(is_cjk);
+        if !(cjk(self.last) && cjk(next)) {
+            self.out.push(' ');
+        }
+    }
+
+    fn break_block(&mut self) {
+        self.pending_space = false;
+        self.last = None;
+        if !self.out.is_empty() && !self.out.ends_with("\n\n") && !self.out.ends_with('[') {
+            self.out.push_str("\n\n");
+        }
+    }
+
+    fn block(&mut self, code: &str) {
+        self.break_block();
+        self.out.push_str(code);
+        self.out.push_str("\n\n");
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Links become clickable only for web and mail addresses.
+fn is_safe_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    ["http://", "https://", "mailto:"].iter().any(|p| lower.starts_with(p))
+}
+
+/// Whether a character is written without spaces between words (CJK).
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF | 0x3000..=0x30FF | 0x3100..=0x31BF | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF
+        | 0x20000..=0x3FFFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_typst;
+
+    #[test]
+    fn paragraphs_and_emphasis() {
+        assert_eq!(to_typst("a *b* **c**\n\nd", 0), "a #emph[b] #strong[c]\n\nd");
+    }
+
+    #[test]
+    fn soft_breaks_vanish_between_cjk() {
+        assert_eq!(to_typst("中文\n段落", 0), "中文段落");
+        assert_eq!(to_typst("one\ntwo", 0), "one two");
+    }
+
+    #[test]
+    fn code_is_a_string_literal() {
+        let out = to_typst("```\n#set page(width: 1cm)\n```", 0);
+        assert_eq!(out, "#raw(block: true, \"#set page(width: 1cm)\")");
+    }
+
+    #[test]
+    fn headings_nest_under_the_field() {
+        assert!(to_typst("# Title", 2).starts_with("#heading(level: 3,"));
+    }
+}

@@ -1,0 +1,247 @@
+//! Templates → Typst source: minijinja with Typst-aware escaping.
+//!
+//! Every `{{ value }}` in a `*.typ.j2` template is escaped as Typst markup
+//! unless the value was produced by this program as markup (the `markdown`
+//! filter). Values placed in Typst code go through the `typ` filter, which
+//! writes them as Typst literals. Undefined variables are errors.
+
+mod context;
+pub mod escape;
+pub mod markdown;
+
+use std::path::{Path, PathBuf};
+
+use minijinja::value::{Kwargs, ValueKind};
+use minijinja::{AutoEscape, Environment, Error as JinjaError, ErrorKind, State, UndefinedBehavior, Value};
+
+pub use context::build as build_context;
+
+use crate::locale::{Catalogue, CatalogueError};
+use crate::model::Locale;
+use crate::report::ReportKey;
+use crate::templates;
+
+/// The name under which the style module is imported by the reports.
+pub const STYLE_MODULE: &str = "style.typ";
+
+/// How much work one template render may do before it is stopped.
+const FUEL: u64 = 50_000_000;
+
+/// Where templates come from: a user directory first, then the built-ins.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateOptions {
+    /// A directory whose files replace the built-in ones of the same name.
+    pub dir: Option<PathBuf>,
+}
+
+/// Why a report's Typst source could not be produced.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum FillError {
+    /// A template failed to parse or render.
+    #[error("template {name}{line}: {message}", line = line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Template {
+        /// The template's name.
+        name: String,
+        /// The line in the template, when known.
+        line: Option<usize>,
+        /// What went wrong.
+        message: String,
+    },
+    /// A label catalogue is broken.
+    #[error(transparent)]
+    Catalogue(#[from] CatalogueError),
+    /// A template file could not be read.
+    #[error("cannot read template {path}: {message}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+}
+
+/// The template engine, set up once and shared by every render.
+pub struct Filler {
+    env: Environment<'static>,
+    options: TemplateOptions,
+}
+
+impl Filler {
+    /// Sets up the engine with the built-in templates, overridden per file by
+    /// `options.dir`.
+    pub fn new(options: TemplateOptions) -> Self {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_fuel(Some(FUEL));
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".typ.j2") {
+                AutoEscape::Custom("typst".into())
+            } else {
+                AutoEscape::None
+            }
+        });
+        env.set_formatter(format_value);
+        env.add_filter("typ", typ_filter);
+        env.add_filter("markdown", markdown_filter);
+        env.add_filter("fill", fill_filter);
+        env.add_filter("join_labels", join_labels_filter);
+        let dir = options.dir.clone();
+        env.set_loader(move |name| match read_template(dir.as_deref(), name) {
+            Ok(text) => Ok(text),
+            Err(err) => Err(JinjaError::new(ErrorKind::TemplateNotFound, err.to_string())),
+        });
+        Self { env, options }
+    }
+
+    /// The text of a template file, from the user directory or built in.
+    pub fn source(&self, name: &str) -> Result<String, FillError> {
+        read_template(self.options.dir.as_deref(), name)?.ok_or_else(|| FillError::Read {
+            path: PathBuf::from(name),
+            message: "no such template".into(),
+        })
+    }
+
+    /// The label catalogue of `locale`.
+    pub fn catalogue(&self, locale: Locale) -> Result<Catalogue, FillError> {
+        let name = Catalogue::template_name(locale);
+        let text = self.source(&name)?;
+        Ok(Catalogue::parse(locale, &name, &text)?)
+    }
+
+    /// Renders the template of `report` with `context` into Typst source.
+    pub fn fill(&self, report: ReportKey, context: &Value) -> Result<String, FillError> {
+        let name = report.template();
+        let template = self.env.get_template(&name).map_err(|e| template_error(&name, &e))?;
+        template.render(context).map_err(|e| template_error(&name, &e))
+    }
+}
+
+fn read_template(dir: Option<&Path>, name: &str) -> Result<Option<String>, FillError> {
+    if let Some(dir) = dir {
+        let path = dir.join(name);
+        if path.is_file() {
+            return std::fs::read_to_string(&path)
+                .map(Some)
+                .map_err(|e| FillError::Read { path, message: e.to_string() });
+        }
+    }
+    Ok(templates::builtin(name).map(str::to_string))
+}
+
+fn template_error(name: &str, err: &JinjaError) -> FillError {
+    let mut message = err.detail().map(str::to_string).unwrap_or_else(|| err.kind().to_string());
+    let mut source = std::error::Error::source(err);
+    while let Some(inner) = source {
+        message.push_str(&format!(": {inner}"));
+        source = inner.source();
+    }
+    FillError::Template {
+        name: err.name().unwrap_or(name).to_string(),
+        line: err.line(),
+        message,
+    }
+}
+
+/// Writes a value into a template's output: escaped as Typst markup, unless
+/// it is markup this program produced.
+fn format_value(out: &mut minijinja::Output, state: &mut State, value: &Value) -> Result<(), JinjaError> {
+    let escape = matches!(state.auto_escape(), AutoEscape::Custom(name) if name == "typst");
+    if !escape || value.is_safe() {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let text = match value.kind() {
+        ValueKind::None => String::new(),
+        ValueKind::Seq | ValueKind::Map | ValueKind::Iterable | ValueKind::Plain => {
+            return Err(JinjaError::new(
+                ErrorKind::InvalidOperation,
+                "a list or mapping cannot be printed as text; pass it through `typ`",
+            ));
+        }
+        _ => value.to_string(),
+    };
+    out.write_str(&escape::markup(&text)).map_err(|_| JinjaError::new(ErrorKind::WriteFailure, "write failed"))
+}
+
+/// `value|typ`: the value as a Typst literal (string, number, array,
+/// dictionary, or `[markup]` for program-made markup).
+fn typ_filter(value: &Value) -> Result<Value, JinjaError> {
+    let mut out = String::new();
+    write_literal(&mut out, value)?;
+    Ok(Value::from_safe_string(out))
+}
+
+fn write_literal(out: &mut String, value: &Value) -> Result<(), JinjaError> {
+    match value.kind() {
+        ValueKind::Undefined | ValueKind::None => out.push_str("none"),
+        ValueKind::Bool => out.push_str(if value.is_true() { "true" } else { "false" }),
+        ValueKind::Number => {
+            if let Some(i) = value.as_i64() {
+                out.push_str(&i.to_string());
+            } else {
+                let f = f64::try_from(value.clone()).unwrap_or(f64::NAN);
+                if f.is_finite() {
+                    out.push_str(&format!("{f:?}"));
+                } else {
+                    out.push_str("none");
+                }
+            }
+        }
+        ValueKind::String if value.is_safe() => {
+            out.push('[');
+            out.push_str(value.as_str().unwrap_or_default());
+            out.push(']');
+        }
+        ValueKind::Map => {
+            out.push('(');
+            let mut empty = true;
+            for key in value.try_iter()? {
+                empty = false;
+                out.push_str(&escape::string(&key.to_string()));
+                out.push_str(": ");
+                write_literal(out, &value.get_item(&key)?)?;
+                out.push_str(", ");
+            }
+            if empty {
+                out.push(':');
+            }
+            out.push(')');
+        }
+        ValueKind::Seq | ValueKind::Iterable => {
+            out.push('(');
+            for item in value.try_iter()? {
+                write_literal(out, &item)?;
+                out.push_str(", ");
+            }
+            out.push(')');
+        }
+        _ => out.push_str(&escape::string(&value.to_string())),
+    }
+    Ok(())
+}
+
+/// `text|markdown(depth)`: Markdown converted to escaped Typst markup.
+fn markdown_filter(value: &Value, depth: Option<u8>) -> Value {
+    let text = if value.is_none() || value.is_undefined() { String::new() } else { value.to_string() };
+    Value::from_safe_string(markdown::to_typst(&text, depth.unwrap_or(0)))
+}
+
+/// `pattern|fill(name=value, …)`: replaces each `{name}` in a catalogue text.
+fn fill_filter(pattern: &str, kwargs: Kwargs) -> Result<String, JinjaError> {
+    let mut text = pattern.to_string();
+    for name in kwargs.args() {
+        let value: Value = kwargs.get(name)?;
+        text = text.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    kwargs.assert_all_used()?;
+    Ok(text)
+}
+
+/// `items|join_labels(sep)`: joins the `label` of each item.
+fn join_labels_filter(items: &Value, sep: &str) -> Result<String, JinjaError> {
+    let mut labels = Vec::new();
+    for item in items.try_iter()? {
+        let label = item.get_attr("label")?;
+        labels.push(if label.is_undefined() { item.to_string() } else { label.to_string() });
+    }
+    Ok(labels.join(sep))
+}

@@ -1,0 +1,26 @@
+//! dossier turns one expert-service engagement, written in YAML, into the
+//! five deliverable reports its contract promises, as print-ready PDF.
+//!
+//! The pipeline, one module per stage:
+//! [`load`] (YAML → [`model`], positions kept) → [`fill`] (minijinja
+//! templates → Typst source) → [`typeset`] (embedded Typst → PDF) →
+//! [`output`] (atomic writes). [`render`] runs it for one engagement.
+
+#![warn(missing_docs)]
+
+pub mod calendar;
+pub mod diagnostic;
+pub mod discover;
+pub mod fill;
+pub mod load;
+pub mod locale;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod report;
+pub mod templates;
+pub mod typeset;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use render::{RenderError, RenderOptions, RenderedEngagement, Renderer};
+pub use report::ReportKey;

@@ -1,0 +1,147 @@
+//! YAML → model: read an engagement file, keep positions, explain failures.
+
+use std::path::{Path, PathBuf};
+
+use serde_saphyr::{Error as YamlError, MessageFormatter, UserMessageFormatter};
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Engagement, Pos};
+
+/// The largest engagement file read, in bytes.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// An engagement read from disk, with what is needed to point into it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The YAML file.
+    pub file: PathBuf,
+    /// The engagement directory: assets are resolved inside it.
+    pub root: PathBuf,
+    /// The file's text, for diagnostics.
+    pub source: String,
+    /// The parsed engagement.
+    pub engagement: Engagement,
+}
+
+/// Why an engagement could not be loaded.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{diagnostic}")]
+pub struct LoadError {
+    /// What went wrong and where.
+    pub diagnostic: Diagnostic,
+    /// The file's text, when it could be read.
+    pub text: Option<String>,
+}
+
+/// Reads the engagement at `path`: an `engagement.yaml` file, a directory
+/// holding one, or any single-file engagement.
+pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    let file = if path.is_dir() { path.join("engagement.yaml") } else { path.to_path_buf() };
+    let fail = |message: String| LoadError {
+        diagnostic: Diagnostic::error(&file, Pos::default(), message),
+        text: None,
+    };
+    let meta = std::fs::metadata(&file).map_err(|e| fail(format!("cannot read file: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(fail(format!(
+            "file is {} bytes; an engagement file may hold at most {MAX_FILE_BYTES}",
+            meta.len()
+        )));
+    }
+    let bytes = std::fs::read(&file).map_err(|e| fail(format!("cannot read file: {e}")))?;
+    let source = String::from_utf8(bytes).map_err(|e| {
+        let pos = pos_of_byte(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to());
+        LoadError {
+            diagnostic: Diagnostic::error(&file, pos, "file is not valid UTF-8"),
+            text: None,
+        }
+    })?;
+    let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    match parse(&source) {
+        Ok(engagement) => Ok(Loaded { file, root, source, engagement }),
+        Err(err) => Err(LoadError { diagnostic: describe(&file, &err), text: Some(source) }),
+    }
+}
+
+/// Parses engagement YAML with the limits and strictness dossier applies.
+pub fn parse(source: &str) -> Result<Engagement, YamlError> {
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_aliases: 1_000,
+            max_anchors: 1_000,
+            max_nodes: 200_000,
+            max_depth: 32,
+            max_documents: 1,
+            max_total_scalar_bytes: MAX_FILE_BYTES as usize,
+        },
+        strict_booleans: true,
+    };
+    serde_saphyr::from_str_with_options(source, options)
+}
+
+/// Turns a YAML error into a diagnostic with a position and, for misspelt
+/// keys and values, a suggestion.
+fn describe(file: &Path, err: &YamlError) -> Diagnostic {
+    let inner = innermost(err);
+    let pos = inner
+        .location()
+        .or_else(|| err.location())
+        .map(|l| Pos {
+            line: u32::try_from(l.line()).unwrap_or(0),
+            column: u32::try_from(l.column()).unwrap_or(0),
+        })
+        .unwrap_or_default();
+    match inner {
+        YamlError::SerdeUnknownField { field, expected, .. } => {
+            let diagnostic = Diagnostic::error(file, pos, format!("unknown key `{field}`"));
+            with_suggestion(diagnostic, field, expected)
+        }
+        YamlError::SerdeUnknownVariant { variant, expected, .. } => {
+            let diagnostic = Diagnostic::error(file, pos, format!("unknown value `{variant}`"));
+            with_suggestion(diagnostic, variant, expected)
+        }
+        YamlError::SerdeMissingField { field, .. } => {
+            Diagnostic::error(file, pos, format!("missing key `{field}`"))
+                .with_hint(format!("add `{field}:` to this mapping"))
+        }
+        other => {
+            let message = UserMessageFormatter.format_message(other).into_owned();
+            Diagnostic::error(file, pos, message)
+        }
+    }
+}
+
+fn innermost(mut err: &YamlError) -> &YamlError {
+    while let YamlError::WithSnippet { error, .. } | YamlError::AliasError { error, .. } = err {
+        err = error;
+    }
+    err
+}
+
+fn with_suggestion(diagnostic: Diagnostic, found: &str, expected: &[&str]) -> Diagnostic {
+    match closest(found, expected) {
+        Some(best) => diagnostic.with_hint(format!("did you mean `{best}`?")),
+        None if expected.is_empty() => diagnostic,
+        None => diagnostic.with_hint(format!(
+            "expected one of {}",
+            expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
+/// The candidate nearest to `found`, if it is near enough to be a typo.
+pub fn closest<'a>(found: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(found, c), *c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+fn pos_of_byte(text: &str, byte: usize) -> Pos {
+    let before = &text[..byte.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Pos { line: line as u32, column: column as u32 }
+}

@@ -1,0 +1,121 @@
+//! Label catalogues: one per locale, the only source of report wording.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use serde_json::Value;
+
+use crate::model::Locale;
+
+/// The labels and boilerplate of one locale, as a tree of strings.
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    locale: Locale,
+    tree: Value,
+}
+
+/// Why a catalogue cannot be used.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum CatalogueError {
+    /// The catalogue is not valid YAML or not a mapping.
+    #[error("locale catalogue `{name}`: {message}")]
+    Invalid {
+        /// The catalogue's template name.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A label the program needs is missing.
+    #[error("locale catalogue for `{locale}` has no label `{path}`")]
+    Missing {
+        /// The locale.
+        locale: Locale,
+        /// The dotted path of the label.
+        path: String,
+    },
+}
+
+impl Catalogue {
+    /// Parses a catalogue from its YAML text.
+    pub fn parse(locale: Locale, name: &str, text: &str) -> Result<Self, CatalogueError> {
+        let options = serde_saphyr::options! { strict_booleans: true };
+        let tree: Value = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
+            CatalogueError::Invalid { name: name.to_string(), message: e.to_string() }
+        })?;
+        if !tree.is_object() {
+            return Err(CatalogueError::Invalid {
+                name: name.to_string(),
+                message: "expected a mapping of labels".into(),
+            });
+        }
+        Ok(Self { locale, tree })
+    }
+
+    /// The template name of the catalogue for `locale`.
+    pub fn template_name(locale: Locale) -> String {
+        format!("locales/{}.yaml", locale.key())
+    }
+
+    /// The locale this catalogue is for.
+    pub fn locale(&self) -> Locale {
+        self.locale
+    }
+
+    /// The whole tree, as templates see it.
+    pub fn tree(&self) -> &Value {
+        &self.tree
+    }
+
+    /// The label at a dotted path such as `severities.high`.
+    pub fn get(&self, path: &str) -> Result<&str, CatalogueError> {
+        path.split('.')
+            .try_fold(&self.tree, |node, key| node.get(key))
+            .and_then(Value::as_str)
+            .ok_or_else(|| CatalogueError::Missing { locale: self.locale, path: path.to_string() })
+    }
+
+    /// The label of `key` in the group `group`, e.g. `("severities", "high")`.
+    pub fn key(&self, group: &str, key: &str) -> Result<&str, CatalogueError> {
+        self.get(&format!("{group}.{key}"))
+    }
+
+    /// A date written the locale's way, e.g. `2026年11月25日` or `25 November 2026`.
+    pub fn date(&self, date: NaiveDate) -> Result<String, CatalogueError> {
+        use std::fmt::Write;
+        let pattern = self.get("locale.date")?;
+        let mut out = String::new();
+        write!(out, "{}", date.format(pattern)).map_err(|_| CatalogueError::Invalid {
+            name: Self::template_name(self.locale),
+            message: format!("`locale.date` is not a valid date pattern: {pattern}"),
+        })?;
+        Ok(out)
+    }
+
+    /// Every dotted path of a string leaf, for comparing catalogues.
+    pub fn paths(&self) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        collect_paths(&self.tree, String::new(), &mut out);
+        out
+    }
+}
+
+fn collect_paths(node: &Value, prefix: String, out: &mut BTreeSet<String>) {
+    match node {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                collect_paths(child, path, out);
+            }
+        }
+        _ => {
+            out.insert(prefix);
+        }
+    }
+}
+
+/// Replaces each `{name}` in `pattern` with its value.
+pub fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
+    values
+        .iter()
+        .fold(pattern.to_string(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+}

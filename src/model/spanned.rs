@@ -1,0 +1,73 @@
+//! Values that remember where in the YAML they were written.
+
+use std::fmt;
+use std::ops::Deref;
+
+use serde::{Deserialize, Deserializer};
+
+/// A 1-based line and column in a source file; `0:0` when unknown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Pos {
+    /// Line, counted from 1.
+    pub line: u32,
+    /// Column in characters, counted from 1.
+    pub column: u32,
+}
+
+impl Pos {
+    /// Whether the position points at real source text.
+    pub fn is_known(self) -> bool {
+        self.line > 0
+    }
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// A value read from YAML together with the position of its node.
+///
+/// Validation rules point at these positions, so every value a rule can
+/// complain about is kept `Spanned`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Spanned<T> {
+    /// The value itself.
+    pub value: T,
+    /// Where the value was written.
+    pub pos: Pos,
+}
+
+impl<T> Spanned<T> {
+    /// Wraps a value that has no source position (built in code, not read).
+    pub fn detached(value: T) -> Self {
+        Self { value, pos: Pos::default() }
+    }
+}
+
+impl<T> Deref for Spanned<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for Spanned<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.value.fmt(f)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let inner = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
+        let at = inner.referenced;
+        let pos = Pos {
+            line: u32::try_from(at.line()).unwrap_or(u32::MAX),
+            column: u32::try_from(at.column()).unwrap_or(u32::MAX),
+        };
+        Ok(Self { value: inner.value, pos })
+    }
+}

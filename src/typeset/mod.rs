@@ -1,0 +1,137 @@
+//! Typst source → PDF, in process, with the shipped fonts.
+
+mod fonts;
+mod world;
+
+use std::path::Path;
+
+use typst::{World, WorldExt};
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::Smart;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
+
+pub use fonts::{FontSet, fonts};
+pub use world::ReportWorld;
+
+/// Why a report could not be typeset.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{origin}:{line}:{column}: {message}{hints}", hints = hints.iter().map(|h| format!("\n  hint: {h}")).collect::<String>())]
+pub struct TypesetError {
+    /// Which source the error is in: the generated report or the style module.
+    pub origin: String,
+    /// Line in that source, from 1 (0 when unknown).
+    pub line: usize,
+    /// Column in that source, from 1 (0 when unknown).
+    pub column: usize,
+    /// Typst's message.
+    pub message: String,
+    /// Typst's hints.
+    pub hints: Vec<String>,
+}
+
+/// A typeset report.
+pub struct Typeset {
+    /// The laid-out pages.
+    pub document: PagedDocument,
+}
+
+impl Typeset {
+    /// How many pages the report has.
+    pub fn pages(&self) -> usize {
+        self.document.pages().len()
+    }
+}
+
+/// Lays out a report. `origin` names the template that produced `main`,
+/// for error messages.
+pub fn compile(world: &ReportWorld, origin: &str) -> Result<Typeset, TypesetError> {
+    let result = typst::compile::<PagedDocument>(world);
+    match result.output {
+        Ok(document) => Ok(Typeset { document }),
+        Err(errors) => Err(describe(world, origin, &errors)),
+    }
+}
+
+/// Options for writing a PDF.
+#[derive(Debug, Clone, Default)]
+pub struct PdfSettings {
+    /// A stable identifier of the document's content, hashed into the PDF's id.
+    pub ident: String,
+    /// Whether to write PDF/A-2b.
+    pub archival: bool,
+}
+
+/// Writes a typeset report as PDF.
+pub fn pdf(typeset: &Typeset, settings: &PdfSettings, world: &ReportWorld, origin: &str) -> Result<Vec<u8>, TypesetError> {
+    let standards = if settings.archival {
+        PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| TypesetError {
+            origin: origin.to_string(),
+            line: 0,
+            column: 0,
+            message: e.message().to_string(),
+            hints: Vec::new(),
+        })?
+    } else {
+        PdfStandards::default()
+    };
+    let options = PdfOptions {
+        ident: Smart::Custom(settings.ident.clone()),
+        creator: Smart::Custom(Some(format!("dossier {}", env!("CARGO_PKG_VERSION")))),
+        standards,
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(&typeset.document, &options).map_err(|errors| describe(world, origin, &errors))
+}
+
+/// Drops Typst's memoised results that were not used recently, so memory
+/// stays flat over long batches.
+pub fn evict_cache() {
+    typst::comemo::evict(10);
+}
+
+fn describe(world: &ReportWorld, origin: &str, errors: &[SourceDiagnostic]) -> TypesetError {
+    let error = errors
+        .iter()
+        .find(|e| e.severity == Severity::Error)
+        .or(errors.first());
+    let Some(error) = error else {
+        return TypesetError {
+            origin: origin.to_string(),
+            line: 0,
+            column: 0,
+            message: "typesetting failed without a message".into(),
+            hints: Vec::new(),
+        };
+    };
+    let (origin, line, column) = match (error.span.id(), world.range(error.span)) {
+        (Some(id), Some(range)) => {
+            let name = if id == *world::STYLE { "style.typ".to_string() } else { origin.to_string() };
+            let (line, column) = world
+                .source(id)
+                .ok()
+                .and_then(|s| {
+                    let lines = s.lines();
+                    Some((lines.byte_to_line(range.start)? + 1, lines.byte_to_column(range.start)? + 1))
+                })
+                .unwrap_or((0, 0));
+            (name, line, column)
+        }
+        _ => (origin.to_string(), 0, 0),
+    };
+    TypesetError {
+        origin,
+        line,
+        column,
+        message: error.message.to_string(),
+        hints: error.hints.iter().map(|h| h.v.to_string()).collect(),
+    }
+}
+
+/// Whether `path` is inside `root` once links are resolved.
+pub fn is_inside(root: &Path, path: &Path) -> bool {
+    match (root.canonicalize(), path.canonicalize()) {
+        (Ok(root), Ok(path)) => path.starts_with(root),
+        _ => false,
+    }
+}

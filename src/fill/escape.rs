@@ -3,16 +3,21 @@
 /// Escapes `text` so that, placed in Typst markup, it shows exactly as
 /// written and can never become markup or code.
 ///
-/// Every ASCII punctuation character is backslash-escaped, which covers
-/// all of Typst's markup syntax (`#`, `*`, `_`, `$`, `@`, `<`, `[`, `]`,
-/// `\`, `` ` ``, `=`, `-`, `+`, `/`, `~`, `'`, `"`, `:`, `.`, …) wherever it
-/// stands. Line breaks become spaces, so text cannot start a new block;
-/// control characters are dropped.
+/// Every character with a meaning in Typst markup is backslash-escaped
+/// wherever it stands: code and markup starters (`#`, `*`, `_`, `$`, `@`,
+/// `<`, `[`, `]`, `` ` ``, `\\`, `/`), line-start markers (`=`, `-`, `+`, `.`,
+/// `:`), shorthands (`~`, `-`, `.`) and the brackets that could continue a
+/// preceding call. Quotes stay unescaped so that they become typographic
+/// quotes, which is all they can do in markup. Line breaks become spaces, so
+/// text cannot start a new block; control characters are dropped.
 pub fn markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 4);
     push_markup(&mut out, text);
     out
 }
+
+/// The characters escaped in markup.
+const MARKUP_SYNTAX: &str = "\\/#*_$@<>[](){}`~=-+.:";
 
 /// Appends the markup escape of `text` to `out`.
 pub fn push_markup(out: &mut String, text: &str) {
@@ -20,7 +25,7 @@ pub fn push_markup(out: &mut String, text: &str) {
         match c {
             '\n' | '\r' | '\t' => out.push(' '),
             c if c.is_control() => {}
-            c if c.is_ascii_punctuation() => {
+            c if MARKUP_SYNTAX.contains(c) => {
                 out.push('\\');
                 out.push(c);
             }
@@ -54,7 +59,7 @@ mod tests {
 
     #[test]
     fn markup_escapes_every_syntax_character() {
-        assert_eq!(markup("#import \"/etc/passwd\""), "\\#import \\\"\\/etc\\/passwd\\\"");
+        assert_eq!(markup("#import \"/etc/passwd\""), "\\#import \"\\/etc\\/passwd\"");
         assert_eq!(markup("*[$x$]*"), "\\*\\[\\$x\\$\\]\\*");
         assert_eq!(markup("= a\n- b"), "\\= a \\- b");
         assert_eq!(markup("中文 ok"), "中文 ok");

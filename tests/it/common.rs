@@ -1,0 +1,64 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+
+use dossier::render::RenderOptions;
+use dossier::{RenderedEngagement, Renderer};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The zh-Hant sample engagement directory.
+pub fn zh_sample() -> PathBuf {
+    root().join("samples/acme-retail")
+}
+
+/// The English single-file sample.
+pub fn en_sample() -> PathBuf {
+    root().join("samples/northwind-logistics.yaml")
+}
+
+/// Renders `path` into `out` with default options.
+pub fn render(path: &Path, out: &Path) -> RenderedEngagement {
+    let renderer = Renderer::new(RenderOptions { out: out.to_path_buf(), ..RenderOptions::default() });
+    match renderer.render(path) {
+        Ok(done) => done,
+        Err(err) => panic!("rendering {} failed: {err}", path.display()),
+    }
+}
+
+/// The text of every page of a PDF, as lopdf extracts it.
+pub fn pdf_text(doc: &lopdf::Document) -> String {
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).expect("text extracts")
+}
+
+/// `text` without any white space and with typographic quotes made
+/// straight, for comparing extracted text with its source.
+pub fn squeeze(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '‘' | '’' => '\'',
+            '“' | '”' => '"',
+            c => c,
+        })
+        .collect()
+}
+
+/// Writes `yaml` as a single-file engagement in a fresh temporary directory.
+pub fn engagement_file(yaml: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("engagement.yaml");
+    std::fs::write(&path, yaml).expect("write fixture");
+    (dir, path)
+}
+
+/// The English sample's text with `from` replaced by `to` (exactly once).
+pub fn en_sample_with(from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(en_sample()).expect("sample");
+    assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once in the sample");
+    text.replace(from, to)
+}

@@ -1,0 +1,101 @@
+//! Loading YAML: good files load, bad ones point at the offending value.
+
+use dossier::load::load;
+
+use crate::common::{en_sample, en_sample_with, engagement_file, root, zh_sample};
+
+#[test]
+fn samples_load() {
+    let zh = load(&zh_sample()).expect("zh sample loads");
+    assert_eq!(zh.engagement.engagement.id.value, "ZP-2026-FL-001");
+    assert_eq!(zh.engagement.findings.len(), 6);
+    let en = load(&en_sample()).expect("en sample loads");
+    assert_eq!(en.engagement.locale.value.key(), "en");
+    // Positions are kept for the values rules point at.
+    let starts = &en.engagement.engagement.starts_on;
+    assert_eq!((starts.pos.line, starts.pos.column), (33, 14));
+}
+
+/// Loads a fixture from `tests/fixtures/bad` and returns its diagnostic.
+fn bad(name: &str) -> dossier::Diagnostic {
+    let path = root().join("tests/fixtures/bad").join(name);
+    match load(&path) {
+        Ok(_) => panic!("{name} should not load"),
+        Err(err) => err.diagnostic,
+    }
+}
+
+#[test]
+fn unknown_key_is_reported_with_position_and_suggestion() {
+    let d = bad("unknown-key.yaml");
+    assert_eq!(d.message, "unknown key `titel`");
+    assert_eq!((d.pos.line, d.pos.column), (7, 3));
+    assert_eq!(d.hints, vec!["did you mean `title`?".to_string()]);
+    assert!(d.to_string().contains("unknown-key.yaml:7:3"), "{d}");
+}
+
+#[test]
+fn unknown_value_is_reported_with_suggestion() {
+    let d = bad("unknown-scenario.yaml");
+    assert_eq!(d.message, "unknown value `cloud-natve`");
+    assert_eq!((d.pos.line, d.pos.column), (46, 21));
+    assert_eq!(d.hints, vec!["did you mean `cloud-native`?".to_string()]);
+}
+
+#[test]
+fn invalid_date_is_reported_at_the_value() {
+    let d = bad("invalid-date.yaml");
+    assert_eq!((d.pos.line, d.pos.column), (33, 14));
+    assert!(d.message.contains("input is out of range") || d.message.contains("date"), "{}", d.message);
+}
+
+#[test]
+fn missing_key_names_the_key() {
+    let d = bad("missing-key.yaml");
+    assert_eq!(d.message, "missing key `customer`");
+    assert!(d.pos.line > 0);
+}
+
+#[test]
+fn yes_is_not_a_boolean() {
+    let yaml = en_sample_with("large_resource_demand: false", "large_resource_demand: yes");
+    let (_dir, path) = engagement_file(&yaml);
+    let err = load(&path).expect_err("`yes` is rejected");
+    assert_eq!(err.diagnostic.pos.line, 35);
+}
+
+#[test]
+fn malformed_yaml_is_reported_with_position() {
+    let yaml = en_sample_with("  title: Northwind Tracking", "  title: [Northwind Tracking");
+    let (_dir, path) = engagement_file(&yaml);
+    let err = load(&path).expect_err("syntax error");
+    assert!(err.diagnostic.pos.line >= 6, "{}", err.diagnostic);
+}
+
+#[test]
+fn missing_file_is_an_error_not_a_panic() {
+    let err = load(&root().join("tests/fixtures/nowhere.yaml")).expect_err("missing");
+    assert!(err.diagnostic.message.starts_with("cannot read file"));
+}
+
+#[test]
+fn alias_bombs_are_stopped() {
+    let mut yaml = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let prev = if i == 1 { "a".to_string() } else { format!("a{}", i - 1) };
+        yaml.push_str(&format!("a{i}: &a{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+    }
+    let (_dir, path) = engagement_file(&yaml);
+    assert!(load(&path).is_err());
+}
+
+#[test]
+fn rendered_diagnostic_shows_the_source_line() {
+    let path = root().join("tests/fixtures/bad/unknown-key.yaml");
+    let err = load(&path).expect_err("bad");
+    let text = err.diagnostic.render(err.text.as_deref(), false);
+    assert!(text.contains("error: unknown key `titel`"), "{text}");
+    assert!(text.contains("titel: Northwind"), "{text}");
+    assert!(text.contains("^"), "{text}");
+    assert!(text.contains("did you mean `title`?"), "{text}");
+}

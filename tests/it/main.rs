@@ -1,0 +1,7 @@
+//! Integration tests of dossier, one binary with a module per concern.
+
+mod common;
+mod escaping;
+mod load;
+mod render;
+mod snapshots;

@@ -1,0 +1,24 @@
+//! The generated Typst of the samples, reviewed as text.
+
+use dossier::Renderer;
+use dossier::load::load;
+
+use crate::common::{en_sample, zh_sample};
+
+fn snapshot_sources(path: &std::path::Path, prefix: &str) {
+    let loaded = load(path).expect("loads");
+    let renderer = Renderer::new(Default::default());
+    for (key, source) in renderer.fill(&loaded).expect("fills") {
+        insta::assert_snapshot!(format!("{prefix}-{key}"), source);
+    }
+}
+
+#[test]
+fn zh_hant_sample_sources() {
+    snapshot_sources(&zh_sample(), "zh-hant");
+}
+
+#[test]
+fn en_sample_sources() {
+    snapshot_sources(&en_sample(), "en");
+}

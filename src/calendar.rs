@@ -50,7 +50,11 @@ impl WorkingCalendar {
     /// How many working days lie after `from` up to and including `to`;
     /// negative when `to` is before `from`.
     pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
-        let (start, end, sign) = if from <= to { (from, to, 1) } else { (to, from, -1) };
+        let (start, end, sign) = if from <= to {
+            (from, to, 1)
+        } else {
+            (to, from, -1)
+        };
         let count = start
             .iter_days()
             .skip(1)
@@ -64,7 +68,8 @@ impl WorkingCalendar {
 /// The same day one calendar month later, clamped to the month's end
 /// (31 January + 1 month = 28 or 29 February).
 pub fn add_month(date: NaiveDate) -> NaiveDate {
-    date.checked_add_months(Months::new(1)).unwrap_or(NaiveDate::MAX)
+    date.checked_add_months(Months::new(1))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 #[cfg(test)]
@@ -77,7 +82,10 @@ mod tests {
     }
 
     fn day(s: &str) -> Day {
-        Day { date: Spanned::detached(d(s)), name: None }
+        Day {
+            date: Spanned::detached(d(s)),
+            name: None,
+        }
     }
 
     #[test]
@@ -86,8 +94,14 @@ mod tests {
         // Friday + 1 working day = Monday.
         assert_eq!(cal.add_working_days(d("2026-11-27"), 1), d("2026-11-30"));
         assert_eq!(cal.add_working_days(d("2026-11-02"), 10), d("2026-11-16"));
-        assert_eq!(cal.working_days_between(d("2026-11-02"), d("2026-11-16")), 10);
-        assert_eq!(cal.working_days_between(d("2026-11-16"), d("2026-11-02")), -10);
+        assert_eq!(
+            cal.working_days_between(d("2026-11-02"), d("2026-11-16")),
+            10
+        );
+        assert_eq!(
+            cal.working_days_between(d("2026-11-16"), d("2026-11-02")),
+            -10
+        );
     }
 
     #[test]

@@ -75,7 +75,9 @@ impl RenderArgs {
         RenderOptions {
             out: self.out.clone(),
             only: self.only.clone(),
-            templates: TemplateOptions { dir: self.templates.clone() },
+            templates: TemplateOptions {
+                dir: self.templates.clone(),
+            },
             format: match self.format {
                 FormatArg::Pdf => OutputFormat::Pdf,
                 FormatArg::Typ => OutputFormat::Typ,

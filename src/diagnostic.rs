@@ -61,7 +61,10 @@ impl Diagnostic {
             severity: Severity::Error,
             rule: None,
             file: file.into(),
-            pos: PosJson { line: pos.line, column: pos.column },
+            pos: PosJson {
+                line: pos.line,
+                column: pos.column,
+            },
             message: message.into(),
             hints: Vec::new(),
         }
@@ -75,7 +78,10 @@ impl Diagnostic {
 
     /// The position as a model position.
     pub fn position(&self) -> Pos {
-        Pos { line: self.pos.line, column: self.pos.column }
+        Pos {
+            line: self.pos.line,
+            column: self.pos.column,
+        }
     }
 
     /// `file:line:column`, or just the file when the position is unknown.
@@ -119,14 +125,24 @@ impl Diagnostic {
         for hint in &self.hints {
             group = group.element(Level::HELP.message(hint));
         }
-        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
         renderer.decor_style(DecorStyle::Ascii).render(&[group])
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.location(), self.severity, self.message)?;
+        write!(
+            f,
+            "{}: {}: {}",
+            self.location(),
+            self.severity,
+            self.message
+        )?;
         if let Some(rule) = self.rule {
             write!(f, " [{rule}]")?;
         }

@@ -26,8 +26,11 @@ pub fn discover(paths: &[PathBuf], skip: Option<&Path>) -> Vec<PathBuf> {
         while let Some(Ok(entry)) = walk.next() {
             let p = entry.path();
             if entry.file_type().is_dir() {
-                let hidden = entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
-                let is_skip = skip.as_ref().is_some_and(|s| p.canonicalize().ok().as_ref() == Some(s));
+                let hidden =
+                    entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
+                let is_skip = skip
+                    .as_ref()
+                    .is_some_and(|s| p.canonicalize().ok().as_ref() == Some(s));
                 if hidden || is_skip {
                     walk.skip_current_dir();
                 } else if p.join(ENGAGEMENT_FILE).is_file() {

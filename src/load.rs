@@ -28,7 +28,7 @@ pub struct Loaded {
 #[error("{diagnostic}")]
 pub struct LoadError {
     /// What went wrong and where.
-    pub diagnostic: Diagnostic,
+    pub diagnostic: Box<Diagnostic>,
     /// The file's text, when it could be read.
     pub text: Option<String>,
 }
@@ -36,9 +36,13 @@ pub struct LoadError {
 /// Reads the engagement at `path`: an `engagement.yaml` file, a directory
 /// holding one, or any single-file engagement.
 pub fn load(path: &Path) -> Result<Loaded, LoadError> {
-    let file = if path.is_dir() { path.join("engagement.yaml") } else { path.to_path_buf() };
+    let file = if path.is_dir() {
+        path.join("engagement.yaml")
+    } else {
+        path.to_path_buf()
+    };
     let fail = |message: String| LoadError {
-        diagnostic: Diagnostic::error(&file, Pos::default(), message),
+        diagnostic: Box::new(Diagnostic::error(&file, Pos::default(), message)),
         text: None,
     };
     let meta = std::fs::metadata(&file).map_err(|e| fail(format!("cannot read file: {e}")))?;
@@ -50,16 +54,27 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     }
     let bytes = std::fs::read(&file).map_err(|e| fail(format!("cannot read file: {e}")))?;
     let source = String::from_utf8(bytes).map_err(|e| {
-        let pos = pos_of_byte(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to());
+        let pos = pos_of_byte(
+            &String::from_utf8_lossy(e.as_bytes()),
+            e.utf8_error().valid_up_to(),
+        );
         LoadError {
-            diagnostic: Diagnostic::error(&file, pos, "file is not valid UTF-8"),
+            diagnostic: Box::new(Diagnostic::error(&file, pos, "file is not valid UTF-8")),
             text: None,
         }
     })?;
     let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
     match parse(&source) {
-        Ok(engagement) => Ok(Loaded { file, root, source, engagement }),
-        Err(err) => Err(LoadError { diagnostic: describe(&file, &err), text: Some(source) }),
+        Ok(engagement) => Ok(Loaded {
+            file,
+            root,
+            source,
+            engagement,
+        }),
+        Err(err) => Err(LoadError {
+            diagnostic: Box::new(describe(&file, &err)),
+            text: Some(source),
+        }),
     }
 }
 
@@ -92,11 +107,15 @@ fn describe(file: &Path, err: &YamlError) -> Diagnostic {
         })
         .unwrap_or_default();
     match inner {
-        YamlError::SerdeUnknownField { field, expected, .. } => {
+        YamlError::SerdeUnknownField {
+            field, expected, ..
+        } => {
             let diagnostic = Diagnostic::error(file, pos, format!("unknown key `{field}`"));
             with_suggestion(diagnostic, field, expected)
         }
-        YamlError::SerdeUnknownVariant { variant, expected, .. } => {
+        YamlError::SerdeUnknownVariant {
+            variant, expected, ..
+        } => {
             let diagnostic = Diagnostic::error(file, pos, format!("unknown value `{variant}`"));
             with_suggestion(diagnostic, variant, expected)
         }
@@ -124,7 +143,11 @@ fn with_suggestion(diagnostic: Diagnostic, found: &str, expected: &[&str]) -> Di
         None if expected.is_empty() => diagnostic,
         None => diagnostic.with_hint(format!(
             "expected one of {}",
-            expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")
+            expected
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
 }
@@ -143,5 +166,8 @@ fn pos_of_byte(text: &str, byte: usize) -> Pos {
     let before = &text[..byte.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Pos { line: line as u32, column: column as u32 }
+    Pos {
+        line: line as u32,
+        column: column as u32,
+    }
 }

@@ -40,7 +40,10 @@ impl Catalogue {
     pub fn parse(locale: Locale, name: &str, text: &str) -> Result<Self, CatalogueError> {
         let options = serde_saphyr::options! { strict_booleans: true };
         let tree: Value = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-            CatalogueError::Invalid { name: name.to_string(), message: e.to_string() }
+            CatalogueError::Invalid {
+                name: name.to_string(),
+                message: e.to_string(),
+            }
         })?;
         if !tree.is_object() {
             return Err(CatalogueError::Invalid {
@@ -71,7 +74,10 @@ impl Catalogue {
         path.split('.')
             .try_fold(&self.tree, |node, key| node.get(key))
             .and_then(Value::as_str)
-            .ok_or_else(|| CatalogueError::Missing { locale: self.locale, path: path.to_string() })
+            .ok_or_else(|| CatalogueError::Missing {
+                locale: self.locale,
+                path: path.to_string(),
+            })
     }
 
     /// The label of `key` in the group `group`, e.g. `("severities", "high")`.
@@ -103,7 +109,11 @@ fn collect_paths(node: &Value, prefix: String, out: &mut BTreeSet<String>) {
     match node {
         Value::Object(map) => {
             for (key, child) in map {
-                let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
                 collect_paths(child, path, out);
             }
         }
@@ -117,5 +127,7 @@ fn collect_paths(node: &Value, prefix: String, out: &mut BTreeSet<String>) {
 pub fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
     values
         .iter()
-        .fold(pattern.to_string(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+        .fold(pattern.to_string(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
 }

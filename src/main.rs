@@ -35,7 +35,13 @@ fn run_render(args: &RenderArgs) -> ExitCode {
             Ok(done) => {
                 if !args.quiet {
                     // A closed pipe is not an error worth reporting.
-                    let _ = writeln!(stdout, "rendered {} → {} ({} reports)", done.id, done.dir.display(), done.reports.len());
+                    let _ = writeln!(
+                        stdout,
+                        "rendered {} → {} ({} reports)",
+                        done.id,
+                        done.dir.display(),
+                        done.reports.len()
+                    );
                 }
             }
             Err(err) => {
@@ -48,7 +54,10 @@ fn run_render(args: &RenderArgs) -> ExitCode {
         }
     }
     if failed > 0 {
-        eprintln!("error: {failed} of {} engagements failed", engagements.len());
+        eprintln!(
+            "error: {failed} of {} engagements failed",
+            engagements.len()
+        );
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

@@ -112,6 +112,14 @@ pub struct RenderedEngagement {
     pub reports: Vec<RenderedReport>,
 }
 
+/// One report's output file, produced in memory.
+struct Produced {
+    key: ReportKey,
+    name: String,
+    bytes: Vec<u8>,
+    pages: usize,
+}
+
 /// Renders engagements; holds what is set up once per process.
 pub struct Renderer {
     filler: Filler,
@@ -121,7 +129,10 @@ pub struct Renderer {
 impl Renderer {
     /// Sets up the template engine (and, on first use, the fonts).
     pub fn new(options: RenderOptions) -> Self {
-        Self { filler: Filler::new(options.templates.clone()), options }
+        Self {
+            filler: Filler::new(options.templates.clone()),
+            options,
+        }
     }
 
     /// Renders the engagement at `path` (a directory or a YAML file). Every
@@ -130,21 +141,32 @@ impl Renderer {
     pub fn render(&self, path: &Path) -> Result<RenderedEngagement, RenderError> {
         let loaded = load::load(path)?;
         let sources = self.fill(&loaded)?;
-        let dir = self.options.out.join(&loaded.engagement.engagement.id.value);
+        let dir = self
+            .options
+            .out
+            .join(&loaded.engagement.engagement.id.value);
         let files = match self.options.format {
             OutputFormat::Typ => self.typ_files(&sources)?,
             OutputFormat::Pdf => self.pdf_files(&loaded, &sources)?,
         };
         let mut reports = Vec::new();
-        for (key, name, bytes, pages) in files {
-            let file = dir.join(name);
-            write_atomic(&file, &bytes).map_err(|source| RenderError::Write { path: file.clone(), source })?;
-            reports.push(RenderedReport { key, file, pages });
+        for produced in files {
+            let file = dir.join(&produced.name);
+            write_atomic(&file, &produced.bytes).map_err(|source| RenderError::Write {
+                path: file.clone(),
+                source,
+            })?;
+            reports.push(RenderedReport {
+                key: produced.key,
+                file,
+                pages: produced.pages,
+            });
         }
         if self.options.format == OutputFormat::Typ {
             let style = self.style()?;
             let file = dir.join(STYLE_MODULE);
-            write_atomic(&file, style.as_bytes()).map_err(|source| RenderError::Write { path: file, source })?;
+            write_atomic(&file, style.as_bytes())
+                .map_err(|source| RenderError::Write { path: file, source })?;
         }
         Ok(RenderedEngagement {
             id: loaded.engagement.engagement.id.value.clone(),
@@ -159,7 +181,10 @@ impl Renderer {
         if self.options.only.is_empty() {
             ReportKey::ALL.to_vec()
         } else {
-            ReportKey::ALL.into_iter().filter(|k| self.options.only.contains(k)).collect()
+            ReportKey::ALL
+                .into_iter()
+                .filter(|k| self.options.only.contains(k))
+                .collect()
         }
     }
 
@@ -167,17 +192,36 @@ impl Renderer {
     pub fn fill(&self, loaded: &Loaded) -> Result<Vec<(ReportKey, String)>, RenderError> {
         let first = self.keys().first().copied().unwrap_or(ReportKey::Startup);
         let locale = loaded.engagement.locale.value;
-        let catalogue = self.filler.catalogue(locale).map_err(|source| RenderError::Fill { report: first, source })?;
+        let catalogue = self
+            .filler
+            .catalogue(locale)
+            .map_err(|source| RenderError::Fill {
+                report: first,
+                source,
+            })?;
         let date = document_date(loaded);
-        let context = fill::build_context(&loaded.engagement, &catalogue, date)
-            .map_err(|e| RenderError::Fill { report: first, source: e.into() })?;
+        let context = fill::build_context(&loaded.engagement, &catalogue, date).map_err(|e| {
+            RenderError::Fill {
+                report: first,
+                source: e.into(),
+            }
+        })?;
         self.keys()
             .into_iter()
             .map(|key| {
                 let ctx = context
                     .for_report(key, &catalogue)
-                    .map_err(|e| RenderError::Fill { report: key, source: e.into() })?;
-                let source = self.filler.fill(key, &ctx).map_err(|source| RenderError::Fill { report: key, source })?;
+                    .map_err(|e| RenderError::Fill {
+                        report: key,
+                        source: e.into(),
+                    })?;
+                let source = self
+                    .filler
+                    .fill(key, &ctx)
+                    .map_err(|source| RenderError::Fill {
+                        report: key,
+                        source,
+                    })?;
                 Ok((key, source))
             })
             .collect()
@@ -185,13 +229,23 @@ impl Renderer {
 
     fn style(&self) -> Result<String, RenderError> {
         let first = self.keys().first().copied().unwrap_or(ReportKey::Startup);
-        self.filler.source(STYLE_MODULE).map_err(|source| RenderError::Fill { report: first, source })
+        self.filler
+            .source(STYLE_MODULE)
+            .map_err(|source| RenderError::Fill {
+                report: first,
+                source,
+            })
     }
 
-    fn typ_files(&self, sources: &[(ReportKey, String)]) -> Result<Vec<(ReportKey, String, Vec<u8>, usize)>, RenderError> {
+    fn typ_files(&self, sources: &[(ReportKey, String)]) -> Result<Vec<Produced>, RenderError> {
         Ok(sources
             .iter()
-            .map(|(key, source)| (*key, key.file_name("typ"), source.clone().into_bytes(), 0))
+            .map(|(key, source)| Produced {
+                key: *key,
+                name: key.file_name("typ"),
+                bytes: source.clone().into_bytes(),
+                pages: 0,
+            })
             .collect())
     }
 
@@ -199,18 +253,29 @@ impl Renderer {
         &self,
         loaded: &Loaded,
         sources: &[(ReportKey, String)],
-    ) -> Result<Vec<(ReportKey, String, Vec<u8>, usize)>, RenderError> {
+    ) -> Result<Vec<Produced>, RenderError> {
         let style = self.style()?;
         let files = sources
             .iter()
             .map(|(key, source)| {
                 let origin = key.template();
                 let world = ReportWorld::new(source.clone(), style.clone(), Some(&loaded.root));
-                let fail = |source| RenderError::Typeset { report: *key, source };
+                let fail = |source| RenderError::Typeset {
+                    report: *key,
+                    source,
+                };
                 let typeset = typeset::compile(&world, &origin).map_err(fail)?;
-                let settings = PdfSettings { ident: digest(source.as_bytes()), archival: true };
+                let settings = PdfSettings {
+                    ident: digest(source.as_bytes()),
+                    archival: true,
+                };
                 let bytes = typeset::pdf(&typeset, &settings, &world, &origin).map_err(fail)?;
-                Ok((*key, key.file_name("pdf"), bytes, typeset.pages()))
+                Ok(Produced {
+                    key: *key,
+                    name: key.file_name("pdf"),
+                    bytes,
+                    pages: typeset.pages(),
+                })
             })
             .collect();
         typeset::evict_cache();
@@ -231,11 +296,18 @@ pub fn document_date(loaded: &Loaded) -> NaiveDate {
 }
 
 fn source_date_epoch() -> Option<NaiveDate> {
-    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
     chrono::DateTime::from_timestamp(secs, 0).map(|t| t.date_naive())
 }
 
 /// The SHA-256 of `bytes`, in lowercase hex.
 pub fn digest(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -42,7 +42,10 @@ impl ReportKey {
 
     /// Position in delivery order, from 1.
     pub fn number(self) -> usize {
-        Self::ALL.iter().position(|k| *k == self).map_or(0, |i| i + 1)
+        Self::ALL
+            .iter()
+            .position(|k| *k == self)
+            .map_or(0, |i| i + 1)
     }
 
     /// The output file name, e.g. `01-startup.pdf`.

@@ -47,7 +47,11 @@ pub fn build(
 impl EngagementContext {
     /// The context of one report: the shared data plus `report` and the
     /// report's title in `meta`.
-    pub fn for_report(&self, report: ReportKey, t: &Catalogue) -> Result<minijinja::Value, CatalogueError> {
+    pub fn for_report(
+        &self,
+        report: ReportKey,
+        t: &Catalogue,
+    ) -> Result<minijinja::Value, CatalogueError> {
         let mut ctx = self.base.clone();
         let title = t.key("reports", report.key())?;
         let subject = t.key("subjects", report.key())?;
@@ -103,7 +107,14 @@ impl Builder<'_> {
             .e
             .history
             .iter()
-            .map(|r| Ok(json!([r.version, self.date(r.date.value)?, r.author, r.change])))
+            .map(|r| {
+                Ok(json!([
+                    r.version,
+                    self.date(r.date.value)?,
+                    r.author,
+                    r.change
+                ]))
+            })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
         let keywords: Vec<String> = t
             .get("keywords")?
@@ -114,13 +125,30 @@ impl Builder<'_> {
             .collect();
         let distribution = fill(
             t.get("doc.distribution_text")?,
-            &[("customer", &h.customer.name), ("provider", &h.provider.name)],
+            &[
+                ("customer", &h.customer.name),
+                ("provider", &h.provider.name),
+            ],
         );
         let mut labels = serde_json::Map::new();
         for key in [
-            "customer", "provider", "engagement_id", "engagement", "version", "date", "classification",
-            "control", "history", "author", "change", "distribution", "toc", "page", "draft",
-            "prepared_for", "prepared_by",
+            "customer",
+            "provider",
+            "engagement_id",
+            "engagement",
+            "version",
+            "date",
+            "classification",
+            "control",
+            "history",
+            "author",
+            "change",
+            "distribution",
+            "toc",
+            "page",
+            "draft",
+            "prepared_for",
+            "prepared_by",
         ] {
             labels.insert(key.into(), json!(t.get(&format!("doc.{key}"))?));
         }
@@ -163,9 +191,16 @@ impl Builder<'_> {
             .collect::<Result<Vec<_>, CatalogueError>>()?;
         let period = fill(
             self.t.get("locale.period")?,
-            &[("from", &self.date(*h.starts_on)?), ("to", &self.date(*h.ends_on)?)],
+            &[
+                ("from", &self.date(*h.starts_on)?),
+                ("to", &self.date(*h.ends_on)?),
+            ],
         );
-        let yes_no = if h.large_resource_demand { "common.yes_word" } else { "common.no_word" };
+        let yes_no = if h.large_resource_demand {
+            "common.yes_word"
+        } else {
+            "common.no_word"
+        };
         Ok(json!({
             "id": h.id.value,
             "title": h.title,
@@ -189,7 +224,13 @@ impl Builder<'_> {
     }
 
     fn objectives(&self) -> Value {
-        json!(self.e.objectives.iter().map(|o| json!({ "title": o.title, "detail": o.detail })).collect::<Vec<_>>())
+        json!(
+            self.e
+                .objectives
+                .iter()
+                .map(|o| json!({ "title": o.title, "detail": o.detail }))
+                .collect::<Vec<_>>()
+        )
     }
 
     fn scope(&self) -> Built {
@@ -277,8 +318,11 @@ impl Builder<'_> {
             .map(|r| json!({ "product": r.product, "spec": r.spec, "count": r.count, "region": r.region, "notes": r.notes }))
             .collect();
         let total: u64 = s.resources.iter().map(|r| u64::from(r.count)).sum();
-        let diagrams: Vec<Value> =
-            s.diagrams.iter().map(|d| json!({ "path": d.path.value, "caption": d.caption })).collect();
+        let diagrams: Vec<Value> = s
+            .diagrams
+            .iter()
+            .map(|d| json!({ "path": d.path.value, "caption": d.caption }))
+            .collect();
         json!({
             "business": s.business,
             "architecture": s.architecture,
@@ -337,20 +381,21 @@ impl Builder<'_> {
     }
 
     fn stress_tests(&self) -> Value {
-        json!(self
-            .e
-            .stress_tests
-            .iter()
-            .map(|s| json!({
-                "name": s.name,
-                "tool": s.tool,
-                "target": s.target,
-                "unit": s.throughput_unit,
-                "before": samples(&s.before),
-                "after": samples(&s.after),
-                "conclusion": s.conclusion,
-            }))
-            .collect::<Vec<_>>())
+        json!(
+            self.e
+                .stress_tests
+                .iter()
+                .map(|s| json!({
+                    "name": s.name,
+                    "tool": s.tool,
+                    "target": s.target,
+                    "unit": s.throughput_unit,
+                    "before": samples(&s.before),
+                    "after": samples(&s.after),
+                    "conclusion": s.conclusion,
+                }))
+                .collect::<Vec<_>>()
+        )
     }
 
     fn solutions(&self) -> Built {
@@ -396,16 +441,21 @@ impl Builder<'_> {
     }
 
     fn security(&self) -> Built {
-        let Some(s) = &self.e.security else { return Ok(Value::Null) };
+        let Some(s) = &self.e.security else {
+            return Ok(Value::Null);
+        };
         let monitoring = if *s.monitoring_authorised {
             fill(
                 self.t.get("service.authorised")?,
                 &[
                     ("by", s.authorised_by.as_deref().unwrap_or("—")),
-                    ("on", &match &s.authorised_on {
-                        Some(d) => self.date(d.value)?,
-                        None => "—".into(),
-                    }),
+                    (
+                        "on",
+                        &match &s.authorised_on {
+                            Some(d) => self.date(d.value)?,
+                            None => "—".into(),
+                        },
+                    ),
                 ],
             )
         } else {
@@ -423,7 +473,9 @@ impl Builder<'_> {
                 }))
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
-        Ok(json!({ "authorised": *s.monitoring_authorised, "monitoring": monitoring, "items": items }))
+        Ok(
+            json!({ "authorised": *s.monitoring_authorised, "monitoring": monitoring, "items": items }),
+        )
     }
 
     fn acceptance(&self) -> Built {
@@ -468,15 +520,39 @@ impl Builder<'_> {
         let e = self.e;
         let t = self.t;
         let count = |key: &str, n: usize| -> Result<(String, bool), CatalogueError> {
-            Ok((fill(t.get(&format!("acceptance.{key}"))?, &[("n", &n.to_string())]), n > 0))
+            Ok((
+                fill(
+                    t.get(&format!("acceptance.{key}"))?,
+                    &[("n", &n.to_string())],
+                ),
+                n > 0,
+            ))
         };
         let analysis_done = !e.survey.analysis.trim().is_empty();
         let rows = [
-            ("element_architecture", (t.get("acceptance.count_analysis")?.to_string(), analysis_done)),
-            ("element_diagnosis", count("count_findings", e.findings.len())?),
-            ("element_stress", count("count_tests", e.stress_tests.len())?),
-            ("element_solutions", count("count_solutions", e.solutions.len())?),
-            ("element_enablement", count("count_sessions", e.enablement.len())?),
+            (
+                "element_architecture",
+                (
+                    t.get("acceptance.count_analysis")?.to_string(),
+                    analysis_done,
+                ),
+            ),
+            (
+                "element_diagnosis",
+                count("count_findings", e.findings.len())?,
+            ),
+            (
+                "element_stress",
+                count("count_tests", e.stress_tests.len())?,
+            ),
+            (
+                "element_solutions",
+                count("count_solutions", e.solutions.len())?,
+            ),
+            (
+                "element_enablement",
+                count("count_sessions", e.enablement.len())?,
+            ),
             ("element_risks", count("count_risks", e.risks.len())?),
         ];
         rows.into_iter()
@@ -504,24 +580,26 @@ impl Builder<'_> {
 }
 
 fn people(list: &[Person]) -> Value {
-    json!(list
-        .iter()
-        .map(|p| json!({ "name": p.name, "role": p.role, "email": p.email, "phone": p.phone }))
-        .collect::<Vec<_>>())
+    json!(
+        list.iter()
+            .map(|p| json!({ "name": p.name, "role": p.role, "email": p.email, "phone": p.phone }))
+            .collect::<Vec<_>>()
+    )
 }
 
 fn samples(list: &[Sample]) -> Value {
-    json!(list
-        .iter()
-        .map(|s| json!({
-            "concurrency": s.concurrency,
-            "throughput": number(s.throughput),
-            "p50": number(s.p50),
-            "p95": number(s.p95),
-            "p99": number(s.p99),
-            "error_rate": number(s.error_rate),
-        }))
-        .collect::<Vec<_>>())
+    json!(
+        list.iter()
+            .map(|s| json!({
+                "concurrency": s.concurrency,
+                "throughput": number(s.throughput),
+                "p50": number(s.p50),
+                "p95": number(s.p95),
+                "p99": number(s.p99),
+                "error_rate": number(s.error_rate),
+            }))
+            .collect::<Vec<_>>()
+    )
 }
 
 /// A measurement as printed: whole numbers without a decimal point.

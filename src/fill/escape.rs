@@ -59,7 +59,10 @@ mod tests {
 
     #[test]
     fn markup_escapes_every_syntax_character() {
-        assert_eq!(markup("#import \"/etc/passwd\""), "\\#import \"\\/etc\\/passwd\"");
+        assert_eq!(
+            markup("#import \"/etc/passwd\""),
+            "\\#import \"\\/etc\\/passwd\""
+        );
         assert_eq!(markup("*[$x$]*"), "\\*\\[\\$x\\$\\]\\*");
         assert_eq!(markup("= a\n- b"), "\\= a \\- b");
         assert_eq!(markup("中文 ok"), "中文 ok");

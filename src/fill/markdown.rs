@@ -11,7 +11,8 @@ use super::escape;
 /// Converts Markdown to Typst markup. Headings in the text are nested
 /// `depth` levels below the section that holds it.
 pub fn to_typst(markdown: &str, depth: u8) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut writer = Writer {
         out: String::new(),
         depth,
@@ -71,7 +72,9 @@ impl Writer {
             Tag::Heading { level, .. } => {
                 self.break_block();
                 let level = self.depth + heading_level(level);
-                self.out.push_str(&format!("#heading(level: {level}, numbering: none, outlined: false)["));
+                self.out.push_str(&format!(
+                    "#heading(level: {level}, numbering: none, outlined: false)["
+                ));
             }
             Tag::BlockQuote(_) => {
                 self.break_block();
@@ -80,7 +83,9 @@ impl Writer {
             Tag::CodeBlock(kind) => {
                 self.break_block();
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().map(str::to_string),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().map(str::to_string)
+                    }
                     CodeBlockKind::Indented => None,
                 };
                 self.out.push_str("#raw(block: true, ");
@@ -107,7 +112,8 @@ impl Writer {
             Tag::Link { dest_url, .. } => {
                 self.flush_space(None);
                 if is_safe_url(&dest_url) {
-                    self.out.push_str(&format!("#link({})[", escape::string(&dest_url)));
+                    self.out
+                        .push_str(&format!("#link({})[", escape::string(&dest_url)));
                 } else {
                     self.out.push('[');
                 }
@@ -243,7 +249,9 @@ fn heading_level(level: HeadingLevel) -> u8 {
 /// Links become clickable only for web and mail addresses.
 fn is_safe_url(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
-    ["http://", "https://", "mailto:"].iter().any(|p| lower.starts_with(p))
+    ["http://", "https://", "mailto:"]
+        .iter()
+        .any(|p| lower.starts_with(p))
 }
 
 /// Whether a character is written without spaces between words (CJK).
@@ -260,7 +268,10 @@ mod tests {
 
     #[test]
     fn paragraphs_and_emphasis() {
-        assert_eq!(to_typst("a *b* **c**\n\nd", 0), "a #emph[b] #strong[c]\n\nd");
+        assert_eq!(
+            to_typst("a *b* **c**\n\nd", 0),
+            "a #emph[b] #strong[c]\n\nd"
+        );
     }
 
     #[test]

@@ -12,7 +12,9 @@ pub mod markdown;
 use std::path::{Path, PathBuf};
 
 use minijinja::value::{Kwargs, ValueKind};
-use minijinja::{AutoEscape, Environment, Error as JinjaError, ErrorKind, State, UndefinedBehavior, Value};
+use minijinja::{
+    AutoEscape, Environment, Error as JinjaError, ErrorKind, State, UndefinedBehavior, Value,
+};
 
 pub use context::build as build_context;
 
@@ -88,7 +90,10 @@ impl Filler {
         let dir = options.dir.clone();
         env.set_loader(move |name| match read_template(dir.as_deref(), name) {
             Ok(text) => Ok(text),
-            Err(err) => Err(JinjaError::new(ErrorKind::TemplateNotFound, err.to_string())),
+            Err(err) => Err(JinjaError::new(
+                ErrorKind::TemplateNotFound,
+                err.to_string(),
+            )),
         });
         Self { env, options }
     }
@@ -111,8 +116,13 @@ impl Filler {
     /// Renders the template of `report` with `context` into Typst source.
     pub fn fill(&self, report: ReportKey, context: &Value) -> Result<String, FillError> {
         let name = report.template();
-        let template = self.env.get_template(&name).map_err(|e| template_error(&name, &e))?;
-        template.render(context).map_err(|e| template_error(&name, &e))
+        let template = self
+            .env
+            .get_template(&name)
+            .map_err(|e| template_error(&name, &e))?;
+        template
+            .render(context)
+            .map_err(|e| template_error(&name, &e))
     }
 }
 
@@ -122,14 +132,20 @@ fn read_template(dir: Option<&Path>, name: &str) -> Result<Option<String>, FillE
         if path.is_file() {
             return std::fs::read_to_string(&path)
                 .map(Some)
-                .map_err(|e| FillError::Read { path, message: e.to_string() });
+                .map_err(|e| FillError::Read {
+                    path,
+                    message: e.to_string(),
+                });
         }
     }
     Ok(templates::builtin(name).map(str::to_string))
 }
 
 fn template_error(name: &str, err: &JinjaError) -> FillError {
-    let mut message = err.detail().map(str::to_string).unwrap_or_else(|| err.kind().to_string());
+    let mut message = err
+        .detail()
+        .map(str::to_string)
+        .unwrap_or_else(|| err.kind().to_string());
     let mut source = std::error::Error::source(err);
     while let Some(inner) = source {
         message.push_str(&format!(": {inner}"));
@@ -144,7 +160,11 @@ fn template_error(name: &str, err: &JinjaError) -> FillError {
 
 /// Writes a value into a template's output: escaped as Typst markup, unless
 /// it is markup this program produced.
-fn format_value(out: &mut minijinja::Output, state: &mut State, value: &Value) -> Result<(), JinjaError> {
+fn format_value(
+    out: &mut minijinja::Output,
+    state: &mut State,
+    value: &Value,
+) -> Result<(), JinjaError> {
     let escape = matches!(state.auto_escape(), AutoEscape::Custom(name) if name == "typst");
     if !escape || value.is_safe() {
         return minijinja::escape_formatter(out, state, value);
@@ -159,7 +179,8 @@ fn format_value(out: &mut minijinja::Output, state: &mut State, value: &Value) -
         }
         _ => value.to_string(),
     };
-    out.write_str(&escape::markup(&text)).map_err(|_| JinjaError::new(ErrorKind::WriteFailure, "write failed"))
+    out.write_str(&escape::markup(&text))
+        .map_err(|_| JinjaError::new(ErrorKind::WriteFailure, "write failed"))
 }
 
 /// `value|typ`: the value as a Typst literal (string, number, array,
@@ -221,7 +242,11 @@ fn write_literal(out: &mut String, value: &Value) -> Result<(), JinjaError> {
 
 /// `text|markdown(depth)`: Markdown converted to escaped Typst markup.
 fn markdown_filter(value: &Value, depth: Option<u8>) -> Value {
-    let text = if value.is_none() || value.is_undefined() { String::new() } else { value.to_string() };
+    let text = if value.is_none() || value.is_undefined() {
+        String::new()
+    } else {
+        value.to_string()
+    };
     Value::from_safe_string(markdown::to_typst(&text, depth.unwrap_or(0)))
 }
 
@@ -241,7 +266,11 @@ fn join_labels_filter(items: &Value, sep: &str) -> Result<String, JinjaError> {
     let mut labels = Vec::new();
     for item in items.try_iter()? {
         let label = item.get_attr("label")?;
-        labels.push(if label.is_undefined() { item.to_string() } else { label.to_string() });
+        labels.push(if label.is_undefined() {
+            item.to_string()
+        } else {
+            label.to_string()
+        });
     }
     Ok(labels.join(sep))
 }

@@ -42,7 +42,10 @@ pub struct Spanned<T> {
 impl<T> Spanned<T> {
     /// Wraps a value that has no source position (built in code, not read).
     pub fn detached(value: T) -> Self {
-        Self { value, pos: Pos::default() }
+        Self {
+            value,
+            pos: Pos::default(),
+        }
     }
 }
 
@@ -68,6 +71,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
             line: u32::try_from(at.line()).unwrap_or(u32::MAX),
             column: u32::try_from(at.column()).unwrap_or(u32::MAX),
         };
-        Ok(Self { value: inner.value, pos })
+        Ok(Self {
+            value: inner.value,
+            pos,
+        })
     }
 }

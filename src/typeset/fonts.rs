@@ -31,7 +31,9 @@ impl FontSet {
 
     /// Whether some shipped face has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
-        self.fonts.iter().any(|f| f.info().coverage.contains(c as u32))
+        self.fonts
+            .iter()
+            .any(|f| f.info().coverage.contains(c as u32))
     }
 
     /// The family names of the shipped faces.

@@ -5,9 +5,9 @@ mod world;
 
 use std::path::Path;
 
-use typst::{World, WorldExt};
 use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::Smart;
+use typst::{World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
@@ -63,7 +63,12 @@ pub struct PdfSettings {
 }
 
 /// Writes a typeset report as PDF.
-pub fn pdf(typeset: &Typeset, settings: &PdfSettings, world: &ReportWorld, origin: &str) -> Result<Vec<u8>, TypesetError> {
+pub fn pdf(
+    typeset: &Typeset,
+    settings: &PdfSettings,
+    world: &ReportWorld,
+    origin: &str,
+) -> Result<Vec<u8>, TypesetError> {
     let standards = if settings.archival {
         PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| TypesetError {
             origin: origin.to_string(),
@@ -106,13 +111,20 @@ fn describe(world: &ReportWorld, origin: &str, errors: &[SourceDiagnostic]) -> T
     };
     let (origin, line, column) = match (error.span.id(), world.range(error.span)) {
         (Some(id), Some(range)) => {
-            let name = if id == *world::STYLE { "style.typ".to_string() } else { origin.to_string() };
+            let name = if id == *world::STYLE {
+                "style.typ".to_string()
+            } else {
+                origin.to_string()
+            };
             let (line, column) = world
                 .source(id)
                 .ok()
                 .and_then(|s| {
                     let lines = s.lines();
-                    Some((lines.byte_to_line(range.start)? + 1, lines.byte_to_column(range.start)? + 1))
+                    Some((
+                        lines.byte_to_line(range.start)? + 1,
+                        lines.byte_to_column(range.start)? + 1,
+                    ))
                 })
                 .unwrap_or((0, 0));
             (name, line, column)

@@ -26,7 +26,8 @@ fn project_file(path: &str) -> FileId {
 }
 
 fn library() -> &'static LazyHash<Library> {
-    static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
+    static LIBRARY: LazyLock<LazyHash<Library>> =
+        LazyLock::new(|| LazyHash::new(Library::default()));
     &LIBRARY
 }
 
@@ -62,14 +63,18 @@ impl ReportWorld {
         }
         let relative = id.vpath().get_without_slash();
         let path = root.join(relative);
-        let real = path.canonicalize().map_err(|e| FileError::from_io(e, &path))?;
+        let real = path
+            .canonicalize()
+            .map_err(|e| FileError::from_io(e, &path))?;
         if !real.starts_with(root) {
             return Err(FileError::AccessDenied);
         }
         if real.is_dir() {
             return Err(FileError::IsDirectory);
         }
-        std::fs::read(&real).map(Bytes::new).map_err(|e| FileError::from_io(e, &path))
+        std::fs::read(&real)
+            .map(Bytes::new)
+            .map_err(|e| FileError::from_io(e, &path))
     }
 }
 

@@ -22,7 +22,10 @@ pub fn en_sample() -> PathBuf {
 
 /// Renders `path` into `out` with default options.
 pub fn render(path: &Path, out: &Path) -> RenderedEngagement {
-    let renderer = Renderer::new(RenderOptions { out: out.to_path_buf(), ..RenderOptions::default() });
+    let renderer = Renderer::new(RenderOptions {
+        out: out.to_path_buf(),
+        ..RenderOptions::default()
+    });
     match renderer.render(path) {
         Ok(done) => done,
         Err(err) => panic!("rendering {} failed: {err}", path.display()),
@@ -41,8 +44,8 @@ pub fn squeeze(text: &str) -> String {
     text.chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
-            '‘' | '’' => '\'',
-            '“' | '”' => '"',
+            '‘' | '’' | '′' => '\'',
+            '“' | '”' | '″' => '"',
             c => c,
         })
         .collect()
@@ -59,6 +62,10 @@ pub fn engagement_file(yaml: &str) -> (tempfile::TempDir, PathBuf) {
 /// The English sample's text with `from` replaced by `to` (exactly once).
 pub fn en_sample_with(from: &str, to: &str) -> String {
     let text = std::fs::read_to_string(en_sample()).expect("sample");
-    assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once in the sample");
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "`{from}` must occur once in the sample"
+    );
     text.replace(from, to)
 }

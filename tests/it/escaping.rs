@@ -49,12 +49,26 @@ fn hostile_values_appear_literally_in_the_pdf() {
     let service = &done.reports[3].file;
     let doc = lopdf::Document::load(service).expect("pdf loads");
     let text = squeeze(&pdf_text(&doc));
-    assert!(text.contains(&squeeze("#import \"/etc/passwd\" *[$x$]* <label> @ref `code` \\ = - + // x")), "{text}");
-    assert!(text.contains(&squeeze("#set page(width: 1cm) ]) #panic(\"boom\")")), "{text}");
+    assert!(
+        text.contains(&squeeze(
+            "#import \"/etc/passwd\" *[$x$]* <label> @ref `code` \\ = - + // x"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&squeeze("#set page(width: 1cm) ]) #panic(\"boom\")")),
+        "{text}"
+    );
     // The page size did not change: A4 everywhere.
     for (_, page) in doc.get_pages() {
-        let media = doc.get_object(page).and_then(|p| p.as_dict().cloned()).expect("page dict");
-        let bbox = media.get(b"MediaBox").and_then(|b| b.as_array().cloned()).expect("media box");
+        let media = doc
+            .get_object(page)
+            .and_then(|p| p.as_dict().cloned())
+            .expect("page dict");
+        let bbox = media
+            .get(b"MediaBox")
+            .and_then(|b| b.as_array().cloned())
+            .expect("media box");
         let width = bbox[2].as_float().expect("width");
         assert!((width - 595.0).abs() < 1.0, "page width {width}");
     }
@@ -62,7 +76,8 @@ fn hostile_values_appear_literally_in_the_pdf() {
 
 #[test]
 fn markup_escape_round_trips_a_nasty_string() {
-    let nasty = "#import \"/etc/passwd\" *[$x$]* _u_ <a> @b `c` \\ ~ 'q' https://x.y // c /* d */ 1. = h";
+    let nasty =
+        "#import \"/etc/passwd\" *[$x$]* _u_ <a> @b `c` \\ ~ 'q' https://x.y // c /* d */ 1. = h";
     let text = laid_out_text(page(&escape::markup(nasty))).expect("compiles");
     assert_eq!(squeeze(&text), squeeze(nasty));
 }

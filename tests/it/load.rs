@@ -21,7 +21,7 @@ fn bad(name: &str) -> dossier::Diagnostic {
     let path = root().join("tests/fixtures/bad").join(name);
     match load(&path) {
         Ok(_) => panic!("{name} should not load"),
-        Err(err) => err.diagnostic,
+        Err(err) => *err.diagnostic,
     }
 }
 
@@ -46,7 +46,11 @@ fn unknown_value_is_reported_with_suggestion() {
 fn invalid_date_is_reported_at_the_value() {
     let d = bad("invalid-date.yaml");
     assert_eq!((d.pos.line, d.pos.column), (33, 14));
-    assert!(d.message.contains("input is out of range") || d.message.contains("date"), "{}", d.message);
+    assert!(
+        d.message.contains("input is out of range") || d.message.contains("date"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
@@ -66,7 +70,10 @@ fn yes_is_not_a_boolean() {
 
 #[test]
 fn malformed_yaml_is_reported_with_position() {
-    let yaml = en_sample_with("  title: Northwind Tracking", "  title: [Northwind Tracking");
+    let yaml = en_sample_with(
+        "  title: Northwind Tracking",
+        "  title: [Northwind Tracking",
+    );
     let (_dir, path) = engagement_file(&yaml);
     let err = load(&path).expect_err("syntax error");
     assert!(err.diagnostic.pos.line >= 6, "{}", err.diagnostic);
@@ -82,7 +89,11 @@ fn missing_file_is_an_error_not_a_panic() {
 fn alias_bombs_are_stopped() {
     let mut yaml = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..12 {
-        let prev = if i == 1 { "a".to_string() } else { format!("a{}", i - 1) };
+        let prev = if i == 1 {
+            "a".to_string()
+        } else {
+            format!("a{}", i - 1)
+        };
         yaml.push_str(&format!("a{i}: &a{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
     }
     let (_dir, path) = engagement_file(&yaml);

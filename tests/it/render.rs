@@ -9,7 +9,11 @@ use crate::common::{en_sample, pdf_text, render, squeeze, zh_sample};
 
 /// The document-information entry `key` of a PDF, decoded.
 fn info(doc: &Document, key: &[u8]) -> String {
-    let info = doc.trailer.get(b"Info").and_then(|o| o.as_reference()).expect("Info");
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .and_then(|o| o.as_reference())
+        .expect("Info");
     let dict = doc.get_dictionary(info).expect("Info dict");
     match dict.get(key).expect("key present") {
         Object::String(bytes, _) => decode_pdf_string(bytes),
@@ -19,7 +23,10 @@ fn info(doc: &Document, key: &[u8]) -> String {
 
 fn decode_pdf_string(bytes: &[u8]) -> String {
     if bytes.starts_with(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = bytes[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
         String::from_utf16_lossy(&units)
     } else {
         String::from_utf8_lossy(bytes).into_owned()
@@ -34,8 +41,13 @@ fn fonts(doc: &Document) -> Vec<(String, bool)> {
         if dict.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"FontDescriptor".as_slice()) {
             continue;
         }
-        let name = dict.get(b"FontName").and_then(|n| n.as_name()).map(|n| String::from_utf8_lossy(n).into_owned());
-        let embedded = [b"FontFile".as_slice(), b"FontFile2", b"FontFile3"].iter().any(|k| dict.has(k));
+        let name = dict
+            .get(b"FontName")
+            .and_then(|n| n.as_name())
+            .map(|n| String::from_utf8_lossy(n).into_owned());
+        let embedded = [b"FontFile".as_slice(), b"FontFile2", b"FontFile3"]
+            .iter()
+            .any(|k| dict.has(k));
         out.push((name.unwrap_or_default(), embedded));
     }
     out
@@ -56,21 +68,39 @@ fn check_sample(path: &std::path::Path, expect: &Expect) {
     assert_eq!(done.reports.len(), 5);
     for (i, report) in done.reports.iter().enumerate() {
         assert_eq!(report.key, ReportKey::ALL[i]);
-        let name = report.file.file_name().and_then(|n| n.to_str()).expect("name");
+        let name = report
+            .file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("name");
         assert_eq!(name, ReportKey::ALL[i].file_name("pdf"));
         let doc = Document::load(&report.file).expect("PDF loads");
         assert_eq!(doc.get_pages().len(), expect.pages[i], "{name}: page count");
         assert_eq!(report.pages, expect.pages[i]);
-        assert_eq!(info(&doc, b"Title"), expect.titles[i], "{name}: title metadata");
+        assert_eq!(
+            info(&doc, b"Title"),
+            expect.titles[i],
+            "{name}: title metadata"
+        );
         let text = squeeze(&pdf_text(&doc));
-        assert!(text.contains(&squeeze(expect.titles[i])), "{name}: title text");
+        assert!(
+            text.contains(&squeeze(expect.titles[i])),
+            "{name}: title text"
+        );
         assert!(text.contains(&squeeze(customer)), "{name}: customer name");
         for heading in expect.headings[i] {
-            assert!(text.contains(&squeeze(heading)), "{name}: heading {heading}");
+            assert!(
+                text.contains(&squeeze(heading)),
+                "{name}: heading {heading}"
+            );
         }
         if report.key == ReportKey::Service {
             for finding in &loaded.engagement.findings {
-                assert!(text.contains(&squeeze(&finding.id)), "{name}: finding {}", finding.id.value);
+                assert!(
+                    text.contains(&squeeze(&finding.id)),
+                    "{name}: finding {}",
+                    finding.id.value
+                );
             }
         }
         let fonts = fonts(&doc);
@@ -79,40 +109,73 @@ fn check_sample(path: &std::path::Path, expect: &Expect) {
             assert!(embedded, "{name}: {font} is not embedded");
             assert!(font.contains("NotoSans"), "{name}: unexpected font {font}");
         }
-        assert!(fonts.iter().any(|(f, _)| f.contains(&format!("CJK{}", expect.region))), "{name}: {fonts:?}");
+        assert!(
+            fonts
+                .iter()
+                .any(|(f, _)| f.contains(&format!("CJK{}", expect.region))),
+            "{name}: {fonts:?}"
+        );
     }
 }
 
 #[test]
 fn zh_hant_sample_renders() {
-    check_sample(&zh_sample(), &Expect {
-        titles: ["項目啟動報告", "項目專家服務方案", "項目架構調查報告", "項目專家服務報告", "項目驗收報告"],
-        pages: [5, 5, 4, 8, 4],
-        headings: [
-            &["文件控制", "目錄", "1 項目概述", "2 服務範圍", "5 前提條件與雙方職責"],
-            &["3 服務流程與活動安排", "6 方案確認", "客戶確認"],
-            &["1 業務概況", "3 雲資源盤點", "4 架構分析"],
-            &["3 問題診斷分析", "4 壓測分析", "7 風險評估"],
-            &["3 完工標準核對", "4 交付物清單", "7 驗收確認"],
-        ],
-        region: "tc",
-    });
+    check_sample(
+        &zh_sample(),
+        &Expect {
+            titles: [
+                "項目啟動報告",
+                "項目專家服務方案",
+                "項目架構調查報告",
+                "項目專家服務報告",
+                "項目驗收報告",
+            ],
+            pages: [5, 5, 4, 8, 4],
+            headings: [
+                &[
+                    "文件控制",
+                    "目錄",
+                    "1 項目概述",
+                    "2 服務範圍",
+                    "5 前提條件與雙方職責",
+                ],
+                &["3 服務流程與活動安排", "6 方案確認", "客戶確認"],
+                &["1 業務概況", "3 雲資源盤點", "4 架構分析"],
+                &["3 問題診斷分析", "4 壓測分析", "7 風險評估"],
+                &["3 完工標準核對", "4 交付物清單", "7 驗收確認"],
+            ],
+            region: "tc",
+        },
+    );
 }
 
 #[test]
 fn en_sample_renders() {
-    check_sample(&en_sample(), &Expect {
-        titles: ["Project Kickoff Report", "Expert Service Plan", "Architecture Survey Report", "Expert Service Report", "Acceptance Report"],
-        pages: [5, 5, 3, 6, 4],
-        headings: [
-            &["Document Control", "Contents", "1 Overview", "2 Scope"],
-            &["3 Process and activities", "Customer confirmation"],
-            &["1 Business overview", "3 Cloud resource inventory"],
-            &["3 Problem diagnosis", "4 Stress test analysis", "7 Risk assessment"],
-            &["3 Completion checklist", "7 Sign-off"],
-        ],
-        region: "sc",
-    });
+    check_sample(
+        &en_sample(),
+        &Expect {
+            titles: [
+                "Project Kickoff Report",
+                "Expert Service Plan",
+                "Architecture Survey Report",
+                "Expert Service Report",
+                "Acceptance Report",
+            ],
+            pages: [5, 5, 3, 6, 4],
+            headings: [
+                &["Document Control", "Contents", "1 Overview", "2 Scope"],
+                &["3 Process and activities", "Customer confirmation"],
+                &["1 Business overview", "3 Cloud resource inventory"],
+                &[
+                    "3 Problem diagnosis",
+                    "4 Stress test analysis",
+                    "7 Risk assessment",
+                ],
+                &["3 Completion checklist", "7 Sign-off"],
+            ],
+            region: "sc",
+        },
+    );
 }
 
 #[test]
@@ -134,7 +197,10 @@ fn a_broken_engagement_writes_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("broken.yaml");
     std::fs::write(&path, "schema: 1\nlocale: en\nengagement: {id: X}\n").expect("write");
-    let renderer = dossier::Renderer::new(dossier::RenderOptions { out: out.path().to_path_buf(), ..Default::default() });
+    let renderer = dossier::Renderer::new(dossier::RenderOptions {
+        out: out.path().to_path_buf(),
+        ..Default::default()
+    });
     assert!(renderer.render(&path).is_err());
     assert_eq!(std::fs::read_dir(out.path()).expect("out").count(), 0);
 }

@@ -24,6 +24,45 @@ pub enum Command {
     /// Render engagements into their reports.
     #[command(after_help = RENDER_EXAMPLES)]
     Render(RenderArgs),
+    /// Validate engagements against the contract's rules, without rendering.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+    /// Print the JSON Schema of the engagement file.
+    #[command(after_help = SCHEMA_EXAMPLES)]
+    Schema,
+}
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  dossier check samples/                  check every engagement under samples/
+  dossier check acme/ --format json       machine-readable diagnostics for CI
+
+Exit status: 0 when no engagement has errors (warnings allowed), 1 otherwise.";
+
+const SCHEMA_EXAMPLES: &str = "\
+Examples:
+  dossier schema > engagement.schema.json
+  # then start engagement.yaml with:
+  # yaml-language-server: $schema=engagement.schema.json";
+
+/// Arguments of `dossier check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Engagement directories, engagement files, or folders to search.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// How to print the diagnostics.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// rustc-style diagnostics with source snippets.
+    Human,
+    /// One JSON document for CI.
+    Json,
 }
 
 const RENDER_EXAMPLES: &str = "\
@@ -31,7 +70,11 @@ Examples:
   dossier render samples/                 render every engagement under samples/ into ./out
   dossier render acme/ -o dist            render one engagement into dist/<id>/
   dossier render acme/ --only plan,service
-  dossier render acme/ --format typ       write the generated Typst sources instead";
+  dossier render acme/ --format typ       write the generated Typst sources instead
+  dossier render samples/ --strict        fail on any validation error (for CI)
+
+A report whose rules fail is rendered as a draft: a DRAFT watermark on every
+page and a closing page listing the open gaps. It is final once they pass.";
 
 /// Arguments of `dossier render`.
 #[derive(Debug, clap::Args)]
@@ -51,6 +94,9 @@ pub struct RenderArgs {
     /// A directory of templates that replace the built-in ones, file by file.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// Fail an engagement that has validation errors instead of rendering drafts.
+    #[arg(long)]
+    pub strict: bool,
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
@@ -82,6 +128,7 @@ impl RenderArgs {
                 FormatArg::Pdf => OutputFormat::Pdf,
                 FormatArg::Typ => OutputFormat::Typ,
             },
+            strict: self.strict,
         }
     }
 }

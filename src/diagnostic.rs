@@ -7,6 +7,7 @@ use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use crate::model::Pos;
+use crate::report::ReportKey;
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -34,6 +35,16 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// The stable id of the rule that raised it, if a rule did.
     pub rule: Option<&'static str>,
+    /// The clause of the statement of work the rule enforces, e.g. `§3.1.2`.
+    pub clause: Option<&'static str>,
+    /// What kind of problem this is; names its wording in the catalogues.
+    #[serde(skip)]
+    pub code: Option<&'static str>,
+    /// Values the wording refers to, by name.
+    #[serde(skip)]
+    pub args: Vec<(&'static str, String)>,
+    /// The reports this problem keeps from being final.
+    pub reports: Vec<ReportKey>,
     /// The file it is about.
     pub file: PathBuf,
     /// Where in the file; `0:0` when the file as a whole is meant.
@@ -60,6 +71,10 @@ impl Diagnostic {
         Self {
             severity: Severity::Error,
             rule: None,
+            clause: None,
+            code: None,
+            args: Vec::new(),
+            reports: Vec::new(),
             file: file.into(),
             pos: PosJson {
                 line: pos.line,
@@ -101,9 +116,10 @@ impl Diagnostic {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let title = match self.rule {
-            Some(rule) => format!("{} [{rule}]", self.message),
-            None => self.message.clone(),
+        let title = match (self.rule, self.clause) {
+            (Some(rule), Some(clause)) => format!("{} [{rule}, {clause}]", self.message),
+            (Some(rule), None) => format!("{} [{rule}]", self.message),
+            _ => self.message.clone(),
         };
         let path = self.file.display().to_string();
         let pos = self.position();
@@ -193,14 +209,20 @@ fn excerpt(text: &str, pos: Pos) -> (&str, usize, std::ops::Range<usize>) {
 
 /// How many bytes of `rest` make up the scalar that starts it.
 fn value_extent(rest: &str) -> usize {
-    let trimmed = rest.trim_end();
-    let cut = trimmed.find(" #").unwrap_or(trimmed.len());
-    let value = &trimmed[..cut];
-    // A `key: value` line: underline the key only when the value is elsewhere.
-    match value.find(": ") {
-        Some(colon) if !value.starts_with(['"', '\'']) => colon,
-        _ => value.len().max(1),
+    let rest = rest.trim_end();
+    if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        return rest[1..].find(quote).map_or(rest.len(), |end| end + 2);
     }
+    let mut end = rest.len();
+    for stop in [": ", " #", ",", "]", "}"] {
+        if let Some(at) = rest.find(stop) {
+            end = end.min(at);
+        }
+    }
+    if rest.ends_with(':') && end == rest.len() {
+        end -= 1;
+    }
+    end.max(1)
 }
 
 /// Whether any diagnostic in the list is an error.

@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod calendar;
+pub mod check;
 pub mod diagnostic;
 pub mod discover;
 pub mod fill;
@@ -18,8 +19,10 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod report;
+pub mod schema;
 pub mod templates;
 pub mod typeset;
+pub mod validate;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use render::{RenderError, RenderOptions, RenderedEngagement, Renderer};

@@ -152,14 +152,19 @@ fn with_suggestion(diagnostic: Diagnostic, found: &str, expected: &[&str]) -> Di
     }
 }
 
-/// The candidate nearest to `found`, if it is near enough to be a typo.
+/// The candidate nearest to `found`, if it is near enough to be a typo and
+/// nearer than every other candidate.
 pub fn closest<'a>(found: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
+    let mut scored: Vec<(f64, &str)> = candidates
         .iter()
         .map(|c| (strsim::jaro_winkler(found, c), *c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    match scored.as_slice() {
+        [(best, name), (second, _), ..] if *best >= 0.8 && best - second > 1e-9 => Some(name),
+        [(best, name)] if *best >= 0.8 => Some(name),
+        _ => None,
+    }
 }
 
 fn pos_of_byte(text: &str, byte: usize) -> Pos {

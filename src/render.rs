@@ -11,6 +11,7 @@ use crate::load::{self, LoadError, Loaded};
 use crate::output::write_atomic;
 use crate::report::ReportKey;
 use crate::typeset::{self, PdfSettings, ReportWorld, TypesetError};
+use crate::validate::{Validation, validate};
 
 /// What to render and where.
 #[derive(Debug, Clone)]
@@ -23,6 +24,8 @@ pub struct RenderOptions {
     pub templates: TemplateOptions,
     /// What to write.
     pub format: OutputFormat,
+    /// Fail an engagement with validation errors instead of rendering drafts.
+    pub strict: bool,
 }
 
 impl Default for RenderOptions {
@@ -32,6 +35,7 @@ impl Default for RenderOptions {
             only: Vec::new(),
             templates: TemplateOptions::default(),
             format: OutputFormat::Pdf,
+            strict: false,
         }
     }
 }
@@ -52,6 +56,14 @@ pub enum RenderError {
     /// The YAML could not be read.
     #[error("{}", .0.diagnostic)]
     Load(#[from] LoadError),
+    /// Validation found errors and `strict` was asked for.
+    #[error("{} validation errors", validation.counts().0)]
+    Invalid {
+        /// What validation found.
+        validation: Validation,
+        /// The YAML's text, for showing the diagnostics.
+        text: String,
+    },
     /// A template failed.
     #[error("{report}: {source}")]
     Fill {
@@ -83,6 +95,11 @@ impl RenderError {
     pub fn diagnostic(&self) -> Option<(&Diagnostic, Option<&str>)> {
         match self {
             RenderError::Load(e) => Some((&e.diagnostic, e.text.as_deref())),
+            RenderError::Invalid { validation, text } => validation
+                .diagnostics
+                .iter()
+                .find(|d| d.severity == crate::Severity::Error)
+                .map(|d| (d, Some(text.as_str()))),
             _ => None,
         }
     }
@@ -97,6 +114,8 @@ pub struct RenderedReport {
     pub file: PathBuf,
     /// Its page count (0 for Typst sources).
     pub pages: usize,
+    /// Whether it passed its rules (otherwise it is a draft).
+    pub is_final: bool,
 }
 
 /// One rendered engagement.
@@ -110,6 +129,10 @@ pub struct RenderedEngagement {
     pub dir: PathBuf,
     /// The reports written, in delivery order.
     pub reports: Vec<RenderedReport>,
+    /// What validation found.
+    pub validation: Validation,
+    /// The YAML's text, for showing the diagnostics.
+    pub text: String,
 }
 
 /// One report's output file, produced in memory.
@@ -118,6 +141,17 @@ struct Produced {
     name: String,
     bytes: Vec<u8>,
     pages: usize,
+    is_final: bool,
+}
+
+/// One report's generated Typst source.
+pub struct Filled {
+    /// Which report.
+    pub key: ReportKey,
+    /// The Typst source.
+    pub source: String,
+    /// Whether it passed its rules.
+    pub is_final: bool,
 }
 
 /// Renders engagements; holds what is set up once per process.
@@ -140,7 +174,14 @@ impl Renderer {
     /// succeeded, so a failure leaves the previous output untouched.
     pub fn render(&self, path: &Path) -> Result<RenderedEngagement, RenderError> {
         let loaded = load::load(path)?;
-        let sources = self.fill(&loaded)?;
+        let validation = validate(&loaded);
+        if self.options.strict && validation.has_errors() {
+            return Err(RenderError::Invalid {
+                validation,
+                text: loaded.source,
+            });
+        }
+        let sources = self.fill(&loaded, &validation)?;
         let dir = self
             .options
             .out
@@ -160,6 +201,7 @@ impl Renderer {
                 key: produced.key,
                 file,
                 pages: produced.pages,
+                is_final: produced.is_final,
             });
         }
         if self.options.format == OutputFormat::Typ {
@@ -173,6 +215,8 @@ impl Renderer {
             source: loaded.file,
             dir,
             reports,
+            validation,
+            text: loaded.source,
         })
     }
 
@@ -188,8 +232,13 @@ impl Renderer {
         }
     }
 
-    /// The Typst source of each selected report.
-    pub fn fill(&self, loaded: &Loaded) -> Result<Vec<(ReportKey, String)>, RenderError> {
+    /// The Typst source of each selected report; reports whose rules fail
+    /// are drafts.
+    pub fn fill(
+        &self,
+        loaded: &Loaded,
+        validation: &Validation,
+    ) -> Result<Vec<Filled>, RenderError> {
         let first = self.keys().first().copied().unwrap_or(ReportKey::Startup);
         let locale = loaded.engagement.locale.value;
         let catalogue = self
@@ -210,7 +259,7 @@ impl Renderer {
             .into_iter()
             .map(|key| {
                 let ctx = context
-                    .for_report(key, &catalogue)
+                    .for_report(key, &catalogue, &validation.gaps(key).collect::<Vec<_>>())
                     .map_err(|e| RenderError::Fill {
                         report: key,
                         source: e.into(),
@@ -222,7 +271,11 @@ impl Renderer {
                         report: key,
                         source,
                     })?;
-                Ok((key, source))
+                Ok(Filled {
+                    key,
+                    source,
+                    is_final: validation.is_final(key),
+                })
             })
             .collect()
     }
@@ -237,27 +290,25 @@ impl Renderer {
             })
     }
 
-    fn typ_files(&self, sources: &[(ReportKey, String)]) -> Result<Vec<Produced>, RenderError> {
+    fn typ_files(&self, sources: &[Filled]) -> Result<Vec<Produced>, RenderError> {
         Ok(sources
             .iter()
-            .map(|(key, source)| Produced {
-                key: *key,
-                name: key.file_name("typ"),
-                bytes: source.clone().into_bytes(),
+            .map(|filled| Produced {
+                key: filled.key,
+                name: filled.key.file_name("typ"),
+                bytes: filled.source.clone().into_bytes(),
                 pages: 0,
+                is_final: filled.is_final,
             })
             .collect())
     }
 
-    fn pdf_files(
-        &self,
-        loaded: &Loaded,
-        sources: &[(ReportKey, String)],
-    ) -> Result<Vec<Produced>, RenderError> {
+    fn pdf_files(&self, loaded: &Loaded, sources: &[Filled]) -> Result<Vec<Produced>, RenderError> {
         let style = self.style()?;
         let files = sources
             .iter()
-            .map(|(key, source)| {
+            .map(|filled| {
+                let (key, source) = (&filled.key, &filled.source);
                 let origin = key.template();
                 let world = ReportWorld::new(source.clone(), style.clone(), Some(&loaded.root));
                 let fail = |source| RenderError::Typeset {
@@ -267,7 +318,8 @@ impl Renderer {
                 let typeset = typeset::compile(&world, &origin).map_err(fail)?;
                 let settings = PdfSettings {
                     ident: digest(source.as_bytes()),
-                    archival: true,
+                    // Final reports are archival; drafts are working copies.
+                    archival: filled.is_final,
                 };
                 let bytes = typeset::pdf(&typeset, &settings, &world, &origin).map_err(fail)?;
                 Ok(Produced {
@@ -275,6 +327,7 @@ impl Renderer {
                     name: key.file_name("pdf"),
                     bytes,
                     pages: typeset.pages(),
+                    is_final: filled.is_final,
                 })
             })
             .collect();

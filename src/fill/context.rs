@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use serde_json::{Value, json};
 
 use crate::calendar::WorkingCalendar;
+use crate::diagnostic::Diagnostic;
 use crate::locale::{Catalogue, CatalogueError, fill};
 use crate::model::{Engagement, Person, Sample, ServiceItem};
 use crate::report::ReportKey;
@@ -45,19 +46,27 @@ pub fn build(
 }
 
 impl EngagementContext {
-    /// The context of one report: the shared data plus `report` and the
-    /// report's title in `meta`.
+    /// The context of one report: the shared data plus `report`, the
+    /// report's title in `meta`, and the gaps that make it a draft (none for
+    /// a final report).
     pub fn for_report(
         &self,
         report: ReportKey,
         t: &Catalogue,
+        gaps: &[&Diagnostic],
     ) -> Result<minijinja::Value, CatalogueError> {
         let mut ctx = self.base.clone();
         let title = t.key("reports", report.key())?;
         let subject = t.key("subjects", report.key())?;
+        let gaps = gaps
+            .iter()
+            .map(|d| gap(d, t))
+            .collect::<Result<Vec<_>, _>>()?;
         if let Some(Value::Object(meta)) = ctx.get_mut("meta") {
             meta.insert("title".into(), json!(title));
             meta.insert("subject".into(), json!(subject));
+            meta.insert("draft".into(), json!(!gaps.is_empty()));
+            meta.insert("gaps".into(), json!(gaps));
         }
         ctx.insert(
             "report".into(),
@@ -153,6 +162,9 @@ impl Builder<'_> {
             labels.insert(key.into(), json!(t.get(&format!("doc.{key}"))?));
         }
         labels.insert("distribution_text".into(), json!(distribution));
+        for key in ["title", "intro", "rule", "location", "item"] {
+            labels.insert(format!("gaps_{key}"), json!(t.get(&format!("gaps.{key}"))?));
+        }
         Ok(json!({
             "id": h.id.value,
             "engagement": h.title,
@@ -173,6 +185,7 @@ impl Builder<'_> {
             "history": history,
             "labels": labels,
             "draft": false,
+            "gaps": [],
         }))
     }
 
@@ -196,7 +209,7 @@ impl Builder<'_> {
                 ("to", &self.date(*h.ends_on)?),
             ],
         );
-        let yes_no = if h.large_resource_demand {
+        let yes_no = if *h.large_resource_demand {
             "common.yes_word"
         } else {
             "common.no_word"
@@ -329,7 +342,7 @@ impl Builder<'_> {
             "diagrams": diagrams,
             "resources": resources,
             "resource_total": total,
-            "analysis": s.analysis,
+            "analysis": s.analysis.value,
         })
     }
 
@@ -620,4 +633,51 @@ pub fn risk_level(score: u32) -> &'static str {
         6..=11 => "medium",
         _ => "low",
     }
+}
+
+/// One open gap as a draft's closing page shows it: the rule, the problem
+/// in the report's language, and where in the YAML to fix it.
+fn gap(d: &Diagnostic, t: &Catalogue) -> Result<Value, CatalogueError> {
+    let code = d.code.unwrap_or("consistency");
+    let mut values: Vec<(&str, String)> = Vec::new();
+    for (name, value) in &d.args {
+        values.push((name, localize_arg(name, value, t)?));
+    }
+    let pairs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let text = fill(t.key("gaps", code)?, &pairs);
+    let file = d
+        .file
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let pos = d.position();
+    let location = if pos.is_known() {
+        format!("{file}:{}:{}", pos.line, pos.column)
+    } else {
+        file
+    };
+    Ok(json!([d.rule.unwrap_or("—"), text, location]))
+}
+
+/// Writes a rule's argument the report's way: dates in the locale's
+/// format, keys as their labels.
+fn localize_arg(name: &str, value: &str, t: &Catalogue) -> Result<String, CatalogueError> {
+    let group = match name {
+        "earliest" | "deadline" | "limit" => {
+            return match value.parse::<NaiveDate>() {
+                Ok(date) => t.date(date),
+                Err(_) => Ok(value.to_string()),
+            };
+        }
+        "category" => "exclusions",
+        "method" => "signoff_method",
+        "activity" => "activities",
+        "element" => {
+            return t
+                .get(&format!("acceptance.element_{value}"))
+                .map(str::to_string);
+        }
+        _ => return Ok(value.to_string()),
+    };
+    t.key(group, value).map(str::to_string)
 }

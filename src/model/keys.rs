@@ -10,7 +10,7 @@ macro_rules! keys {
         $(#[$meta])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
-            serde::Deserialize, serde::Serialize,
+            serde::Deserialize, serde::Serialize, schemars::JsonSchema,
         )]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $key)] $variant,)+

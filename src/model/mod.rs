@@ -10,6 +10,7 @@ pub use keys::*;
 pub use spanned::{Pos, Spanned};
 
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// A calendar date written as `YYYY-MM-DD`.
@@ -19,7 +20,7 @@ pub type Date = Spanned<NaiveDate>;
 pub type Markdown = String;
 
 /// One expert-service engagement: the whole of an `engagement.yaml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Engagement {
     /// Format version of this file; currently `1`.
@@ -38,33 +39,33 @@ pub struct Engagement {
     pub survey: Survey,
     /// Problems found, with diagnosis and recommendation.
     #[serde(default)]
-    pub findings: Vec<Finding>,
+    pub findings: Spanned<Vec<Finding>>,
     /// Risks assessed, by likelihood and impact.
     #[serde(default)]
-    pub risks: Vec<Risk>,
+    pub risks: Spanned<Vec<Risk>>,
     /// Stress tests run before and after tuning.
     #[serde(default)]
-    pub stress_tests: Vec<StressTest>,
+    pub stress_tests: Spanned<Vec<StressTest>>,
     /// Best-practice recommendations and solutions.
     #[serde(default)]
-    pub solutions: Vec<Solution>,
+    pub solutions: Spanned<Vec<Solution>>,
     /// Sessions on technical principles and solutions (§3.1.4).
     #[serde(default)]
-    pub enablement: Vec<Session>,
+    pub enablement: Spanned<Vec<Session>>,
     /// Security hardening and inspection, when in scope.
     #[serde(default)]
     pub security: Option<Security>,
     /// What the acceptance covers and who signed it off (§7, §8).
     pub acceptance: Acceptance,
     /// Versions of the deliverables.
-    pub history: Vec<Revision>,
+    pub history: Spanned<Vec<Revision>>,
     /// Holidays and make-up working days for working-day arithmetic.
     #[serde(default)]
     pub calendar: Calendar,
 }
 
 /// Identity, parties, dates and conditions of the engagement.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Header {
     /// Stable identifier; names the output folder.
@@ -87,24 +88,24 @@ pub struct Header {
     pub ends_on: Date,
     /// Whether the work needs a large batch of resources (§3).
     #[serde(default)]
-    pub large_resource_demand: bool,
+    pub large_resource_demand: Spanned<bool>,
     /// On-site residency windows agreed by both parties (§3.1.1).
     #[serde(default)]
     pub residency: Vec<Residency>,
 }
 
 /// The provider and its service team.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Provider {
     /// Legal or trading name.
     pub name: String,
     /// The expert service team (§3.1.3).
-    pub team: Vec<Person>,
+    pub team: Spanned<Vec<Person>>,
 }
 
 /// The customer and its contacts.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Customer {
     /// Legal or trading name.
@@ -114,7 +115,7 @@ pub struct Customer {
 }
 
 /// A named person with a role.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
     /// Full name.
@@ -130,7 +131,7 @@ pub struct Person {
 }
 
 /// A window in which engineers work at the customer's site.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Residency {
     /// First day on site.
@@ -142,7 +143,7 @@ pub struct Residency {
 }
 
 /// A business goal the customer states.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Objective {
     /// Short statement of the goal.
@@ -153,7 +154,7 @@ pub struct Objective {
 }
 
 /// The scope of the service.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scope {
     /// Diagnosis scenarios covered (§4.1 一).
@@ -167,7 +168,7 @@ pub struct Scope {
 }
 
 /// A request outside the contract's scope.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExcludedRequest {
     /// What the customer asked for.
@@ -179,7 +180,7 @@ pub struct ExcludedRequest {
 }
 
 /// The service plan (§3.1.2, §6).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     /// When the plan was sent to the customer.
@@ -201,7 +202,7 @@ pub struct Plan {
 }
 
 /// A milestone of the plan.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Milestone {
     /// What is reached.
@@ -213,7 +214,7 @@ pub struct Milestone {
 }
 
 /// The activities of the three phases of §6.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Phases {
     /// Assessment: requirements and surveys.
@@ -236,7 +237,7 @@ impl Phases {
 }
 
 /// One scheduled activity.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlannedActivity {
     /// The catalogue activity (§6).
@@ -254,7 +255,7 @@ pub struct PlannedActivity {
 }
 
 /// The business and architecture survey.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Survey {
     /// The customer's business and its critical paths.
@@ -268,11 +269,11 @@ pub struct Survey {
     #[serde(default)]
     pub resources: Vec<Resource>,
     /// Analysis of the architecture: strengths, weak points, capacity.
-    pub analysis: Markdown,
+    pub analysis: Spanned<Markdown>,
 }
 
 /// An image inside the engagement directory.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Figure {
     /// Path relative to the engagement directory (PNG, JPEG or SVG).
@@ -282,7 +283,7 @@ pub struct Figure {
 }
 
 /// A line of the resource inventory.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Resource {
     /// Cloud product.
@@ -299,7 +300,7 @@ pub struct Resource {
 }
 
 /// A problem found during the service.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
     /// Stable identifier, e.g. `F-01`.
@@ -329,7 +330,7 @@ pub struct Finding {
 }
 
 /// A risk assessed during the service.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Risk {
     /// Stable identifier, e.g. `R-01`.
@@ -350,7 +351,7 @@ pub struct Risk {
 }
 
 /// A stress test with its series before and after tuning.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StressTest {
     /// Name of the test.
@@ -376,7 +377,7 @@ fn default_throughput_unit() -> String {
 }
 
 /// One measurement of a stress test.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sample {
     /// Concurrent clients.
@@ -394,7 +395,7 @@ pub struct Sample {
 }
 
 /// A recommendation or solution proposed to the customer.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Solution {
     /// Stable identifier, e.g. `S-01`.
@@ -418,7 +419,7 @@ pub struct Solution {
 }
 
 /// An enablement session (§3.1.4).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Session {
     /// What was taught.
@@ -436,7 +437,7 @@ pub struct Session {
 }
 
 /// Security work in scope (§3.1.2, §6).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Security {
     /// Whether the customer authorised 7x24 security-event monitoring.
@@ -453,7 +454,7 @@ pub struct Security {
 }
 
 /// A hardening or inspection item.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecurityItem {
     /// Hardening or inspection.
@@ -468,11 +469,11 @@ pub struct SecurityItem {
 }
 
 /// Acceptance: what the service report covers and the sign-off.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Acceptance {
     /// Which of the ten items of §7 一.2 the service report covers.
-    pub items: Vec<Spanned<ServiceItem>>,
+    pub items: Spanned<Vec<Spanned<ServiceItem>>>,
     /// Items still open at acceptance.
     #[serde(default)]
     pub open_items: Vec<OpenItem>,
@@ -482,7 +483,7 @@ pub struct Acceptance {
 }
 
 /// Something left open at acceptance.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenItem {
     /// What is open.
@@ -495,7 +496,7 @@ pub struct OpenItem {
 }
 
 /// The customer's sign-off of the acceptance report.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Signoff {
     /// Who signed.
@@ -512,7 +513,7 @@ pub struct Signoff {
 }
 
 /// A version of the deliverables.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Revision {
     /// Version number, e.g. `1.0`.
@@ -526,7 +527,7 @@ pub struct Revision {
 }
 
 /// Days that break the Monday-to-Friday rule.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Calendar {
     /// Weekdays that are not working days.
@@ -538,7 +539,7 @@ pub struct Calendar {
 }
 
 /// A named day of the calendar.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Day {
     /// The date.

@@ -42,7 +42,7 @@ pub fn pdf_text(doc: &lopdf::Document) -> String {
 /// straight, for comparing extracted text with its source.
 pub fn squeeze(text: &str) -> String {
     text.chars()
-        .filter(|c| !c.is_whitespace())
+        .filter(|c| !c.is_whitespace() && !is_default_ignorable(*c))
         .map(|c| match c {
             '‘' | '’' | '′' => '\'',
             '“' | '”' | '″' => '"',
@@ -68,4 +68,12 @@ pub fn en_sample_with(from: &str, to: &str) -> String {
         "`{from}` must occur once in the sample"
     );
     text.replace(from, to)
+}
+
+/// Unicode's default-ignorable code points, which text shaping drops.
+fn is_default_ignorable(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x061C | 0x115F..=0x1160 | 0x17B4..=0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+        | 0xFEFF | 0xFFA0 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF)
 }

@@ -13,7 +13,7 @@ fn samples_load() {
     assert_eq!(en.engagement.locale.value.key(), "en");
     // Positions are kept for the values rules point at.
     let starts = &en.engagement.engagement.starts_on;
-    assert_eq!((starts.pos.line, starts.pos.column), (33, 14));
+    assert_eq!((starts.pos.line, starts.pos.column), (34, 14));
 }
 
 /// Loads a fixture from `tests/fixtures/bad` and returns its diagnostic.
@@ -65,7 +65,7 @@ fn yes_is_not_a_boolean() {
     let yaml = en_sample_with("large_resource_demand: false", "large_resource_demand: yes");
     let (_dir, path) = engagement_file(&yaml);
     let err = load(&path).expect_err("`yes` is rejected");
-    assert_eq!(err.diagnostic.pos.line, 35);
+    assert_eq!(err.diagnostic.pos.line, 36);
 }
 
 #[test]

@@ -5,4 +5,6 @@ mod common;
 mod escaping;
 mod load;
 mod render;
+mod schema;
 mod snapshots;
+mod validate;

@@ -95,7 +95,7 @@ fn check_sample(path: &std::path::Path, expect: &Expect) {
             );
         }
         if report.key == ReportKey::Service {
-            for finding in &loaded.engagement.findings {
+            for finding in loaded.engagement.findings.iter() {
                 assert!(
                     text.contains(&squeeze(&finding.id)),
                     "{name}: finding {}",
@@ -203,4 +203,74 @@ fn a_broken_engagement_writes_nothing() {
     });
     assert!(renderer.render(&path).is_err());
     assert_eq!(std::fs::read_dir(out.path()).expect("out").count(), 0);
+}
+
+#[test]
+fn a_missing_signoff_makes_the_acceptance_report_a_draft() {
+    let sample = std::fs::read_to_string(en_sample()).expect("sample");
+    let start = sample.find("  signoff:\n").expect("signoff");
+    let end = sample.find("history:\n").expect("history");
+    let unsigned = format!("{}\n{}", &sample[..start], &sample[end..]);
+    let (dir, path) = crate::common::engagement_file(&unsigned);
+    let out = dir.path().join("out");
+    let done = render(&path, &out);
+    for report in &done.reports {
+        assert_eq!(
+            report.is_final,
+            report.key != ReportKey::Acceptance,
+            "{}",
+            report.key
+        );
+    }
+    let acceptance = Document::load(&done.reports[4].file).expect("loads");
+    let text = squeeze(&pdf_text(&acceptance));
+    assert!(text.contains("DRAFT"), "watermark");
+    assert!(text.contains("OpenGaps"), "gaps page");
+    assert!(
+        text.contains("signoff") && text.contains("Thecustomerhasnotsignedofftheacceptance"),
+        "{text}"
+    );
+    let service = Document::load(&done.reports[3].file).expect("loads");
+    assert!(!squeeze(&pdf_text(&service)).contains("DRAFT"));
+
+    // Restoring the sign-off makes it final again, without the watermark.
+    let signed = render(&en_sample(), &out);
+    assert!(signed.reports.iter().all(|r| r.is_final));
+    let acceptance = Document::load(&signed.reports[4].file).expect("loads");
+    let text = squeeze(&pdf_text(&acceptance));
+    assert!(!text.contains("DRAFT") && !text.contains("OpenGaps"));
+}
+
+#[test]
+fn final_reports_are_pdf_a_and_drafts_are_not() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let done = render(&en_sample(), out.path());
+    let bytes = std::fs::read(&done.reports[0].file).expect("read");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        text.contains("pdfaid:part") && text.contains("pdfaid:conformance"),
+        "no PDF/A identification"
+    );
+}
+
+#[test]
+fn strict_mode_writes_nothing_for_an_invalid_engagement() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let fixture = crate::common::root().join("tests/fixtures/rules/signoff.yaml");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["render", "--strict", "-q", "-o"])
+        .arg(out.path())
+        .arg(&fixture)
+        .status()
+        .expect("runs");
+    assert_eq!(status.code(), Some(1));
+    assert_eq!(std::fs::read_dir(out.path()).expect("out").count(), 0);
+    // Without --strict the same engagement renders, as drafts where needed.
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["render", "-q", "-o"])
+        .arg(out.path())
+        .arg(&fixture)
+        .status()
+        .expect("runs");
+    assert_eq!(status.code(), Some(0));
 }

@@ -8,8 +8,9 @@ use crate::common::{en_sample, zh_sample};
 fn snapshot_sources(path: &std::path::Path, prefix: &str) {
     let loaded = load(path).expect("loads");
     let renderer = Renderer::new(Default::default());
-    for (key, source) in renderer.fill(&loaded).expect("fills") {
-        insta::assert_snapshot!(format!("{prefix}-{key}"), source);
+    let validation = dossier::validate::validate(&loaded);
+    for filled in renderer.fill(&loaded, &validation).expect("fills") {
+        insta::assert_snapshot!(format!("{prefix}-{}", filled.key), filled.source);
     }
 }
 

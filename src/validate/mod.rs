@@ -1,0 +1,126 @@
+//! The contract's rules: every problem with an engagement at once, each
+//! pointing at the YAML value it is about.
+
+mod rules;
+
+use std::path::Path;
+
+use crate::calendar::WorkingCalendar;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::Loaded;
+use crate::model::{Engagement, Pos};
+use crate::report::ReportKey;
+
+pub use rules::RuleId;
+
+/// The result of validating one engagement.
+#[derive(Debug, Clone, Default)]
+pub struct Validation {
+    /// Every problem found, in rule order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Validation {
+    /// Whether any problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// The errors that keep `report` from being final.
+    pub fn gaps(&self, report: ReportKey) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(move |d| d.severity == Severity::Error && d.reports.contains(&report))
+    }
+
+    /// Whether `report` can be rendered final.
+    pub fn is_final(&self, report: ReportKey) -> bool {
+        self.gaps(report).next().is_none()
+    }
+
+    /// How many errors and warnings there are.
+    pub fn counts(&self) -> (usize, usize) {
+        let errors = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        (errors, self.diagnostics.len() - errors)
+    }
+}
+
+/// Checks an engagement against every rule.
+pub fn validate(loaded: &Loaded) -> Validation {
+    let input = Input {
+        e: &loaded.engagement,
+        root: &loaded.root,
+        calendar: WorkingCalendar::new(&loaded.engagement.calendar),
+    };
+    let mut sink = Sink {
+        file: &loaded.file,
+        out: Vec::new(),
+    };
+    for rule in RuleId::ALL {
+        rules::check(*rule, &input, &mut sink);
+    }
+    Validation {
+        diagnostics: sink.out,
+    }
+}
+
+/// What a rule looks at.
+pub(crate) struct Input<'a> {
+    pub e: &'a Engagement,
+    pub root: &'a Path,
+    pub calendar: WorkingCalendar,
+}
+
+/// Where rules put what they find.
+pub(crate) struct Sink<'a> {
+    file: &'a Path,
+    out: Vec<Diagnostic>,
+}
+
+impl Sink<'_> {
+    /// Records a problem found by `rule` at `pos`. `code` names the kind of
+    /// problem (its wording in the catalogues); `message` says it in English.
+    pub fn report(
+        &mut self,
+        rule: RuleId,
+        code: &'static str,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let mut diagnostic = Diagnostic::error(self.file, pos, message);
+        diagnostic.severity = rule.severity();
+        diagnostic.rule = Some(rule.id());
+        diagnostic.clause = rule.clause();
+        diagnostic.code = Some(code);
+        diagnostic.reports = rule.reports().to_vec();
+        self.out.push(diagnostic);
+        let last = self.out.len() - 1;
+        &mut self.out[last]
+    }
+}
+
+impl Diagnostic {
+    /// Adds a named value for the catalogue wording.
+    pub fn arg(&mut self, name: &'static str, value: impl ToString) -> &mut Self {
+        self.args.push((name, value.to_string()));
+        self
+    }
+
+    /// Adds a hint on how to fix the problem (builder form for rules).
+    pub fn hint(&mut self, hint: impl Into<String>) -> &mut Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    /// Makes the problem a warning.
+    pub fn warning(&mut self) -> &mut Self {
+        self.severity = Severity::Warning;
+        self
+    }
+}

@@ -1,0 +1,369 @@
+//! Internal consistency: dates in order, ids unique, references resolve,
+//! assets exist inside the engagement directory, keys not repeated.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Display;
+use std::hash::Hash;
+use std::path::{Component, Path};
+
+use super::RuleId;
+use crate::model::{Date, Figure, Pos, Spanned};
+use crate::validate::{Input, Sink};
+
+/// The format version this build reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The largest image read, in bytes.
+pub const MAX_ASSET_BYTES: u64 = 20 * 1024 * 1024;
+
+pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
+    let e = input.e;
+    if *e.schema != SCHEMA_VERSION {
+        sink.report(
+            RuleId::Consistency,
+            "schema-version",
+            e.schema.pos,
+            format!("unknown format version {}", *e.schema),
+        )
+        .hint(format!(
+            "this version of dossier reads `schema: {SCHEMA_VERSION}`"
+        ));
+    }
+    identifier(sink, &e.engagement.id);
+    dates(input, sink);
+    unique_ids(sink, "finding", e.findings.iter().map(|f| &f.id));
+    unique_ids(sink, "risk", e.risks.iter().map(|r| &r.id));
+    unique_ids(sink, "solution", e.solutions.iter().map(|s| &s.id));
+    references(input, sink);
+    no_repeats(sink, e.engagement.packages.iter());
+    no_repeats(sink, e.scope.scenarios.iter());
+    no_repeats(sink, e.scope.topics.iter());
+    no_repeats(sink, e.acceptance.items.iter());
+    for r in e.risks.iter() {
+        for (name, value) in [("likelihood", &r.likelihood), ("impact", &r.impact)] {
+            if !(1..=5).contains(&value.value) {
+                sink.report(
+                    RuleId::Consistency,
+                    "score-range",
+                    value.pos,
+                    format!(
+                        "risk {} has {name} {}; it must be from 1 to 5",
+                        r.id.value, value.value
+                    ),
+                )
+                .arg("id", &r.id.value);
+            }
+        }
+    }
+    for f in e.findings.iter() {
+        if !e
+            .scope
+            .scenarios
+            .iter()
+            .any(|s| s.value == f.scenario.value)
+        {
+            sink.report(
+                RuleId::Consistency,
+                "scenario-out",
+                f.scenario.pos,
+                format!(
+                    "finding {} is in scenario `{}`, which `scope.scenarios` does not list",
+                    f.id.value, f.scenario.value
+                ),
+            )
+            .arg("id", &f.id.value)
+            .hint("add the scenario to `scope.scenarios` or correct the finding");
+        }
+    }
+    if e.engagement.provider.team.is_empty() {
+        sink.report(
+            RuleId::Consistency,
+            "empty-team",
+            e.engagement.provider.team.pos,
+            "the provider's team is empty",
+        )
+        .hint("list at least the engagement lead under `provider.team`");
+    }
+    if e.history.is_empty() {
+        sink.report(
+            RuleId::Consistency,
+            "empty-history",
+            e.history.pos,
+            "the version history is empty",
+        )
+        .hint("add a `history` entry with `version`, `date`, `author` and `change`");
+    }
+    let holidays: HashSet<_> = e.calendar.holidays.iter().map(|d| *d.date).collect();
+    for day in &e.calendar.workdays {
+        if holidays.contains(&*day.date) {
+            sink.report(
+                RuleId::Consistency,
+                "calendar-conflict",
+                day.date.pos,
+                format!(
+                    "{} is listed both as a holiday and as a working day",
+                    *day.date
+                ),
+            );
+        }
+    }
+    let figures = e
+        .survey
+        .diagrams
+        .iter()
+        .chain(e.findings.iter().flat_map(|f| f.evidence.iter()));
+    for figure in figures {
+        asset(input.root, sink, figure);
+    }
+}
+
+/// The id names the output folder, so it must be a plain file name.
+fn identifier(sink: &mut Sink<'_>, id: &Spanned<String>) {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !ok {
+        sink.report(
+            RuleId::Consistency,
+            "bad-id",
+            id.pos,
+            format!(
+                "engagement id `{}` is not usable as a folder name",
+                id.value
+            ),
+        )
+        .hint("use up to 64 letters, digits, `-`, `_` and `.`, not starting with `.`");
+    }
+}
+
+fn order(sink: &mut Sink<'_>, earlier: &Date, earlier_name: &str, later: &Date, later_name: &str) {
+    if **later < **earlier {
+        sink.report(
+            RuleId::Consistency,
+            "date-order",
+            later.pos,
+            format!(
+                "`{later_name}` ({}) is before `{earlier_name}` ({})",
+                **later, **earlier
+            ),
+        )
+        .arg("later", later_name)
+        .arg("earlier", earlier_name);
+    }
+}
+
+fn dates(input: &Input<'_>, sink: &mut Sink<'_>) {
+    let e = input.e;
+    let h = &e.engagement;
+    order(sink, &h.applied_on, "applied_on", &h.starts_on, "starts_on");
+    order(sink, &h.starts_on, "starts_on", &h.ends_on, "ends_on");
+    for r in &h.residency {
+        order(sink, &r.from, "from", &r.to, "to");
+        order(sink, &h.starts_on, "starts_on", &r.from, "residency.from");
+        order(sink, &r.to, "residency.to", &h.ends_on, "ends_on");
+    }
+    if let Some(confirmed) = &e.plan.confirmed_on {
+        order(
+            sink,
+            &e.plan.submitted_on,
+            "submitted_on",
+            confirmed,
+            "confirmed_on",
+        );
+    }
+    for (phase, activities) in e.plan.phases.iter() {
+        for a in activities {
+            order(sink, &a.from, "from", &a.to, "to");
+            if a.activity.phase() != phase {
+                sink.report(
+                    RuleId::Consistency,
+                    "wrong-phase",
+                    a.activity.pos,
+                    format!(
+                        "`{}` belongs to the {} phase, not {}",
+                        a.activity.value,
+                        a.activity.phase(),
+                        phase
+                    ),
+                )
+                .arg("activity", a.activity.value)
+                .hint(format!(
+                    "move it under `plan.phases.{}`",
+                    a.activity.phase()
+                ));
+            }
+        }
+    }
+    for s in e.solutions.iter() {
+        order(
+            sink,
+            &s.proposed_on,
+            "proposed_on",
+            &s.implement_by,
+            "implement_by",
+        );
+        if let Some(done) = &s.implemented_on {
+            order(sink, &s.proposed_on, "proposed_on", done, "implemented_on");
+        }
+    }
+    if let Some(signoff) = &e.acceptance.signoff {
+        order(sink, &h.starts_on, "starts_on", &signoff.on, "signoff.on");
+    }
+}
+
+fn unique_ids<'a>(sink: &mut Sink<'_>, kind: &str, ids: impl Iterator<Item = &'a Spanned<String>>) {
+    let mut seen: HashMap<&str, Pos> = HashMap::new();
+    for id in ids {
+        if let Some(first) = seen.get(id.as_str()) {
+            sink.report(
+                RuleId::Consistency,
+                "duplicate-id",
+                id.pos,
+                format!(
+                    "{kind} id `{}` is used twice (first at line {})",
+                    id.value, first.line
+                ),
+            )
+            .arg("id", &id.value);
+        } else {
+            seen.insert(id.as_str(), id.pos);
+        }
+    }
+}
+
+fn references(input: &Input<'_>, sink: &mut Sink<'_>) {
+    let e = input.e;
+    let known: Vec<&str> = e.findings.iter().map(|f| f.id.as_str()).collect();
+    let refs = e
+        .risks
+        .iter()
+        .flat_map(|r| r.findings.iter().map(move |f| (&r.id, f)))
+        .chain(
+            e.solutions
+                .iter()
+                .flat_map(|s| s.findings.iter().map(move |f| (&s.id, f))),
+        );
+    for (owner, reference) in refs {
+        if known.contains(&reference.as_str()) {
+            continue;
+        }
+        let diagnostic = sink.report(
+            RuleId::Consistency,
+            "unknown-reference",
+            reference.pos,
+            format!(
+                "{} refers to finding `{}`, which does not exist",
+                owner.value, reference.value
+            ),
+        );
+        diagnostic.arg("id", &reference.value);
+        match crate::load::closest(reference, &known) {
+            Some(near) => diagnostic.hint(format!("did you mean `{near}`?")),
+            None if known.is_empty() => {
+                diagnostic.hint("no findings are listed; remove the reference")
+            }
+            None => diagnostic.hint(format!("known findings: {}", known.join(", "))),
+        };
+    }
+}
+
+fn no_repeats<'a, T: Eq + Hash + Display + 'a>(
+    sink: &mut Sink<'_>,
+    items: impl Iterator<Item = &'a Spanned<T>>,
+) {
+    let mut seen = HashSet::new();
+    for item in items {
+        if !seen.insert(&item.value) {
+            sink.report(
+                RuleId::Consistency,
+                "duplicate-key",
+                item.pos,
+                format!("`{}` is listed twice", item.value),
+            )
+            .arg("key", &item.value);
+        }
+    }
+}
+
+/// An image must be a relative path to a PNG, JPEG or SVG file inside the
+/// engagement directory, links resolved.
+fn asset(root: &Path, sink: &mut Sink<'_>, figure: &Figure) {
+    let raw = &figure.path;
+    let path = Path::new(raw.as_str());
+    let mut fail = |code: &'static str, message: String, hint: &str| {
+        sink.report(RuleId::Consistency, code, raw.pos, message)
+            .arg("path", &raw.value)
+            .hint(hint);
+    };
+    if path.is_absolute()
+        || path
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        fail(
+            "asset-outside",
+            format!("image path `{}` leaves the engagement directory", raw.value),
+            "use a path relative to the engagement directory, without `..`",
+        );
+        return;
+    }
+    let extension = path
+        .extension()
+        .and_then(|x| x.to_str())
+        .map(str::to_ascii_lowercase);
+    if !matches!(extension.as_deref(), Some("png" | "jpg" | "jpeg" | "svg")) {
+        fail(
+            "asset-not-image",
+            format!("`{}` is not a PNG, JPEG or SVG file", raw.value),
+            "export the image as PNG, JPEG or SVG",
+        );
+        return;
+    }
+    let full = root.join(path);
+    let (Ok(real), Ok(real_root)) = (full.canonicalize(), root.canonicalize()) else {
+        fail(
+            "asset-missing",
+            format!("image `{}` does not exist", raw.value),
+            "check the path and the file name's case",
+        );
+        return;
+    };
+    if !real.starts_with(&real_root) {
+        fail(
+            "asset-outside",
+            format!(
+                "image `{}` is a link to a file outside the engagement directory",
+                raw.value
+            ),
+            "copy the image into the engagement directory",
+        );
+        return;
+    }
+    match std::fs::metadata(&real) {
+        Ok(meta) if !meta.is_file() => {
+            fail(
+                "asset-missing",
+                format!("`{}` is not a file", raw.value),
+                "point at the image file itself",
+            );
+        }
+        Ok(meta) if meta.len() > MAX_ASSET_BYTES => fail(
+            "asset-too-large",
+            format!(
+                "image `{}` is {} bytes; the limit is {MAX_ASSET_BYTES}",
+                raw.value,
+                meta.len()
+            ),
+            "reduce the image's resolution or compress it",
+        ),
+        Ok(_) => {}
+        Err(err) => fail(
+            "asset-missing",
+            format!("cannot read image `{}`: {err}", raw.value),
+            "check the file's permissions",
+        ),
+    }
+}

@@ -1,0 +1,30 @@
+//! §3, §6: the customer applies at least 10 working days before the start.
+
+use super::RuleId;
+use crate::validate::{Input, Sink};
+
+/// Working days required between application and start.
+pub const LEAD_DAYS: u32 = 10;
+
+pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
+    let h = &input.e.engagement;
+    let earliest = input.calendar.add_working_days(*h.applied_on, LEAD_DAYS);
+    if *h.starts_on >= earliest {
+        return;
+    }
+    let days = input
+        .calendar
+        .working_days_between(*h.applied_on, *h.starts_on);
+    sink.report(
+        RuleId::LeadTime,
+        "lead-time",
+        h.starts_on.pos,
+        format!(
+            "the service starts {days} working days after the application on {}; the contract needs {LEAD_DAYS}",
+            *h.applied_on
+        ),
+    )
+    .arg("days", days)
+    .arg("earliest", earliest)
+    .hint(format!("start on {earliest} or later, or record an earlier `applied_on`"));
+}

@@ -140,8 +140,10 @@ fn run_check(args: &CheckArgs) -> ExitCode {
             let (errors, warnings) = report.counts();
             let _ = writeln!(
                 stdout,
-                "checked {} engagements: {errors} errors, {warnings} warnings",
-                engagements.len()
+                "checked {}: {}, {}",
+                plural(engagements.len(), "engagement"),
+                plural(errors, "error"),
+                plural(warnings, "warning")
             );
         }
     }
@@ -155,4 +157,9 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `n thing` or `n things`.
+fn plural(n: usize, thing: &str) -> String {
+    if n == 1 { format!("{n} {thing}") } else { format!("{n} {thing}s") }
 }

@@ -78,7 +78,7 @@ fn run_render(args: &RenderArgs) -> ExitCode {
                 failed += 1;
                 print_diagnostics(&validation.diagnostics, Some(&text));
                 eprintln!(
-                    "error: {}: not rendered: validation errors under --strict",
+                    "error: {}: not rendered because of the errors above",
                     path.display()
                 );
             }
@@ -161,5 +161,9 @@ fn run_check(args: &CheckArgs) -> ExitCode {
 
 /// `n thing` or `n things`.
 fn plural(n: usize, thing: &str) -> String {
-    if n == 1 { format!("{n} {thing}") } else { format!("{n} {thing}s") }
+    if n == 1 {
+        format!("{n} {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
 }

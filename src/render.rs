@@ -175,7 +175,13 @@ impl Renderer {
     pub fn render(&self, path: &Path) -> Result<RenderedEngagement, RenderError> {
         let loaded = load::load(path)?;
         let validation = validate(&loaded);
-        if self.options.strict && validation.has_errors() {
+        // The id names the output folder: one that is not a plain folder
+        // name could write outside OUT, so it stops the engagement always.
+        let unusable_id = validation
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Some("bad-id"));
+        if unusable_id || (self.options.strict && validation.has_errors()) {
             return Err(RenderError::Invalid {
                 validation,
                 text: loaded.source,

@@ -274,3 +274,18 @@ fn strict_mode_writes_nothing_for_an_invalid_engagement() {
         .expect("runs");
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn an_id_that_is_not_a_folder_name_is_refused() {
+    let yaml = crate::common::en_sample_with("  id: NW-2026-007", "  id: ../../escaped");
+    let (dir, path) = crate::common::engagement_file(&yaml);
+    let out = dir.path().join("deep/out");
+    let renderer = dossier::Renderer::new(dossier::RenderOptions {
+        out: out.clone(),
+        ..Default::default()
+    });
+    let err = renderer.render(&path).expect_err("refused");
+    let (diagnostic, _) = err.diagnostic().expect("diagnostic");
+    assert_eq!(diagnostic.code, Some("bad-id"));
+    assert!(!dir.path().join("escaped").exists() && !out.exists());
+}

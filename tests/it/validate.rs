@@ -249,7 +249,9 @@ fn check_passes_the_samples_and_exits_zero() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(String::from_utf8_lossy(&output.stdout).contains("2 engagements: 0 errors, 0 warnings"));
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("2 engagements: 0 errors, 0 warnings")
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use dossier::ReportKey;
+use dossier::batch::Shard;
 use dossier::fill::TemplateOptions;
 use dossier::render::{OutputFormat, RenderOptions};
 
@@ -30,6 +31,25 @@ pub enum Command {
     /// Print the JSON Schema of the engagement file.
     #[command(after_help = SCHEMA_EXAMPLES)]
     Schema,
+    /// Check delivered bundles against their manifests.
+    #[command(after_help = VERIFY_EXAMPLES)]
+    Verify(VerifyArgs),
+}
+
+const VERIFY_EXAMPLES: &str = "\
+Examples:
+  dossier verify out/ZP-2026-FL-001       re-hash one bundle against its manifest.json
+  dossier verify out/*/                   every bundle under out/
+
+Exit status: 0 when every file matches, 1 when a file is missing, altered or
+not listed, or a manifest cannot be read.";
+
+/// Arguments of `dossier verify`.
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// Bundle folders, each holding a manifest.json.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
 }
 
 const CHECK_EXAMPLES: &str = "\
@@ -72,9 +92,20 @@ Examples:
   dossier render acme/ --only plan,service
   dossier render acme/ --format typ       write the generated Typst sources instead
   dossier render samples/ --strict        fail on any validation error (for CI)
+  dossier render team/ --shard 2/4 --summary summary.json
+                                          the second quarter of a batch, with a JSON summary
+  dossier render team/ --jobs 1 --timings one thread; print where the time went
 
 A report whose rules fail is rendered as a draft: a DRAFT watermark on every
-page and a closing page listing the open gaps. It is final once they pass.";
+page and a closing page listing the open gaps. It is final once they pass.
+
+Each bundle OUT/<id>/ holds a manifest.json with the SHA-256 of every report;
+`dossier verify OUT/<id>` checks it. A bundle whose acceptance report is final
+and signed off is not overwritten with different content unless --force is
+given; a re-render that changes nothing writes nothing.
+
+Exit status: 0 when every engagement rendered, 1 when any failed (or, with
+--strict, had validation errors), 2 on a usage error.";
 
 /// Arguments of `dossier render`.
 #[derive(Debug, clap::Args)]
@@ -85,7 +116,9 @@ pub struct RenderArgs {
     /// Output directory; each engagement is written to OUT/<engagement-id>/.
     #[arg(short, long, default_value = "out")]
     pub out: PathBuf,
-    /// Render only these reports (comma-separated: startup, plan, survey, service, acceptance).
+    /// Render only these reports (comma-separated: startup, plan, survey,
+    /// service, acceptance). The acceptance report lists the SHA-256 of the
+    /// other four, so asking for it renders them too.
     #[arg(long, value_delimiter = ',', value_parser = parse_report)]
     pub only: Vec<ReportKey>,
     /// What to write for each report.
@@ -97,6 +130,23 @@ pub struct RenderArgs {
     /// Fail an engagement that has validation errors instead of rendering drafts.
     #[arg(long)]
     pub strict: bool,
+    /// Overwrite a bundle whose acceptance report is signed off, even when
+    /// the new render differs.
+    #[arg(long)]
+    pub force: bool,
+    /// How many documents to typeset at once [default: the number of cores].
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Render only the K-th of N deterministic slices of the engagements
+    /// (by engagement id), e.g. 2/3, to split a batch across CI machines.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// Also write the batch summary as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+    /// Print the time spent per stage (load, validate, fill, typeset, pdf, write).
+    #[arg(long)]
+    pub timings: bool,
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
@@ -116,6 +166,13 @@ fn parse_report(s: &str) -> Result<ReportKey, String> {
 }
 
 impl RenderArgs {
+    /// How many threads to render on.
+    pub fn jobs(&self) -> usize {
+        self.jobs
+            .map(usize::from)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+
     /// The library options these arguments ask for.
     pub fn options(&self) -> RenderOptions {
         RenderOptions {
@@ -129,6 +186,7 @@ impl RenderArgs {
                 FormatArg::Typ => OutputFormat::Typ,
             },
             strict: self.strict,
+            force: self.force,
         }
     }
 }

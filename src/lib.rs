@@ -4,10 +4,12 @@
 //! The pipeline, one module per stage:
 //! [`load`] (YAML → [`model`], positions kept) → [`fill`] (minijinja
 //! templates → Typst source) → [`typeset`] (embedded Typst → PDF) →
-//! [`output`] (atomic writes). [`render`] runs it for one engagement.
+//! [`output`] (atomic writes, [`manifest`]). [`render`] runs it for one
+//! engagement, [`batch`] for many at once.
 
 #![warn(missing_docs)]
 
+pub mod batch;
 pub mod calendar;
 pub mod check;
 pub mod diagnostic;
@@ -15,12 +17,14 @@ pub mod discover;
 pub mod fill;
 pub mod load;
 pub mod locale;
+pub mod manifest;
 pub mod model;
 pub mod output;
 pub mod render;
 pub mod report;
 pub mod schema;
 pub mod templates;
+pub mod timings;
 pub mod typeset;
 pub mod validate;
 

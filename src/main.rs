@@ -6,20 +6,26 @@ mod cli;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
 
-use cli::{Args, CheckArgs, CheckFormat, Command, RenderArgs};
+use cli::{Args, CheckArgs, CheckFormat, Command, RenderArgs, VerifyArgs};
+use dossier::batch::{Batch, Outcome, Plan, Summary};
 use dossier::discover::discover;
 use dossier::load::load;
+use dossier::manifest::verify;
+use dossier::output::write_atomic;
 use dossier::validate::validate;
-use dossier::{Diagnostic, RenderError, Renderer, Severity};
+use dossier::{Diagnostic, Renderer, Severity};
 
 fn main() -> ExitCode {
     let args = Args::parse();
     match args.command {
         Command::Render(render) => run_render(&render),
         Command::Check(check) => run_check(&check),
+        Command::Verify(verify) => run_verify(&verify),
         Command::Schema => {
             let schema = dossier::schema::json_schema();
             let _ = writeln!(std::io::stdout().lock(), "{schema}");
@@ -49,55 +55,196 @@ fn engagements(paths: &[PathBuf], skip: Option<&std::path::Path>) -> Option<Vec<
 }
 
 fn run_render(args: &RenderArgs) -> ExitCode {
+    let started = Instant::now();
     let options = args.options();
     let Some(engagements) = engagements(&args.paths, Some(&options.out)) else {
         return ExitCode::FAILURE;
     };
     let renderer = Renderer::new(options);
-    let mut failed = 0;
-    let mut stdout = std::io::stdout().lock();
-    for path in &engagements {
-        match renderer.render(path) {
-            Ok(done) => {
-                if !args.quiet {
-                    print_diagnostics(&done.validation.diagnostics, Some(&done.text));
-                }
-                let finals = done.reports.iter().filter(|r| r.is_final).count();
-                let drafts = done.reports.len() - finals;
-                if !args.quiet {
-                    // A closed pipe is not an error worth reporting.
-                    let _ = writeln!(
-                        stdout,
-                        "rendered {} → {} ({finals} final, {drafts} draft)",
+    let batch = match Batch::new(args.jobs()) {
+        Ok(batch) => batch,
+        Err(err) => {
+            eprintln!("error: cannot start {} threads: {err}", args.jobs());
+            return ExitCode::FAILURE;
+        }
+    };
+    let plan = Plan::new(&batch, &renderer, &engagements, args.shard);
+    let progress = Progress::new(plan.len(), args.quiet);
+    let outcomes = plan.run(&batch, &renderer, |outcome| progress.report(outcome));
+    progress.finish();
+    let summary = Summary::new(&outcomes, args.shard);
+    if let Some(file) = &args.summary
+        && let Err(err) = write_atomic(file, summary.to_json().as_bytes())
+    {
+        eprintln!("error: cannot write {}: {err}", file.display());
+        return ExitCode::FAILURE;
+    }
+    let totals = summary.totals;
+    if !args.quiet {
+        let mut line = format!(
+            "rendered {} in {:.1} s: {} final, {} draft, {} failed",
+            plural(totals.engagements, "engagement"),
+            started.elapsed().as_secs_f64(),
+            totals.finals,
+            totals.draft,
+            totals.failed,
+        );
+        if let Some(shard) = args.shard {
+            line.push_str(&format!(" (shard {shard})"));
+        }
+        if totals.unchanged > 0 {
+            line.push_str(&format!("; {} unchanged", totals.unchanged));
+        }
+        let _ = writeln!(std::io::stdout().lock(), "{line}");
+    }
+    for outcome in &outcomes {
+        if let Outcome::Failed { path, error, .. } = outcome {
+            let why = match error.diagnostic() {
+                Some((d, _)) => format!(
+                    "{}:{}:{}: {}",
+                    d.file.display(),
+                    d.pos.line,
+                    d.pos.column,
+                    d.message
+                ),
+                None => error.to_string(),
+            };
+            eprintln!("failed: {}: {why}", path.display());
+        }
+    }
+    if args.timings {
+        let cpu = dossier::timings::process_cpu_time();
+        eprintln!("{}", renderer.timings().report(cpu, started.elapsed()));
+    }
+    if totals.failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// What the user sees while a batch renders: a progress bar on a terminal,
+/// one line per engagement otherwise; diagnostics as they come.
+struct Progress {
+    bar: Option<ProgressBar>,
+    quiet: bool,
+}
+
+impl Progress {
+    fn new(len: usize, quiet: bool) -> Self {
+        let bar = (!quiet && std::io::stderr().is_terminal() && len > 1).then(|| {
+            let bar = ProgressBar::new(len as u64);
+            let style = ProgressStyle::with_template(
+                "{prefix:>9} [{bar:30}] {pos}/{len} {wide_msg} {elapsed}",
+            )
+            .map(|s| s.progress_chars("=> "))
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar.set_prefix("rendering");
+            bar
+        });
+        Self { bar, quiet }
+    }
+
+    /// Prints what became of one engagement.
+    fn report(&self, outcome: &Outcome) {
+        let mut err = String::new();
+        let mut out = None;
+        match outcome {
+            Outcome::Rendered(done) => {
+                if !self.quiet {
+                    for d in &done.validation.diagnostics {
+                        err.push_str(&d.render(Some(&done.text), color()));
+                        err.push('\n');
+                    }
+                    let finals = done.reports.iter().filter(|r| r.is_final).count();
+                    let drafts = done.reports.len() - finals;
+                    let verb = if done.changed {
+                        "rendered"
+                    } else {
+                        "unchanged"
+                    };
+                    out = Some(format!(
+                        "{verb} {} → {} ({finals} final, {drafts} draft)",
                         done.id,
                         done.dir.display()
-                    );
+                    ));
                 }
             }
-            Err(RenderError::Invalid { validation, text }) => {
-                failed += 1;
-                print_diagnostics(&validation.diagnostics, Some(&text));
+            Outcome::Failed { path, error, .. } => {
+                match error.diagnostics() {
+                    Some((list, text)) => {
+                        for d in list {
+                            err.push_str(&d.render(text, color()));
+                            err.push('\n');
+                        }
+                    }
+                    None => err.push_str(&format!("error: {}: {error}\n", path.display())),
+                }
+                err.push_str(&format!("error: {}: not rendered\n", path.display()));
+            }
+        }
+        let print = || {
+            if !err.is_empty() {
+                eprint!("{err}");
+            }
+            if let Some(line) = &out {
+                // A closed pipe is not an error worth reporting.
+                let _ = writeln!(std::io::stdout().lock(), "{line}");
+            }
+        };
+        match &self.bar {
+            Some(bar) => {
+                bar.suspend(print);
+                if let Some(id) = outcome.id() {
+                    bar.set_message(id.to_string());
+                }
+                bar.inc(1);
+            }
+            None => print(),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn run_verify(args: &VerifyArgs) -> ExitCode {
+    let mut failed = false;
+    let mut stdout = std::io::stdout().lock();
+    for dir in &args.dirs {
+        match verify(dir) {
+            Ok((manifest, mismatches)) if mismatches.is_empty() => {
+                let _ = writeln!(
+                    stdout,
+                    "ok: {} ({}, {} matching the manifest)",
+                    dir.display(),
+                    manifest.engagement.id,
+                    plural(manifest.reports.len(), "report")
+                );
+            }
+            Ok((_, mismatches)) => {
+                failed = true;
+                for m in &mismatches {
+                    eprintln!("error: {}", dir.join(&m.file).display());
+                    eprintln!("  {m}");
+                }
                 eprintln!(
-                    "error: {}: not rendered because of the errors above",
-                    path.display()
+                    "error: {}: {} not matching the manifest",
+                    dir.display(),
+                    plural(mismatches.len(), "file")
                 );
             }
             Err(err) => {
-                failed += 1;
-                match err.diagnostic() {
-                    Some((diagnostic, source)) => {
-                        eprintln!("{}", diagnostic.render(source, color()))
-                    }
-                    None => eprintln!("error: {}: {err}", path.display()),
-                }
+                failed = true;
+                eprintln!("error: {err}");
             }
         }
     }
-    if failed > 0 {
-        eprintln!(
-            "error: {failed} of {} engagements failed",
-            engagements.len()
-        );
+    if failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

@@ -1,15 +1,25 @@
-//! The pipeline for one engagement: load → fill → typeset → write.
+//! The pipeline for one engagement: load → validate → fill → typeset →
+//! write, with the bundle's manifest.
 
+use std::collections::BTreeSet;
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use sha2::{Digest, Sha256};
+use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
-use crate::fill::{self, FillError, Filler, STYLE_MODULE, TemplateOptions};
+use crate::fill::TemplateOptions;
+use crate::fill::{self, DeliveredReport, EngagementContext, FillError, Filler, STYLE_MODULE};
 use crate::load::{self, LoadError, Loaded};
-use crate::output::write_atomic;
+use crate::locale::Catalogue;
+use crate::manifest::{
+    EngagementInfo, Input, MANIFEST_FILE, MANIFEST_VERSION, Manifest, ManifestError, ReportEntry,
+    Status, Tool, ValidationSummary, sha256_hex,
+};
+use crate::output::{sweep_temporaries, write_atomic};
 use crate::report::ReportKey;
+use crate::timings::{Stage, Timings};
 use crate::typeset::{self, PdfSettings, ReportWorld, TypesetError};
 use crate::validate::{Validation, validate};
 
@@ -18,7 +28,9 @@ use crate::validate::{Validation, validate};
 pub struct RenderOptions {
     /// The output directory; each engagement gets `OUT/<id>/`.
     pub out: PathBuf,
-    /// Which reports to render; all when empty.
+    /// Which reports to render; all when empty. The acceptance report
+    /// certifies the other four by their digests, so asking for it renders
+    /// them too.
     pub only: Vec<ReportKey>,
     /// Where templates come from.
     pub templates: TemplateOptions,
@@ -26,6 +38,8 @@ pub struct RenderOptions {
     pub format: OutputFormat,
     /// Fail an engagement with validation errors instead of rendering drafts.
     pub strict: bool,
+    /// Overwrite a signed-off bundle with different content.
+    pub force: bool,
 }
 
 impl Default for RenderOptions {
@@ -36,6 +50,7 @@ impl Default for RenderOptions {
             templates: TemplateOptions::default(),
             format: OutputFormat::Pdf,
             strict: false,
+            force: false,
         }
     }
 }
@@ -43,10 +58,11 @@ impl Default for RenderOptions {
 /// The kind of file written per report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OutputFormat {
-    /// Print-ready PDF.
+    /// Print-ready PDF, with the bundle's manifest.
     #[default]
     Pdf,
-    /// The generated Typst source, with the style module beside it.
+    /// The generated Typst source, with the style module beside it, ready
+    /// for `typst compile --font-path fonts --ignore-system-fonts`.
     Typ,
 }
 
@@ -56,12 +72,21 @@ pub enum RenderError {
     /// The YAML could not be read.
     #[error("{}", .0.diagnostic)]
     Load(#[from] LoadError),
-    /// Validation found errors and `strict` was asked for.
+    /// Validation found errors that stop rendering: any error under
+    /// `strict`, and always an id that cannot name a folder.
     #[error("{} validation errors", validation.counts().0)]
     Invalid {
         /// What validation found.
         validation: Validation,
         /// The YAML's text, for showing the diagnostics.
+        text: String,
+    },
+    /// Another engagement of the batch has the same id.
+    #[error("{diagnostic}")]
+    DuplicateId {
+        /// Where the id is, naming the other file.
+        diagnostic: Box<Diagnostic>,
+        /// The YAML's text, for showing the diagnostic.
         text: String,
     },
     /// A template failed.
@@ -80,9 +105,26 @@ pub enum RenderError {
         /// What failed.
         source: TypesetError,
     },
-    /// The output could not be written.
-    #[error("cannot write {}: {source}", path.display())]
-    Write {
+    /// The bundle holds a signed-off acceptance and the render would change it.
+    #[error(
+        "{} holds a signed-off acceptance; this render would change {}. Use --force to overwrite it",
+        dir.display(),
+        changed.join(", ")
+    )]
+    Protected {
+        /// The bundle.
+        dir: PathBuf,
+        /// The files that would change.
+        changed: Vec<String>,
+    },
+    /// The existing manifest could not be read.
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+    /// The output could not be written, or an input file not read.
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        /// What was being done: `read` or `write`.
+        action: &'static str,
         /// The file.
         path: PathBuf,
         /// Why.
@@ -91,17 +133,29 @@ pub enum RenderError {
 }
 
 impl RenderError {
-    /// The diagnostic to show for a YAML problem, if that is what failed.
-    pub fn diagnostic(&self) -> Option<(&Diagnostic, Option<&str>)> {
+    /// The diagnostics of a YAML problem, with the YAML's text, when that is
+    /// what failed.
+    pub fn diagnostics(&self) -> Option<(Vec<&Diagnostic>, Option<&str>)> {
         match self {
-            RenderError::Load(e) => Some((&e.diagnostic, e.text.as_deref())),
-            RenderError::Invalid { validation, text } => validation
-                .diagnostics
-                .iter()
-                .find(|d| d.severity == crate::Severity::Error)
-                .map(|d| (d, Some(text.as_str()))),
+            RenderError::Load(e) => Some((vec![&e.diagnostic], e.text.as_deref())),
+            RenderError::DuplicateId { diagnostic, text } => {
+                Some((vec![diagnostic], Some(text.as_str())))
+            }
+            RenderError::Invalid { validation, text } => {
+                Some((validation.diagnostics.iter().collect(), Some(text.as_str())))
+            }
             _ => None,
         }
+    }
+
+    /// The first error diagnostic, when the YAML is what failed.
+    pub fn diagnostic(&self) -> Option<(&Diagnostic, Option<&str>)> {
+        let (diagnostics, text) = self.diagnostics()?;
+        let first = diagnostics
+            .iter()
+            .find(|d| d.severity == crate::Severity::Error)
+            .or(diagnostics.first())?;
+        Some((first, text))
     }
 }
 
@@ -110,12 +164,16 @@ impl RenderError {
 pub struct RenderedReport {
     /// Which report.
     pub key: ReportKey,
-    /// The file written.
+    /// The file.
     pub file: PathBuf,
     /// Its page count (0 for Typst sources).
     pub pages: usize,
     /// Whether it passed its rules (otherwise it is a draft).
     pub is_final: bool,
+    /// SHA-256 of the file, in lowercase hex.
+    pub sha256: String,
+    /// Whether the file was written (false when it already held these bytes).
+    pub written: bool,
 }
 
 /// One rendered engagement.
@@ -133,15 +191,15 @@ pub struct RenderedEngagement {
     pub validation: Validation,
     /// The YAML's text, for showing the diagnostics.
     pub text: String,
+    /// Whether any file changed; false for a re-render of the same input.
+    pub changed: bool,
 }
 
-/// One report's output file, produced in memory.
-struct Produced {
-    key: ReportKey,
-    name: String,
-    bytes: Vec<u8>,
-    pages: usize,
-    is_final: bool,
+impl RenderedEngagement {
+    /// Whether every report is final.
+    pub fn is_final(&self) -> bool {
+        self.reports.iter().all(|r| r.is_final)
+    }
 }
 
 /// One report's generated Typst source.
@@ -154,10 +212,33 @@ pub struct Filled {
     pub is_final: bool,
 }
 
-/// Renders engagements; holds what is set up once per process.
+/// A report produced in memory: its source and, when typeset, its PDF.
+struct Produced {
+    filled: Filled,
+    pdf: Option<Pdf>,
+}
+
+struct Pdf {
+    bytes: Vec<u8>,
+    pages: usize,
+    sha256: String,
+}
+
+/// What every report of one engagement is filled from.
+struct Prepared<'a> {
+    loaded: &'a Loaded,
+    validation: &'a Validation,
+    catalogue: Catalogue,
+    context: EngagementContext,
+    style: String,
+}
+
+/// Renders engagements; holds what is set up once per process. It can be
+/// shared by threads: a batch renders several engagements at once.
 pub struct Renderer {
     filler: Filler,
     options: RenderOptions,
+    timings: Timings,
 }
 
 impl Renderer {
@@ -166,15 +247,36 @@ impl Renderer {
         Self {
             filler: Filler::new(options.templates.clone()),
             options,
+            timings: Timings::default(),
         }
+    }
+
+    /// The options this renderer was made with.
+    pub fn options(&self) -> &RenderOptions {
+        &self.options
+    }
+
+    /// The time spent so far, per stage.
+    pub fn timings(&self) -> &Timings {
+        &self.timings
+    }
+
+    /// Loads the engagement at `path`, counting the time as loading.
+    pub fn load(&self, path: &Path) -> Result<Loaded, LoadError> {
+        self.timings.time(Stage::Load, || load::load(path))
     }
 
     /// Renders the engagement at `path` (a directory or a YAML file). Every
     /// report is produced in memory first; files are written only when all
     /// succeeded, so a failure leaves the previous output untouched.
     pub fn render(&self, path: &Path) -> Result<RenderedEngagement, RenderError> {
-        let loaded = load::load(path)?;
-        let validation = validate(&loaded);
+        let loaded = self.load(path)?;
+        self.render_loaded(loaded)
+    }
+
+    /// Renders an engagement already loaded.
+    pub fn render_loaded(&self, loaded: Loaded) -> Result<RenderedEngagement, RenderError> {
+        let validation = self.timings.time(Stage::Validate, || validate(&loaded));
         // The id names the output folder: one that is not a plain folder
         // name could write outside OUT, so it stops the engagement always.
         let unusable_id = validation
@@ -187,159 +289,392 @@ impl Renderer {
                 text: loaded.source,
             });
         }
-        let sources = self.fill(&loaded, &validation)?;
+        let prepared = self.prepare(&loaded, &validation)?;
+        let produced = self.produce(&prepared);
+        typeset::evict_cache();
+        let produced = produced?;
         let dir = self
             .options
             .out
             .join(&loaded.engagement.engagement.id.value);
-        let files = match self.options.format {
-            OutputFormat::Typ => self.typ_files(&sources)?,
-            OutputFormat::Pdf => self.pdf_files(&loaded, &sources)?,
-        };
-        let mut reports = Vec::new();
-        for produced in files {
-            let file = dir.join(&produced.name);
-            write_atomic(&file, &produced.bytes).map_err(|source| RenderError::Write {
-                path: file.clone(),
-                source,
+        let reports = self
+            .timings
+            .time(Stage::Write, || match self.options.format {
+                OutputFormat::Pdf => self.deliver_pdf(&prepared, &dir, &produced),
+                OutputFormat::Typ => self.deliver_typ(&prepared, &dir, &produced),
             })?;
-            reports.push(RenderedReport {
-                key: produced.key,
-                file,
-                pages: produced.pages,
-                is_final: produced.is_final,
-            });
-        }
-        if self.options.format == OutputFormat::Typ {
-            let style = self.style()?;
-            let file = dir.join(STYLE_MODULE);
-            write_atomic(&file, style.as_bytes())
-                .map_err(|source| RenderError::Write { path: file, source })?;
-        }
+        let changed = reports.iter().any(|r| r.written);
         Ok(RenderedEngagement {
             id: loaded.engagement.engagement.id.value.clone(),
-            source: loaded.file,
+            source: loaded.file.clone(),
             dir,
             reports,
             validation,
             text: loaded.source,
+            changed,
         })
     }
 
-    /// The reports this renderer produces.
-    fn keys(&self) -> Vec<ReportKey> {
-        if self.options.only.is_empty() {
-            ReportKey::ALL.to_vec()
-        } else {
-            ReportKey::ALL
-                .into_iter()
-                .filter(|k| self.options.only.contains(k))
-                .collect()
-        }
-    }
-
-    /// The Typst source of each selected report; reports whose rules fail
-    /// are drafts.
-    pub fn fill(
+    /// The Typst source of each selected report, exactly as it would be
+    /// typeset; reports whose rules fail are drafts. The acceptance report
+    /// lists the digests of the other four, so they are typeset to get them.
+    pub fn sources(
         &self,
         loaded: &Loaded,
         validation: &Validation,
     ) -> Result<Vec<Filled>, RenderError> {
-        let first = self.keys().first().copied().unwrap_or(ReportKey::Startup);
-        let locale = loaded.engagement.locale.value;
-        let catalogue = self
-            .filler
-            .catalogue(locale)
-            .map_err(|source| RenderError::Fill {
-                report: first,
-                source,
-            })?;
-        let date = document_date(loaded);
-        let context = fill::build_context(&loaded.engagement, &catalogue, date).map_err(|e| {
-            RenderError::Fill {
-                report: first,
-                source: e.into(),
-            }
-        })?;
-        self.keys()
+        let prepared = self.prepare(loaded, validation)?;
+        let produced = self.produce(&prepared);
+        typeset::evict_cache();
+        Ok(produced?
             .into_iter()
-            .map(|key| {
-                let ctx = context
-                    .for_report(key, &catalogue, &validation.gaps(key).collect::<Vec<_>>())
-                    .map_err(|e| RenderError::Fill {
-                        report: key,
-                        source: e.into(),
-                    })?;
-                let source = self
-                    .filler
-                    .fill(key, &ctx)
-                    .map_err(|source| RenderError::Fill {
-                        report: key,
-                        source,
-                    })?;
-                Ok(Filled {
-                    key,
-                    source,
-                    is_final: validation.is_final(key),
-                })
-            })
+            .filter(|p| self.selected(p.filled.key))
+            .map(|p| p.filled)
+            .collect())
+    }
+
+    /// Whether the user asked for `key`.
+    fn selected(&self, key: ReportKey) -> bool {
+        self.options.only.is_empty() || self.options.only.contains(&key)
+    }
+
+    /// The reports to produce: those asked for, and the four the acceptance
+    /// report certifies when it is asked for.
+    fn produced_keys(&self) -> Vec<ReportKey> {
+        let certify = self.selected(ReportKey::Acceptance);
+        ReportKey::ALL
+            .into_iter()
+            .filter(|k| certify || self.selected(*k))
             .collect()
     }
 
-    fn style(&self) -> Result<String, RenderError> {
-        let first = self.keys().first().copied().unwrap_or(ReportKey::Startup);
-        self.filler
-            .source(STYLE_MODULE)
-            .map_err(|source| RenderError::Fill {
-                report: first,
+    fn prepare<'a>(
+        &self,
+        loaded: &'a Loaded,
+        validation: &'a Validation,
+    ) -> Result<Prepared<'a>, RenderError> {
+        self.timings.time(Stage::Fill, || {
+            let fail = |source| RenderError::Fill {
+                report: ReportKey::Startup,
                 source,
+            };
+            let catalogue = self
+                .filler
+                .catalogue(loaded.engagement.locale.value)
+                .map_err(fail)?;
+            let context =
+                fill::build_context(&loaded.engagement, &catalogue, document_date(loaded))
+                    .map_err(|e| fail(e.into()))?;
+            let style = self.filler.source(STYLE_MODULE).map_err(fail)?;
+            Ok(Prepared {
+                loaded,
+                validation,
+                catalogue,
+                context,
+                style,
             })
+        })
     }
 
-    fn typ_files(&self, sources: &[Filled]) -> Result<Vec<Produced>, RenderError> {
-        Ok(sources
+    /// Fills and typesets the reports: the four the acceptance report
+    /// certifies in parallel, then the acceptance report with their digests.
+    fn produce(&self, prepared: &Prepared) -> Result<Vec<Produced>, RenderError> {
+        let keys = self.produced_keys();
+        let (acceptance, others): (Vec<_>, Vec<_>) =
+            keys.into_iter().partition(|k| *k == ReportKey::Acceptance);
+        // Sources are typeset when PDFs are wanted, and always for the
+        // reports the acceptance report certifies.
+        let typeset = self.options.format == OutputFormat::Pdf || !acceptance.is_empty();
+        let mut produced = others
+            .par_iter()
+            .map(|key| self.produce_one(prepared, *key, &[], typeset))
+            .collect::<Result<Vec<_>, _>>()?;
+        if !acceptance.is_empty() {
+            let delivered: Vec<DeliveredReport> = produced
+                .iter()
+                .filter_map(|p| {
+                    let pdf = p.pdf.as_ref()?;
+                    Some(DeliveredReport {
+                        key: p.filled.key,
+                        pages: pdf.pages,
+                        sha256: pdf.sha256.clone(),
+                        is_final: p.filled.is_final,
+                    })
+                })
+                .collect();
+            let typeset = self.options.format == OutputFormat::Pdf;
+            produced.push(self.produce_one(
+                prepared,
+                ReportKey::Acceptance,
+                &delivered,
+                typeset,
+            )?);
+        }
+        Ok(produced)
+    }
+
+    fn produce_one(
+        &self,
+        prepared: &Prepared,
+        key: ReportKey,
+        delivered: &[DeliveredReport],
+        typeset: bool,
+    ) -> Result<Produced, RenderError> {
+        let filled = self.timings.time(Stage::Fill, || {
+            let gaps: Vec<_> = prepared.validation.gaps(key).collect();
+            let ctx = prepared
+                .context
+                .for_report(key, &prepared.catalogue, &gaps, delivered)
+                .map_err(|e| RenderError::Fill {
+                    report: key,
+                    source: e.into(),
+                })?;
+            let source = self
+                .filler
+                .fill(key, &ctx)
+                .map_err(|source| RenderError::Fill {
+                    report: key,
+                    source,
+                })?;
+            Ok::<_, RenderError>(Filled {
+                key,
+                source,
+                is_final: prepared.validation.is_final(key),
+            })
+        })?;
+        let pdf = if typeset {
+            Some(self.typeset(prepared, &filled)?)
+        } else {
+            None
+        };
+        Ok(Produced { filled, pdf })
+    }
+
+    fn typeset(&self, prepared: &Prepared, filled: &Filled) -> Result<Pdf, RenderError> {
+        let origin = filled.key.template();
+        let fail = |source| RenderError::Typeset {
+            report: filled.key,
+            source,
+        };
+        let world = ReportWorld::new(
+            filled.source.clone(),
+            prepared.style.clone(),
+            Some(&prepared.loaded.root),
+        );
+        let document = self
+            .timings
+            .time(Stage::Layout, || typeset::compile(&world, &origin))
+            .map_err(fail)?;
+        let settings = PdfSettings {
+            ident: sha256_hex(filled.source.as_bytes()),
+            // Final reports are archival; drafts are working copies.
+            archival: filled.is_final,
+        };
+        let bytes = self
+            .timings
+            .time(Stage::Export, || {
+                typeset::pdf(&document, &settings, &world, &origin)
+            })
+            .map_err(fail)?;
+        Ok(Pdf {
+            sha256: sha256_hex(&bytes),
+            pages: document.pages(),
+            bytes,
+        })
+    }
+
+    /// Writes the PDFs and the manifest, leaving files that already hold
+    /// the same bytes untouched, and refusing to change a signed-off bundle
+    /// unless forced.
+    fn deliver_pdf(
+        &self,
+        prepared: &Prepared,
+        dir: &Path,
+        produced: &[Produced],
+    ) -> Result<Vec<RenderedReport>, RenderError> {
+        let previous = Manifest::read(dir)?;
+        let manifest = self.manifest(prepared, produced, previous.as_ref())?;
+        let manifest_json = manifest.to_json();
+        let mut files: Vec<(String, &[u8])> = produced
             .iter()
-            .map(|filled| Produced {
-                key: filled.key,
-                name: filled.key.file_name("typ"),
-                bytes: filled.source.clone().into_bytes(),
-                pages: 0,
-                is_final: filled.is_final,
+            .filter_map(|p| {
+                let pdf = p.pdf.as_ref()?;
+                Some((p.filled.key.file_name("pdf"), pdf.bytes.as_slice()))
+            })
+            .collect();
+        files.push((MANIFEST_FILE.to_string(), manifest_json.as_bytes()));
+        let changes: Vec<&str> = files
+            .iter()
+            .filter(|(name, bytes)| !holds(&dir.join(name), bytes))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        if let Some(previous) = &previous
+            && previous.signed_off
+            && !self.options.force
+            && !changes.is_empty()
+        {
+            return Err(RenderError::Protected {
+                dir: dir.to_path_buf(),
+                changed: changes.iter().map(|s| s.to_string()).collect(),
+            });
+        }
+        sweep_temporaries(dir);
+        // Reports first, the manifest last: a run stopped in between leaves
+        // a manifest that `verify` shows to be out of date.
+        for (name, bytes) in &files {
+            if changes.contains(&name.as_str()) {
+                write(&dir.join(name), bytes)?;
+            }
+        }
+        Ok(produced
+            .iter()
+            .filter_map(|p| {
+                let pdf = p.pdf.as_ref()?;
+                let name = p.filled.key.file_name("pdf");
+                Some(RenderedReport {
+                    key: p.filled.key,
+                    written: changes.contains(&name.as_str()),
+                    file: dir.join(name),
+                    pages: pdf.pages,
+                    is_final: p.filled.is_final,
+                    sha256: pdf.sha256.clone(),
+                })
             })
             .collect())
     }
 
-    fn pdf_files(&self, loaded: &Loaded, sources: &[Filled]) -> Result<Vec<Produced>, RenderError> {
-        let style = self.style()?;
-        let files = sources
+    /// Writes the selected reports' Typst sources and the style module.
+    fn deliver_typ(
+        &self,
+        prepared: &Prepared,
+        dir: &Path,
+        produced: &[Produced],
+    ) -> Result<Vec<RenderedReport>, RenderError> {
+        sweep_temporaries(dir);
+        let style = dir.join(STYLE_MODULE);
+        if !holds(&style, prepared.style.as_bytes()) {
+            write(&style, prepared.style.as_bytes())?;
+        }
+        let mut reports = Vec::new();
+        for p in produced.iter().filter(|p| self.selected(p.filled.key)) {
+            let file = dir.join(p.filled.key.file_name("typ"));
+            let bytes = p.filled.source.as_bytes();
+            let written = !holds(&file, bytes);
+            if written {
+                write(&file, bytes)?;
+            }
+            reports.push(RenderedReport {
+                key: p.filled.key,
+                file,
+                pages: 0,
+                is_final: p.filled.is_final,
+                sha256: sha256_hex(bytes),
+                written,
+            });
+        }
+        Ok(reports)
+    }
+
+    /// The manifest of the bundle after this render. Reports not rendered
+    /// this time (with `--only`) keep their previous entries.
+    fn manifest(
+        &self,
+        prepared: &Prepared,
+        produced: &[Produced],
+        previous: Option<&Manifest>,
+    ) -> Result<Manifest, RenderError> {
+        let loaded = prepared.loaded;
+        let e = &loaded.engagement;
+        let input = Input::from_files(&loaded.root, &input_files(loaded)).map_err(|source| {
+            RenderError::Io {
+                action: "read",
+                path: loaded.file.clone(),
+                source,
+            }
+        })?;
+        let mut reports: Vec<ReportEntry> = produced
             .iter()
-            .map(|filled| {
-                let (key, source) = (&filled.key, &filled.source);
-                let origin = key.template();
-                let world = ReportWorld::new(source.clone(), style.clone(), Some(&loaded.root));
-                let fail = |source| RenderError::Typeset {
-                    report: *key,
-                    source,
-                };
-                let typeset = typeset::compile(&world, &origin).map_err(fail)?;
-                let settings = PdfSettings {
-                    ident: digest(source.as_bytes()),
-                    // Final reports are archival; drafts are working copies.
-                    archival: filled.is_final,
-                };
-                let bytes = typeset::pdf(&typeset, &settings, &world, &origin).map_err(fail)?;
-                Ok(Produced {
-                    key: *key,
-                    name: key.file_name("pdf"),
-                    bytes,
-                    pages: typeset.pages(),
-                    is_final: filled.is_final,
+            .filter_map(|p| {
+                let pdf = p.pdf.as_ref()?;
+                Some(ReportEntry {
+                    key: p.filled.key,
+                    file: p.filled.key.file_name("pdf"),
+                    sha256: pdf.sha256.clone(),
+                    bytes: pdf.bytes.len() as u64,
+                    pages: pdf.pages,
+                    status: Status::of(p.filled.is_final),
+                    input: input.sha256.clone(),
                 })
             })
             .collect();
-        typeset::evict_cache();
-        files
+        if let Some(previous) = previous.filter(|m| m.engagement.id == e.engagement.id.value) {
+            for entry in &previous.reports {
+                if !reports.iter().any(|r| r.key == entry.key) {
+                    reports.push(entry.clone());
+                }
+            }
+        }
+        reports.sort_by_key(|r| r.key);
+        let signed_off = e.acceptance.signoff.is_some()
+            && reports
+                .iter()
+                .any(|r| r.key == ReportKey::Acceptance && r.status == Status::Final);
+        let (errors, warnings) = prepared.validation.counts();
+        let diagnostics: Vec<Diagnostic> = prepared
+            .validation
+            .diagnostics
+            .iter()
+            .map(|d| Diagnostic {
+                file: d.file.strip_prefix(&loaded.root).unwrap_or(&d.file).into(),
+                ..d.clone()
+            })
+            .collect();
+        Ok(Manifest {
+            manifest: MANIFEST_VERSION,
+            tool: Tool::current(),
+            engagement: EngagementInfo {
+                id: e.engagement.id.value.clone(),
+                title: e.engagement.title.clone(),
+                locale: e.locale.value.to_string(),
+                document_date: document_date(loaded).to_string(),
+            },
+            input,
+            reports,
+            signed_off,
+            validation: ValidationSummary {
+                errors,
+                warnings,
+                diagnostics: serde_json::to_value(diagnostics).unwrap_or_default(),
+            },
+        })
     }
+}
+
+/// The files an engagement is rendered from: its YAML and every image it
+/// refers to that exists inside its directory.
+fn input_files(loaded: &Loaded) -> BTreeSet<PathBuf> {
+    let mut files = BTreeSet::from([loaded.file.clone()]);
+    for figure in loaded.engagement.figures() {
+        let path = loaded.root.join(&figure.path.value);
+        if path.is_file() && typeset::is_inside(&loaded.root, &path) {
+            files.insert(path);
+        }
+    }
+    files
+}
+
+/// Whether `path` already holds exactly `bytes`.
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64)
+        && fs::read(path).is_ok_and(|old| old == bytes)
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), RenderError> {
+    write_atomic(path, bytes).map_err(|source| RenderError::Io {
+        action: "write",
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// The date printed on the reports: the latest revision's, else
@@ -361,12 +696,4 @@ fn source_date_epoch() -> Option<NaiveDate> {
         .parse()
         .ok()?;
     chrono::DateTime::from_timestamp(secs, 0).map(|t| t.date_naive())
-}
-
-/// The SHA-256 of `bytes`, in lowercase hex.
-pub fn digest(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }

@@ -4,7 +4,9 @@ use std::fmt;
 use std::str::FromStr;
 
 /// One of the five reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ReportKey {
     /// 項目啟動報告: kickoff.

@@ -49,11 +49,15 @@ impl EngagementContext {
     /// The context of one report: the shared data plus `report`, the
     /// report's title in `meta`, and the gaps that make it a draft (none for
     /// a final report).
+    ///
+    /// `delivered` lists the reports the acceptance report certifies, with
+    /// their digests; it is empty for the other reports.
     pub fn for_report(
         &self,
         report: ReportKey,
         t: &Catalogue,
         gaps: &[&Diagnostic],
+        delivered: &[DeliveredReport],
     ) -> Result<minijinja::Value, CatalogueError> {
         let mut ctx = self.base.clone();
         let title = t.key("reports", report.key())?;
@@ -68,6 +72,20 @@ impl EngagementContext {
             meta.insert("draft".into(), json!(!gaps.is_empty()));
             meta.insert("gaps".into(), json!(gaps));
         }
+        let delivered = delivered
+            .iter()
+            .map(|d| {
+                Ok(json!({
+                    "number": d.key.number(),
+                    "title": t.key("reports", d.key.key())?,
+                    "file": d.key.file_name("pdf"),
+                    "pages": d.pages,
+                    "sha256": d.sha256,
+                    "status": t.key("status", if d.is_final { "final" } else { "draft" })?,
+                }))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
+        ctx.insert("delivered".into(), json!(delivered));
         ctx.insert(
             "report".into(),
             json!({
@@ -79,6 +97,19 @@ impl EngagementContext {
         );
         Ok(minijinja::Value::from(minijinja::value::Serde(ctx)))
     }
+}
+
+/// A report the acceptance report certifies.
+#[derive(Debug, Clone)]
+pub struct DeliveredReport {
+    /// Which report.
+    pub key: ReportKey,
+    /// Its page count.
+    pub pages: usize,
+    /// SHA-256 of its PDF, in lowercase hex.
+    pub sha256: String,
+    /// Whether it is final.
+    pub is_final: bool,
 }
 
 struct Builder<'a> {

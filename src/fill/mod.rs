@@ -16,7 +16,7 @@ use minijinja::{
     AutoEscape, Environment, Error as JinjaError, ErrorKind, State, UndefinedBehavior, Value,
 };
 
-pub use context::build as build_context;
+pub use context::{DeliveredReport, EngagementContext, build as build_context};
 
 use crate::locale::{Catalogue, CatalogueError};
 use crate::model::Locale;

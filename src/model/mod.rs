@@ -64,6 +64,17 @@ pub struct Engagement {
     pub calendar: Calendar,
 }
 
+impl Engagement {
+    /// Every image the engagement refers to: architecture diagrams, then
+    /// each finding's evidence, in file order.
+    pub fn figures(&self) -> impl Iterator<Item = &Figure> {
+        self.survey
+            .diagrams
+            .iter()
+            .chain(self.findings.iter().flat_map(|f| &f.evidence))
+    }
+}
+
 /// Identity, parties, dates and conditions of the engagement.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -89,6 +89,11 @@ pub fn pdf(
     typst_pdf::pdf(&typeset.document, &options).map_err(|errors| describe(world, origin, &errors))
 }
 
+/// The version of the embedded Typst, e.g. `0.15.1`.
+pub fn typst_version() -> &'static str {
+    typst::utils::version().raw()
+}
+
 /// Drops Typst's memoised results that were not used recently, so memory
 /// stays flat over long batches.
 pub fn evict_cache() {

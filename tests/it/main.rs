@@ -1,5 +1,6 @@
 //! Integration tests of dossier, one binary with a module per concern.
 
+mod batch;
 mod catalogues;
 mod common;
 mod escaping;

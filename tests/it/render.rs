@@ -116,6 +116,17 @@ fn check_sample(path: &std::path::Path, expect: &Expect) {
             "{name}: {fonts:?}"
         );
     }
+    // The acceptance report certifies the other four by their digests.
+    let acceptance = &done.reports[4];
+    let text = squeeze(&pdf_text(
+        &Document::load(&acceptance.file).expect("PDF loads"),
+    ));
+    for report in &done.reports[..4] {
+        let bytes = std::fs::read(&report.file).expect("read");
+        let digest = dossier::manifest::sha256_hex(&bytes);
+        assert_eq!(report.sha256, digest);
+        assert!(text.contains(&digest), "acceptance lacks {}", report.key);
+    }
 }
 
 #[test]
@@ -130,7 +141,7 @@ fn zh_hant_sample_renders() {
                 "項目專家服務報告",
                 "項目驗收報告",
             ],
-            pages: [5, 5, 4, 8, 4],
+            pages: [5, 5, 4, 8, 5],
             headings: [
                 &[
                     "文件控制",
@@ -142,7 +153,12 @@ fn zh_hant_sample_renders() {
                 &["3 服務流程與活動安排", "6 方案確認", "客戶確認"],
                 &["1 業務概況", "3 雲資源盤點", "4 架構分析"],
                 &["3 問題診斷分析", "4 壓測分析", "7 風險評估"],
-                &["3 完工標準核對", "4 交付物清單", "7 驗收確認"],
+                &[
+                    "3 完工標準核對",
+                    "4 交付物清單",
+                    "5 交付文件完整性",
+                    "8 驗收確認",
+                ],
             ],
             region: "tc",
         },
@@ -161,7 +177,7 @@ fn en_sample_renders() {
                 "Expert Service Report",
                 "Acceptance Report",
             ],
-            pages: [5, 5, 3, 6, 4],
+            pages: [5, 5, 3, 6, 5],
             headings: [
                 &["Document Control", "Contents", "1 Overview", "2 Scope"],
                 &["3 Process and activities", "Customer confirmation"],
@@ -171,7 +187,11 @@ fn en_sample_renders() {
                     "4 Stress test analysis",
                     "7 Risk assessment",
                 ],
-                &["3 Completion checklist", "7 Sign-off"],
+                &[
+                    "3 Completion checklist",
+                    "5 Integrity of the delivered documents",
+                    "8 Sign-off",
+                ],
             ],
             region: "sc",
         },

@@ -9,7 +9,7 @@ fn snapshot_sources(path: &std::path::Path, prefix: &str) {
     let loaded = load(path).expect("loads");
     let renderer = Renderer::new(Default::default());
     let validation = dossier::validate::validate(&loaded);
-    for filled in renderer.fill(&loaded, &validation).expect("fills") {
+    for filled in renderer.sources(&loaded, &validation).expect("fills") {
         insta::assert_snapshot!(format!("{prefix}-{}", filled.key), filled.source);
     }
 }

@@ -1,0 +1,446 @@
+//! Many engagements in one process: discovery, duplicate ids, sharding,
+//! parallel rendering, and the batch summary.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Pos;
+use crate::render::{RenderError, RenderedEngagement, Renderer};
+
+/// One slice of a batch split across machines: the `index`-th of `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// Which slice, from 1.
+    pub index: u32,
+    /// How many slices.
+    pub count: u32,
+}
+
+impl Shard {
+    /// Whether the engagement keyed `key` (its id) falls in this slice.
+    /// The slice depends on the key alone, so every machine agrees.
+    pub fn contains(&self, key: &str) -> bool {
+        let digest = Sha256::digest(key.as_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        u64::from_be_bytes(first) % u64::from(self.count) == u64::from(self.index - 1)
+    }
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("`{s}` is not a shard; write K/N with 1 ≤ K ≤ N, e.g. 2/3");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let index: u32 = k.trim().parse().map_err(|_| bad())?;
+        let count: u32 = n.trim().parse().map_err(|_| bad())?;
+        if index == 0 || count == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Self { index, count })
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// What happened to one engagement of a batch.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Its reports were rendered (final, draft, or unchanged).
+    Rendered(RenderedEngagement),
+    /// It was not rendered.
+    Failed {
+        /// Its YAML file or directory.
+        path: PathBuf,
+        /// Its id, when it could be read.
+        id: Option<String>,
+        /// Why.
+        error: RenderError,
+    },
+}
+
+impl Outcome {
+    /// The engagement's id, when known.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Outcome::Rendered(done) => Some(&done.id),
+            Outcome::Failed { id, .. } => id.as_deref(),
+        }
+    }
+}
+
+/// What the first read of an engagement keeps: its id, the id's position,
+/// and the YAML file.
+type Identity = (String, Pos, PathBuf);
+
+/// An engagement to render, or one already failed before rendering.
+#[derive(Debug)]
+enum Planned {
+    Render(PathBuf, String),
+    Failed(Outcome),
+}
+
+/// The engagements of a batch, in discovery order, after duplicate ids
+/// are refused and the shard is applied.
+#[derive(Debug)]
+pub struct Plan {
+    planned: Vec<Planned>,
+}
+
+impl Plan {
+    /// Reads every engagement in `paths` once to learn its id, refuses ids
+    /// used twice (naming both files), and keeps those in `shard`.
+    /// Engagements that cannot be read stay in the plan as failures, in the
+    /// shard their path falls in.
+    pub fn new(
+        batch: &Batch,
+        renderer: &Renderer,
+        paths: &[PathBuf],
+        shard: Option<Shard>,
+    ) -> Self {
+        let read: Vec<(PathBuf, Result<Identity, RenderError>)> = batch.pool.install(|| {
+            paths
+                .par_iter()
+                .map(|path| {
+                    let found = renderer.load(path).map_err(RenderError::from).map(|l| {
+                        let id = &l.engagement.engagement.id;
+                        (id.value.clone(), id.pos, l.file)
+                    });
+                    (path.clone(), found)
+                })
+                .collect()
+        });
+        let mut by_id: BTreeMap<&str, Vec<&Path>> = BTreeMap::new();
+        for (_, found) in &read {
+            if let Ok((id, _, file)) = found {
+                by_id.entry(id.as_str()).or_default().push(file);
+            }
+        }
+        let duplicates: BTreeMap<String, Vec<PathBuf>> = by_id
+            .into_iter()
+            .filter(|(_, files)| files.len() > 1)
+            .map(|(id, files)| {
+                (
+                    id.to_string(),
+                    files.iter().map(|f| f.to_path_buf()).collect(),
+                )
+            })
+            .collect();
+        let planned = read
+            .into_iter()
+            .filter(|(path, found)| {
+                let key = match found {
+                    Ok((id, ..)) => id.clone(),
+                    Err(_) => path.to_string_lossy().into_owned(),
+                };
+                shard.is_none_or(|s| s.contains(&key))
+            })
+            .map(|(path, found)| match found {
+                Err(error) => Planned::Failed(Outcome::Failed {
+                    path,
+                    id: None,
+                    error,
+                }),
+                Ok((id, pos, file)) => match duplicates.get(&id) {
+                    Some(files) => Planned::Failed(Outcome::Failed {
+                        path,
+                        error: duplicate(&id, pos, &file, files),
+                        id: Some(id),
+                    }),
+                    None => Planned::Render(path, id),
+                },
+            })
+            .collect();
+        Self { planned }
+    }
+
+    /// How many engagements the plan holds.
+    pub fn len(&self) -> usize {
+        self.planned.len()
+    }
+
+    /// Whether the plan is empty (nothing found, or nothing in this shard).
+    pub fn is_empty(&self) -> bool {
+        self.planned.is_empty()
+    }
+
+    /// Renders the plan on the batch's threads, calling `done` as each
+    /// engagement finishes (from the thread that rendered it). A failing
+    /// engagement never stops the others. Outcomes come back in plan order.
+    pub fn run(
+        self,
+        batch: &Batch,
+        renderer: &Renderer,
+        done: impl Fn(&Outcome) + Sync,
+    ) -> Vec<Outcome> {
+        batch.pool.install(|| {
+            self.planned
+                .into_par_iter()
+                .map(|planned| {
+                    let outcome = match planned {
+                        Planned::Failed(outcome) => outcome,
+                        Planned::Render(path, id) => match renderer.render(&path) {
+                            Ok(rendered) => Outcome::Rendered(rendered),
+                            Err(error) => Outcome::Failed {
+                                id: Some(id),
+                                path,
+                                error,
+                            },
+                        },
+                    };
+                    done(&outcome);
+                    outcome
+                })
+                .collect()
+        })
+    }
+}
+
+/// The threads a batch runs on.
+pub struct Batch {
+    pool: rayon::ThreadPool,
+}
+
+/// Stack size of a batch thread. Deeply nested documents need more than
+/// the default, and untouched stack costs nothing but address space.
+const STACK_SIZE: usize = 64 << 20;
+
+impl Batch {
+    /// A batch running `jobs` documents at once.
+    pub fn new(jobs: usize) -> Result<Self, rayon::ThreadPoolBuildError> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .stack_size(STACK_SIZE)
+            .thread_name(|i| format!("dossier-{i}"))
+            .build()?;
+        Ok(Self { pool })
+    }
+}
+
+fn duplicate(id: &str, pos: Pos, file: &Path, all: &[PathBuf]) -> RenderError {
+    let others: Vec<String> = all
+        .iter()
+        .filter(|f| f.as_path() != file)
+        .map(|f| f.display().to_string())
+        .collect();
+    let mut diagnostic = Diagnostic::error(
+        file,
+        pos,
+        format!("engagement id `{id}` is also used by {}", others.join(", ")),
+    );
+    diagnostic.hints.push(
+        "the id names the output folder, so each engagement needs its own; rename one of them"
+            .into(),
+    );
+    RenderError::DuplicateId {
+        diagnostic: Box::new(diagnostic),
+        text: std::fs::read_to_string(file).unwrap_or_default(),
+    }
+}
+
+/// The end of a batch, in the stable shape written by `--summary`.
+///
+/// ```json
+/// {
+///   "version": 1,
+///   "shard": "1/3",
+///   "totals": { "engagements": 3, "final": 1, "draft": 1, "failed": 1, "unchanged": 0 },
+///   "engagements": [
+///     { "file": "samples/a", "id": "A-1", "status": "final", "changed": true,
+///       "dir": "out/A-1", "errors": 0, "warnings": 0, "error": null, "diagnostics": [],
+///       "reports": [ { "key": "startup", "file": "out/A-1/01-startup.pdf", "pages": 5,
+///                      "status": "final", "sha256": "…" } ] } ]
+/// }
+/// ```
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// Format version; currently 1.
+    pub version: u32,
+    /// The shard rendered, as `K/N`, if any.
+    pub shard: Option<String>,
+    /// Counts.
+    pub totals: Totals,
+    /// One entry per engagement, in discovery order.
+    pub engagements: Vec<SummaryEntry>,
+}
+
+/// How many engagements ended how.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// All engagements of the batch (of the shard).
+    pub engagements: usize,
+    /// Rendered with every report final.
+    #[serde(rename = "final")]
+    pub finals: usize,
+    /// Rendered with at least one draft.
+    pub draft: usize,
+    /// Not rendered.
+    pub failed: usize,
+    /// Rendered, but every file already held the same bytes.
+    pub unchanged: usize,
+}
+
+/// One engagement in the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryEntry {
+    /// Its YAML file or directory.
+    pub file: PathBuf,
+    /// Its id, when known.
+    pub id: Option<String>,
+    /// `final`, `draft` or `failed`.
+    pub status: &'static str,
+    /// Whether any file was written.
+    pub changed: bool,
+    /// Its output folder, when rendered.
+    pub dir: Option<PathBuf>,
+    /// How many validation errors.
+    pub errors: usize,
+    /// How many validation warnings.
+    pub warnings: usize,
+    /// Why it failed, when it did.
+    pub error: Option<String>,
+    /// Validation findings, or the problem that stopped it.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The files written.
+    pub reports: Vec<SummaryReport>,
+}
+
+/// One report in the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryReport {
+    /// Which report.
+    pub key: crate::ReportKey,
+    /// Its file.
+    pub file: PathBuf,
+    /// Its page count (0 for Typst sources).
+    pub pages: usize,
+    /// `final` or `draft`.
+    pub status: crate::manifest::Status,
+    /// SHA-256 of the file.
+    pub sha256: String,
+}
+
+impl Summary {
+    /// The summary of `outcomes`.
+    pub fn new(outcomes: &[Outcome], shard: Option<Shard>) -> Self {
+        let mut totals = Totals {
+            engagements: outcomes.len(),
+            ..Totals::default()
+        };
+        let engagements = outcomes
+            .iter()
+            .map(|outcome| match outcome {
+                Outcome::Rendered(done) => {
+                    let status = if done.is_final() {
+                        totals.finals += 1;
+                        "final"
+                    } else {
+                        totals.draft += 1;
+                        "draft"
+                    };
+                    if !done.changed {
+                        totals.unchanged += 1;
+                    }
+                    let (errors, warnings) = done.validation.counts();
+                    SummaryEntry {
+                        file: done.source.clone(),
+                        id: Some(done.id.clone()),
+                        status,
+                        changed: done.changed,
+                        dir: Some(done.dir.clone()),
+                        errors,
+                        warnings,
+                        error: None,
+                        diagnostics: done.validation.diagnostics.clone(),
+                        reports: done
+                            .reports
+                            .iter()
+                            .map(|r| SummaryReport {
+                                key: r.key,
+                                file: r.file.clone(),
+                                pages: r.pages,
+                                status: crate::manifest::Status::of(r.is_final),
+                                sha256: r.sha256.clone(),
+                            })
+                            .collect(),
+                    }
+                }
+                Outcome::Failed { path, id, error } => {
+                    totals.failed += 1;
+                    let diagnostics: Vec<Diagnostic> = error
+                        .diagnostics()
+                        .map(|(list, _)| list.into_iter().cloned().collect())
+                        .unwrap_or_default();
+                    let errors = diagnostics
+                        .iter()
+                        .filter(|d| d.severity == Severity::Error)
+                        .count();
+                    SummaryEntry {
+                        file: path.clone(),
+                        id: id.clone(),
+                        status: "failed",
+                        changed: false,
+                        dir: None,
+                        errors,
+                        warnings: diagnostics.len() - errors,
+                        error: Some(error.to_string()),
+                        diagnostics,
+                        reports: Vec::new(),
+                    }
+                }
+            })
+            .collect();
+        Self {
+            version: 1,
+            shard: shard.map(|s| s.to_string()),
+            totals,
+            engagements,
+        }
+    }
+
+    /// The summary as pretty-printed JSON.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into());
+        text.push('\n');
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_split_every_key_into_exactly_one_slice() {
+        let keys: Vec<String> = (0..300).map(|i| format!("ENG-{i:04}")).collect();
+        let shards: Vec<Shard> = (1..=3).map(|k| format!("{k}/3").parse().unwrap()).collect();
+        for key in &keys {
+            let holding = shards.iter().filter(|s| s.contains(key)).count();
+            assert_eq!(holding, 1, "{key}");
+        }
+        for shard in &shards {
+            let n = keys.iter().filter(|k| shard.contains(k)).count();
+            assert!((60..=140).contains(&n), "{shard} holds {n} of 300");
+        }
+    }
+
+    #[test]
+    fn shard_syntax_is_checked() {
+        assert_eq!("2/3".parse::<Shard>(), Ok(Shard { index: 2, count: 3 }));
+        for bad in ["0/3", "4/3", "3", "a/b", "1/0", ""] {
+            assert!(bad.parse::<Shard>().is_err(), "{bad}");
+        }
+    }
+}

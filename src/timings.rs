@@ -1,0 +1,145 @@
+//! Where the time goes: a running total per pipeline stage, shared by every
+//! thread of a batch.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// A stage of the pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading and parsing the YAML.
+    Load,
+    /// Checking the contract's rules.
+    Validate,
+    /// Building the context and running the templates.
+    Fill,
+    /// Typst: evaluation and layout.
+    Layout,
+    /// Typst: PDF export.
+    Export,
+    /// Hashing, comparing and writing files and manifests.
+    Write,
+}
+
+impl Stage {
+    /// Every stage, in pipeline order.
+    pub const ALL: [Stage; 6] = [
+        Stage::Load,
+        Stage::Validate,
+        Stage::Fill,
+        Stage::Layout,
+        Stage::Export,
+        Stage::Write,
+    ];
+
+    /// The stage's name, as printed.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Load => "load",
+            Stage::Validate => "validate",
+            Stage::Fill => "fill",
+            Stage::Layout => "typeset",
+            Stage::Export => "pdf",
+            Stage::Write => "write",
+        }
+    }
+
+    /// Whether the stage is Typst's own work.
+    pub fn is_typst(self) -> bool {
+        matches!(self, Stage::Layout | Stage::Export)
+    }
+}
+
+/// Time spent per stage, summed over all threads.
+#[derive(Debug, Default)]
+pub struct Timings {
+    nanos: [AtomicU64; 6],
+}
+
+impl Timings {
+    /// Runs `f`, adding its duration to `stage`.
+    pub fn time<T>(&self, stage: Stage, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = f();
+        self.add(stage, start.elapsed());
+        out
+    }
+
+    /// Adds `elapsed` to `stage`.
+    pub fn add(&self, stage: Stage, elapsed: Duration) {
+        let nanos = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
+        self.nanos[stage as usize].fetch_add(nanos, Ordering::Relaxed);
+    }
+
+    /// The time spent in `stage` so far.
+    pub fn get(&self, stage: Stage) -> Duration {
+        Duration::from_nanos(self.nanos[stage as usize].load(Ordering::Relaxed))
+    }
+
+    /// The time spent in all stages.
+    pub fn total(&self) -> Duration {
+        Stage::ALL.iter().map(|s| self.get(*s)).sum()
+    }
+}
+
+impl Timings {
+    /// A table of the stages. Typst parallelises inside a document, so the
+    /// times of its two stages overlap when several threads run; what the
+    /// other stages cost is therefore compared with the process's CPU time
+    /// (`cpu`), and Typst's share is what remains, split between layout
+    /// and PDF export in proportion to their measured times.
+    pub fn report(&self, cpu: Option<Duration>, wall: Duration) -> String {
+        let ours: Vec<(Stage, f64)> = Stage::ALL
+            .iter()
+            .filter(|s| !s.is_typst())
+            .map(|s| (*s, self.get(*s).as_secs_f64()))
+            .collect();
+        let outside: f64 = ours.iter().map(|(_, t)| t).sum();
+        let layout = self.get(Stage::Layout).as_secs_f64();
+        let export = self.get(Stage::Export).as_secs_f64();
+        let cpu = cpu.map_or(outside + layout + export, |c| c.as_secs_f64());
+        let typst = (cpu - outside).max(0.0);
+        let split = layout + export;
+        let (layout, export) = if split > 0.0 {
+            (typst * layout / split, typst * export / split)
+        } else {
+            (0.0, 0.0)
+        };
+        let total = cpu.max(f64::MIN_POSITIVE);
+        let mut rows: Vec<(&str, f64)> = ours.iter().map(|(s, t)| (s.name(), *t)).collect();
+        rows.insert(3, (Stage::Layout.name(), layout));
+        rows.insert(4, (Stage::Export.name(), export));
+        let mut out = format!("{:<10} {:>9} {:>7}\n", "stage", "cpu s", "share");
+        for (name, secs) in rows {
+            out.push_str(&format!(
+                "{name:<10} {secs:>9.3} {:>6.1}%\n",
+                100.0 * secs / total
+            ));
+        }
+        out.push_str(&format!("{:<10} {cpu:>9.3}\n", "total"));
+        out.push_str(&format!(
+            "outside Typst: {:.1}% of the CPU time; wall clock {:.3} s",
+            100.0 * outside / total,
+            wall.as_secs_f64()
+        ));
+        out
+    }
+}
+
+/// The CPU time this process has used so far (all threads, user and
+/// system), where the platform tells.
+pub fn process_cpu_time() -> Option<Duration> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::time::{ClockId, clock_gettime};
+        let t = clock_gettime(ClockId::ProcessCPUTime);
+        Some(Duration::new(
+            u64::try_from(t.tv_sec).ok()?,
+            u32::try_from(t.tv_nsec).ok()?,
+        ))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}

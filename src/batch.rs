@@ -3,16 +3,20 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Pos;
+use crate::load::{Identity, identify};
 use crate::render::{RenderError, RenderedEngagement, Renderer};
+use crate::timings::Stage;
 
 /// One slice of a batch split across machines: the `index`-th of `count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,14 +85,10 @@ impl Outcome {
     }
 }
 
-/// What the first read of an engagement keeps: its id, the id's position,
-/// and the YAML file.
-type Identity = (String, Pos, PathBuf);
-
 /// An engagement to render, or one already failed before rendering.
 #[derive(Debug)]
 enum Planned {
-    Render(PathBuf, String),
+    Render(PathBuf, Option<String>),
     Failed(Outcome),
 }
 
@@ -100,33 +100,31 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Reads every engagement in `paths` once to learn its id, refuses ids
-    /// used twice (naming both files), and keeps those in `shard`.
-    /// Engagements that cannot be read stay in the plan as failures, in the
-    /// shard their path falls in.
+    /// Reads the id of every engagement in `paths`, refuses ids used twice
+    /// (naming both files), and keeps those in `shard`. An engagement whose
+    /// id cannot be read falls in the shard its path falls in, and its
+    /// rendering reports what is wrong with it.
     pub fn new(
         batch: &Batch,
         renderer: &Renderer,
         paths: &[PathBuf],
         shard: Option<Shard>,
     ) -> Self {
-        let read: Vec<(PathBuf, Result<Identity, RenderError>)> = batch.pool.install(|| {
+        let read: Vec<(PathBuf, Option<Identity>)> = batch.pool.install(|| {
             paths
                 .par_iter()
                 .map(|path| {
-                    let found = renderer.load(path).map_err(RenderError::from).map(|l| {
-                        let id = &l.engagement.engagement.id;
-                        (id.value.clone(), id.pos, l.file)
-                    });
-                    (path.clone(), found)
+                    let identity = renderer.timings().time(Stage::Load, || identify(path));
+                    (path.clone(), identity)
                 })
                 .collect()
         });
         let mut by_id: BTreeMap<&str, Vec<&Path>> = BTreeMap::new();
-        for (_, found) in &read {
-            if let Ok((id, _, file)) = found {
-                by_id.entry(id.as_str()).or_default().push(file);
-            }
+        for identity in read.iter().filter_map(|(_, i)| i.as_ref()) {
+            by_id
+                .entry(identity.id.as_str())
+                .or_default()
+                .push(&identity.file);
         }
         let duplicates: BTreeMap<String, Vec<PathBuf>> = by_id
             .into_iter()
@@ -140,26 +138,22 @@ impl Plan {
             .collect();
         let planned = read
             .into_iter()
-            .filter(|(path, found)| {
-                let key = match found {
-                    Ok((id, ..)) => id.clone(),
-                    Err(_) => path.to_string_lossy().into_owned(),
+            .filter(|(path, identity)| {
+                let key = match identity {
+                    Some(identity) => identity.id.clone(),
+                    None => path.to_string_lossy().into_owned(),
                 };
                 shard.is_none_or(|s| s.contains(&key))
             })
-            .map(|(path, found)| match found {
-                Err(error) => Planned::Failed(Outcome::Failed {
-                    path,
-                    id: None,
-                    error,
-                }),
-                Ok((id, pos, file)) => match duplicates.get(&id) {
+            .map(|(path, identity)| match identity {
+                None => Planned::Render(path, None),
+                Some(identity) => match duplicates.get(&identity.id) {
                     Some(files) => Planned::Failed(Outcome::Failed {
                         path,
-                        error: duplicate(&id, pos, &file, files),
-                        id: Some(id),
+                        error: duplicate(&identity, files),
+                        id: Some(identity.id),
                     }),
-                    None => Planned::Render(path, id),
+                    None => Planned::Render(path, Some(identity.id)),
                 },
             })
             .collect();
@@ -176,46 +170,99 @@ impl Plan {
         self.planned.is_empty()
     }
 
-    /// Renders the plan on the batch's threads, calling `done` as each
-    /// engagement finishes (from the thread that rendered it). A failing
-    /// engagement never stops the others. Outcomes come back in plan order.
+    /// Renders the plan, calling `done` as each engagement finishes (from
+    /// the thread that rendered it). A failing engagement — even one that
+    /// makes the renderer panic — never stops the others. Outcomes come back
+    /// in plan order.
+    ///
+    /// Each of the batch's `jobs` workers takes the next engagement when it
+    /// is done with one, and typesets its reports on the batch's thread
+    /// pool. So at most `jobs` engagements are in memory at once: were the
+    /// engagements themselves items of a parallel iterator, a thread waiting
+    /// inside Typst would start another engagement on top of the first, and
+    /// memory would grow with the size of the batch.
     pub fn run(
         self,
         batch: &Batch,
         renderer: &Renderer,
         done: impl Fn(&Outcome) + Sync,
     ) -> Vec<Outcome> {
-        batch.pool.install(|| {
-            self.planned
-                .into_par_iter()
-                .map(|planned| {
-                    let outcome = match planned {
-                        Planned::Failed(outcome) => outcome,
-                        Planned::Render(path, id) => match renderer.render(&path) {
+        let items: Vec<Mutex<Option<Planned>>> = self
+            .planned
+            .into_iter()
+            .map(|p| Mutex::new(Some(p)))
+            .collect();
+        let outcomes: Vec<Mutex<Option<Outcome>>> =
+            items.iter().map(|_| Mutex::new(None)).collect();
+        let next = AtomicUsize::new(0);
+        let work = || {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                let Some(planned) = lock(item).take() else {
+                    continue;
+                };
+                let outcome = match planned {
+                    Planned::Failed(outcome) => outcome,
+                    Planned::Render(path, id) => {
+                        match batch.pool.install(|| render_guarded(renderer, &path)) {
                             Ok(rendered) => Outcome::Rendered(rendered),
-                            Err(error) => Outcome::Failed {
-                                id: Some(id),
-                                path,
-                                error,
-                            },
-                        },
-                    };
-                    done(&outcome);
-                    outcome
+                            Err(error) => Outcome::Failed { id, path, error },
+                        }
+                    }
+                };
+                done(&outcome);
+                *lock(&outcomes[i]) = Some(outcome);
+            }
+        };
+        std::thread::scope(|scope| {
+            let workers = batch.jobs.min(items.len());
+            let spawned = (0..workers)
+                .filter(|w| {
+                    std::thread::Builder::new()
+                        .name(format!("dossier-worker-{w}"))
+                        .stack_size(STACK_SIZE)
+                        .spawn_scoped(scope, work)
+                        .is_ok()
                 })
-                .collect()
-        })
+                .count();
+            if spawned == 0 {
+                work();
+            }
+        });
+        outcomes
+            .into_iter()
+            .filter_map(|o| o.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .collect()
     }
+}
+
+/// Renders one engagement, turning a panic into a failure of that
+/// engagement alone.
+fn render_guarded(renderer: &Renderer, path: &Path) -> Result<RenderedEngagement, RenderError> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| renderer.render(path))).unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        Err(RenderError::Internal { message })
+    })
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The threads a batch runs on.
 pub struct Batch {
     pool: rayon::ThreadPool,
+    jobs: usize,
 }
 
 /// Stack size of a batch thread. Deeply nested documents need more than
 /// the default, and untouched stack costs nothing but address space.
-const STACK_SIZE: usize = 64 << 20;
+const STACK_SIZE: usize = 16 << 20;
 
 impl Batch {
     /// A batch running `jobs` documents at once.
@@ -225,19 +272,23 @@ impl Batch {
             .stack_size(STACK_SIZE)
             .thread_name(|i| format!("dossier-{i}"))
             .build()?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            jobs: jobs.max(1),
+        })
     }
 }
 
-fn duplicate(id: &str, pos: Pos, file: &Path, all: &[PathBuf]) -> RenderError {
+fn duplicate(identity: &Identity, all: &[PathBuf]) -> RenderError {
+    let Identity { id, pos, file } = identity;
     let others: Vec<String> = all
         .iter()
-        .filter(|f| f.as_path() != file)
+        .filter(|f| f != &file)
         .map(|f| f.display().to_string())
         .collect();
     let mut diagnostic = Diagnostic::error(
         file,
-        pos,
+        *pos,
         format!("engagement id `{id}` is also used by {}", others.join(", ")),
     );
     diagnostic.hints.push(

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde_saphyr::{Error as YamlError, MessageFormatter, UserMessageFormatter};
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Engagement, Pos};
+use crate::model::{Engagement, Pos, Spanned};
 
 /// The largest engagement file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
@@ -33,14 +33,56 @@ pub struct LoadError {
     pub text: Option<String>,
 }
 
-/// Reads the engagement at `path`: an `engagement.yaml` file, a directory
-/// holding one, or any single-file engagement.
-pub fn load(path: &Path) -> Result<Loaded, LoadError> {
-    let file = if path.is_dir() {
+/// The YAML file of the engagement at `path`: `path` itself, or the
+/// `engagement.yaml` inside a directory.
+pub fn engagement_file(path: &Path) -> PathBuf {
+    if path.is_dir() {
         path.join("engagement.yaml")
     } else {
         path.to_path_buf()
-    };
+    }
+}
+
+/// An engagement's id, where it is written, and its YAML file.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    /// The engagement id.
+    pub id: String,
+    /// Where the id is written.
+    pub pos: Pos,
+    /// The YAML file.
+    pub file: PathBuf,
+}
+
+/// Reads just the id of the engagement at `path`, much faster than
+/// [`load`]; `None` when the file cannot be read that far (then [`load`]
+/// says why).
+pub fn identify(path: &Path) -> Option<Identity> {
+    #[derive(serde::Deserialize)]
+    struct File {
+        engagement: Header,
+    }
+    #[derive(serde::Deserialize)]
+    struct Header {
+        id: Spanned<String>,
+    }
+    let file = engagement_file(path);
+    if std::fs::metadata(&file).ok()?.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    let source = std::fs::read_to_string(&file).ok()?;
+    let parsed: File = serde_saphyr::from_str_with_options(&source, options()).ok()?;
+    Some(Identity {
+        id: parsed.engagement.id.value,
+        pos: parsed.engagement.id.pos,
+        file,
+    })
+}
+
+/// Reads the engagement at `path`: an `engagement.yaml` file, a directory
+/// holding one, or any single-file engagement.
+pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    let file = engagement_file(path);
     let fail = |message: String| LoadError {
         diagnostic: Box::new(Diagnostic::error(&file, Pos::default(), message)),
         text: None,
@@ -80,7 +122,11 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
 
 /// Parses engagement YAML with the limits and strictness dossier applies.
 pub fn parse(source: &str) -> Result<Engagement, YamlError> {
-    let options = serde_saphyr::options! {
+    serde_saphyr::from_str_with_options(source, options())
+}
+
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_aliases: 1_000,
             max_anchors: 1_000,
@@ -90,8 +136,7 @@ pub fn parse(source: &str) -> Result<Engagement, YamlError> {
             max_total_scalar_bytes: MAX_FILE_BYTES as usize,
         },
         strict_booleans: true,
-    };
-    serde_saphyr::from_str_with_options(source, options)
+    }
 }
 
 /// Turns a YAML error into a diagnostic with a position and, for misspelt

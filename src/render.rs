@@ -117,6 +117,12 @@ pub enum RenderError {
         /// The files that would change.
         changed: Vec<String>,
     },
+    /// dossier itself failed; a bug, reported instead of stopping the batch.
+    #[error("internal error: {message}")]
+    Internal {
+        /// What the failure said.
+        message: String,
+    },
     /// The existing manifest could not be read.
     #[error(transparent)]
     Manifest(#[from] ManifestError),

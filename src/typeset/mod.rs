@@ -97,7 +97,7 @@ pub fn typst_version() -> &'static str {
 /// Drops Typst's memoised results that were not used recently, so memory
 /// stays flat over long batches.
 pub fn evict_cache() {
-    typst::comemo::evict(10);
+    typst::comemo::evict(0);
 }
 
 fn describe(world: &ReportWorld, origin: &str, errors: &[SourceDiagnostic]) -> TypesetError {

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Batch benchmark: dossier against the typst CLI on the same Typst sources.
+#
+#   bench/batch.sh [N]        N engagements (default 100) made from the zh-Hant sample
+#
+# Environment:
+#   TYPST=/path/to/typst      the typst CLI to compare with (default: `typst` on PATH);
+#                             it should be the Typst version dossier embeds:
+#                             cargo install typst-cli --version 0.15.1 --locked
+#   BASELINE=0                skip the typst CLI run (memory-only runs, e.g. N=300)
+#
+# Prints the wall time of dossier (one process, all cores) and of the typst
+# CLI (one process per document, two at a time), their ratio, dossier's peak
+# RSS, one engagement from a cold process, and dossier's per-stage times.
+set -euo pipefail
+
+n=${1:-100}
+root=$(cd "$(dirname "$0")/.." && pwd)
+dossier=$root/target/release/dossier
+sample=$root/samples/acme-retail/engagement.yaml
+sample_id=ZP-2026-FL-001
+
+cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+[ -x /usr/bin/time ] || { echo "needs GNU time (Debian package: time)" >&2; exit 2; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/team"
+for i in $(seq -w 1 "$n"); do
+  sed "s/$sample_id/BENCH-$i/g" "$sample" > "$work/team/BENCH-$i.yaml"
+done
+
+now() { date +%s.%N; }
+secs() { echo "$2 - $1" | bc -l | xargs printf '%.2f'; }
+
+echo "dossier $("$dossier" --version | cut -d' ' -f2), $n engagements ($((n * 5)) reports), $(nproc) cores"
+
+# dossier: one process for the whole batch.
+start=$(now)
+/usr/bin/time -v "$dossier" render "$work/team" -o "$work/out" --quiet 2> "$work/time.txt"
+dossier_wall=$(secs "$start" "$(now)")
+rss_kib=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
+echo "dossier render:   ${dossier_wall} s wall, peak RSS $((rss_kib / 1024)) MiB"
+
+if [ "${BASELINE:-1}" != 0 ]; then
+  typst=${TYPST:-$(command -v typst || true)}
+  if [ -z "$typst" ] || [ ! -x "$typst" ]; then
+    echo "typst CLI not found: set TYPST=… or BASELINE=0" >&2
+    exit 2
+  fi
+  # The same Typst sources dossier compiles, written out.
+  "$dossier" render "$work/team" -o "$work/typ" --format typ --quiet
+  find "$work/typ" -name '[0-9][0-9]-*.typ' | sort > "$work/sources.txt"
+  start=$(now)
+  xargs -P2 -I{} "$typst" compile --font-path "$root/fonts" --ignore-system-fonts {} < "$work/sources.txt"
+  typst_wall=$(secs "$start" "$(now)")
+  echo "typst compile:    ${typst_wall} s wall ($("$typst" --version), one process per document, xargs -P2)"
+  echo "throughput ratio: $(echo "$typst_wall / $dossier_wall" | bc -l | xargs printf '%.2f')× in dossier's favour"
+fi
+
+# One engagement, five reports, from a cold process (median of five).
+for run in 1 2 3 4 5; do
+  rm -rf "$work/cold"
+  start=$(now)
+  "$dossier" render "$root/samples/acme-retail" -o "$work/cold" --quiet
+  secs "$start" "$(now)"
+  echo
+done | sort -n | sed -n 3p | xargs printf 'cold, one engagement: %s s wall (median of 5)\n'
+
+# Where the time goes, on all cores.
+echo "stages (--timings, $n engagements):"
+rm -rf "$work/out"
+"$dossier" render "$work/team" -o "$work/out" --quiet --timings 2>&1 | sed 's/^/  /'

@@ -54,3 +54,39 @@ fn is_single_file_engagement(path: &Path) -> bool {
         .map(|text| text.lines().any(|l| l.starts_with("engagement:")))
         .unwrap_or(false)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_engagements_in_sorted_order_and_skips_hidden_and_output_folders() {
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path();
+        let write = |path: &str, text: &str| {
+            let path = r.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let engagement = "schema: 1\nengagement:\n  id: X\n";
+        write("z/e.yml", engagement);
+        write("b.yaml", engagement);
+        write("a/engagement.yaml", engagement);
+        write("a/assets/inner.yaml", engagement);
+        write("notes.yaml", "title: not an engagement\n");
+        write(".hidden/c.yaml", engagement);
+        write("out/d.yaml", engagement);
+        let found = discover(&[r.to_path_buf()], Some(&r.join("out")));
+        let names: Vec<_> = found
+            .iter()
+            .map(|p| p.strip_prefix(r).unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["a", "b.yaml", "z/e.yml"]);
+    }
+
+    #[test]
+    fn a_path_named_explicitly_is_taken_as_it_is() {
+        let missing = PathBuf::from("no/such/engagement.yaml");
+        assert_eq!(discover(std::slice::from_ref(&missing), None), [missing]);
+    }
+}

@@ -17,7 +17,7 @@ set -euo pipefail
 n=${1:-100}
 root=$(cd "$(dirname "$0")/.." && pwd)
 dossier=$root/target/release/dossier
-sample=$root/samples/acme-retail/engagement.yaml
+sample=$root/samples/acme-retail
 sample_id=ZP-2026-FL-001
 
 cargo build --release --quiet --manifest-path "$root/Cargo.toml"
@@ -27,7 +27,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/team"
 for i in $(seq -w 1 "$n"); do
-  sed "s/$sample_id/BENCH-$i/g" "$sample" > "$work/team/BENCH-$i.yaml"
+  # Each a directory with the sample's images, as engineers keep them.
+  cp -r "$sample" "$work/team/BENCH-$i"
+  sed "s/$sample_id/BENCH-$i/g" "$sample/engagement.yaml" > "$work/team/BENCH-$i/engagement.yaml"
 done
 
 now() { date +%s.%N; }

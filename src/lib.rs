@@ -9,12 +9,14 @@
 
 #![warn(missing_docs)]
 
+pub mod assets;
 pub mod batch;
 pub mod calendar;
 pub mod check;
 pub mod diagnostic;
 pub mod discover;
 pub mod fill;
+pub mod glyphs;
 pub mod load;
 pub mod locale;
 pub mod manifest;

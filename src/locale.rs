@@ -87,12 +87,21 @@ impl Catalogue {
 
     /// A date written the locale's way, e.g. `2026年11月25日` or `25 November 2026`.
     pub fn date(&self, date: NaiveDate) -> Result<String, CatalogueError> {
+        self.format_date("locale.date", date)
+    }
+
+    /// A date in the short form of chart axes, e.g. `11/25` or `25 Nov`.
+    pub fn short_date(&self, date: NaiveDate) -> Result<String, CatalogueError> {
+        self.format_date("locale.short_date", date)
+    }
+
+    fn format_date(&self, key: &str, date: NaiveDate) -> Result<String, CatalogueError> {
         use std::fmt::Write;
-        let pattern = self.get("locale.date")?;
+        let pattern = self.get(key)?;
         let mut out = String::new();
         write!(out, "{}", date.format(pattern)).map_err(|_| CatalogueError::Invalid {
             name: Self::template_name(self.locale),
-            message: format!("`locale.date` is not a valid date pattern: {pattern}"),
+            message: format!("`{key}` is not a valid date pattern: {pattern}"),
         })?;
         Ok(out)
     }

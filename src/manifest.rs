@@ -107,27 +107,38 @@ pub struct Input {
 }
 
 impl Input {
-    /// The input made of `files`, relative to `root`.
-    pub fn from_files(root: &Path, files: &BTreeSet<PathBuf>) -> std::io::Result<Self> {
-        let mut digests = Vec::new();
-        for file in files {
-            let bytes = fs::read(file)?;
-            let path = file.strip_prefix(root).unwrap_or(file);
-            digests.push(FileDigest {
-                path: path.to_string_lossy().replace('\\', "/"),
-                sha256: sha256_hex(&bytes),
-                bytes: bytes.len() as u64,
-            });
-        }
+    /// The input made of `files` (path and content), named relative to
+    /// `root`. A file given twice counts once.
+    pub fn from_contents<'a>(
+        root: &Path,
+        files: impl IntoIterator<Item = (&'a Path, &'a [u8])>,
+    ) -> Self {
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let mut digests: Vec<FileDigest> = files
+            .into_iter()
+            .map(|(file, bytes)| {
+                let real = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
+                let path = real
+                    .strip_prefix(&root)
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|_| file.file_name().map(PathBuf::from).unwrap_or_default());
+                FileDigest {
+                    path: path.to_string_lossy().replace('\\', "/"),
+                    sha256: sha256_hex(bytes),
+                    bytes: bytes.len() as u64,
+                }
+            })
+            .collect();
         digests.sort_by(|a, b| a.path.cmp(&b.path));
+        digests.dedup_by(|a, b| a.path == b.path);
         let listing: String = digests
             .iter()
             .map(|d| format!("{}  {}\n", d.sha256, d.path))
             .collect();
-        Ok(Self {
+        Self {
             sha256: sha256_hex(listing.as_bytes()),
             files: digests,
-        })
+        }
     }
 }
 

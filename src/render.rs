@@ -1,13 +1,13 @@
 //! The pipeline for one engagement: load → validate → fill → typeset →
 //! write, with the bundle's manifest.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use crate::assets::{self, Assets};
 use crate::diagnostic::Diagnostic;
 use crate::fill::TemplateOptions;
 use crate::fill::{self, DeliveredReport, EngagementContext, FillError, Filler, STYLE_MODULE};
@@ -20,7 +20,7 @@ use crate::manifest::{
 use crate::output::{sweep_temporaries, write_atomic};
 use crate::report::ReportKey;
 use crate::timings::{Stage, Timings};
-use crate::typeset::{self, PdfSettings, ReportWorld, TypesetError};
+use crate::typeset::{self, Files, PdfSettings, ReportWorld, TypesetError};
 use crate::validate::{Validation, validate};
 
 /// What to render and where.
@@ -237,6 +237,8 @@ struct Prepared<'a> {
     catalogue: Catalogue,
     context: EngagementContext,
     style: String,
+    assets: Assets,
+    files: Files,
 }
 
 /// Renders engagements; holds what is set up once per process. It can be
@@ -283,13 +285,7 @@ impl Renderer {
     /// Renders an engagement already loaded.
     pub fn render_loaded(&self, loaded: Loaded) -> Result<RenderedEngagement, RenderError> {
         let validation = self.timings.time(Stage::Validate, || validate(&loaded));
-        // The id names the output folder: one that is not a plain folder
-        // name could write outside OUT, so it stops the engagement always.
-        let unusable_id = validation
-            .diagnostics
-            .iter()
-            .any(|d| d.code == Some("bad-id"));
-        if unusable_id || (self.options.strict && validation.has_errors()) {
+        if validation.blocks_rendering() || (self.options.strict && validation.has_errors()) {
             return Err(RenderError::Invalid {
                 validation,
                 text: loaded.source,
@@ -372,12 +368,18 @@ impl Renderer {
                 fill::build_context(&loaded.engagement, &catalogue, document_date(loaded))
                     .map_err(|e| fail(e.into()))?;
             let style = self.filler.source(STYLE_MODULE).map_err(fail)?;
+            let assets = assets::read(loaded).map_err(|diagnostics| RenderError::Invalid {
+                validation: Validation { diagnostics },
+                text: loaded.source.clone(),
+            })?;
             Ok(Prepared {
                 loaded,
                 validation,
                 catalogue,
                 context,
                 style,
+                files: typeset::files(&assets),
+                assets,
             })
         })
     }
@@ -465,7 +467,7 @@ impl Renderer {
         let world = ReportWorld::new(
             filled.source.clone(),
             prepared.style.clone(),
-            Some(&prepared.loaded.root),
+            prepared.files.clone(),
         );
         let document = self
             .timings
@@ -561,6 +563,14 @@ impl Renderer {
         if !holds(&style, prepared.style.as_bytes()) {
             write(&style, prepared.style.as_bytes())?;
         }
+        // The images the sources refer to, at the same paths, so that the
+        // folder compiles on its own.
+        for (path, asset) in prepared.assets.iter() {
+            let file = dir.join(path.trim_start_matches('/'));
+            if !holds(&file, &asset.bytes) {
+                write(&file, &asset.bytes)?;
+            }
+        }
         let mut reports = Vec::new();
         for p in produced.iter().filter(|p| self.selected(p.filled.key)) {
             let file = dir.join(p.filled.key.file_name("typ"));
@@ -591,13 +601,15 @@ impl Renderer {
     ) -> Result<Manifest, RenderError> {
         let loaded = prepared.loaded;
         let e = &loaded.engagement;
-        let input = Input::from_files(&loaded.root, &input_files(loaded)).map_err(|source| {
-            RenderError::Io {
-                action: "read",
-                path: loaded.file.clone(),
-                source,
-            }
-        })?;
+        let input = Input::from_contents(
+            &loaded.root,
+            std::iter::once((loaded.file.as_path(), loaded.source.as_bytes())).chain(
+                prepared
+                    .assets
+                    .iter()
+                    .map(|(_, a)| (a.file.as_path(), a.bytes.as_slice())),
+            ),
+        );
         let mut reports: Vec<ReportEntry> = produced
             .iter()
             .filter_map(|p| {
@@ -654,19 +666,6 @@ impl Renderer {
             },
         })
     }
-}
-
-/// The files an engagement is rendered from: its YAML and every image it
-/// refers to that exists inside its directory.
-fn input_files(loaded: &Loaded) -> BTreeSet<PathBuf> {
-    let mut files = BTreeSet::from([loaded.file.clone()]);
-    for figure in loaded.engagement.figures() {
-        let path = loaded.root.join(&figure.path.value);
-        if path.is_file() && typeset::is_inside(&loaded.root, &path) {
-            files.insert(path);
-        }
-    }
-    files
 }
 
 /// Whether `path` already holds exactly `bytes`.

@@ -6,10 +6,13 @@
 use chrono::{Datelike, NaiveDate};
 use serde_json::{Value, json};
 
+use super::charts;
 use crate::calendar::WorkingCalendar;
 use crate::diagnostic::Diagnostic;
 use crate::locale::{Catalogue, CatalogueError, fill};
-use crate::model::{Engagement, Person, Sample, ServiceItem};
+use crate::model::{
+    Engagement, Figure, Person, Sample, Scenario, ServiceItem, Severity, SolutionStatus, Topic,
+};
 use crate::report::ReportKey;
 
 /// Data every report of one engagement shares, plus a per-report part.
@@ -35,13 +38,24 @@ pub fn build(
     base.insert("survey".into(), b.survey());
     base.insert("findings".into(), b.findings()?);
     base.insert("risks".into(), b.risks()?);
-    base.insert("stress_tests".into(), b.stress_tests());
+    base.insert("stress_tests".into(), b.stress_tests()?);
+    base.insert("risk_matrix".into(), charts::risk_matrix(&engagement.risks));
     base.insert("solutions".into(), b.solutions()?);
     base.insert("enablement".into(), b.enablement()?);
     base.insert("security".into(), b.security()?);
     base.insert("acceptance".into(), b.acceptance()?);
     base.insert("completion".into(), b.completion()?);
     base.insert("deliverables".into(), b.deliverables()?);
+    base.insert("summary".into(), b.summary()?);
+    // The images inside Markdown fields, by the path Typst knows them under.
+    // Rendering happens only once all of them passed the asset checks.
+    let images: Vec<String> = engagement
+        .markdown_fields()
+        .into_iter()
+        .flat_map(super::markdown::images)
+        .map(|dest| crate::assets::typst_path(&dest))
+        .collect();
+    base.insert("images".into(), json!(images));
     Ok(EngagementContext { base })
 }
 
@@ -189,6 +203,8 @@ impl Builder<'_> {
             "draft",
             "prepared_for",
             "prepared_by",
+            "figure",
+            "figures",
         ] {
             labels.insert(key.into(), json!(t.get(&format!("doc.{key}"))?));
         }
@@ -351,6 +367,7 @@ impl Builder<'_> {
             "confirmation": confirmation,
             "milestones": milestones,
             "phases": phases,
+            "gantt": charts::gantt(p, self.t)?,
         }))
     }
 
@@ -362,11 +379,7 @@ impl Builder<'_> {
             .map(|r| json!({ "product": r.product, "spec": r.spec, "count": r.count, "region": r.region, "notes": r.notes }))
             .collect();
         let total: u64 = s.resources.iter().map(|r| u64::from(r.count)).sum();
-        let diagrams: Vec<Value> = s
-            .diagrams
-            .iter()
-            .map(|d| json!({ "path": d.path.value, "caption": d.caption }))
-            .collect();
+        let diagrams: Vec<Value> = s.diagrams.iter().map(figure).collect();
         json!({
             "business": s.business,
             "architecture": s.architecture,
@@ -393,6 +406,7 @@ impl Builder<'_> {
                     "description": f.description,
                     "root_cause": f.root_cause,
                     "recommendation": f.recommendation,
+                    "evidence": f.evidence.iter().map(figure).collect::<Vec<_>>(),
                 }))
             })
             .collect::<Result<Vec<_>, CatalogueError>>()
@@ -424,12 +438,12 @@ impl Builder<'_> {
             .map(Value::Array)
     }
 
-    fn stress_tests(&self) -> Value {
-        json!(
-            self.e
-                .stress_tests
-                .iter()
-                .map(|s| json!({
+    fn stress_tests(&self) -> Built {
+        self.e
+            .stress_tests
+            .iter()
+            .map(|s| {
+                Ok(json!({
                     "name": s.name,
                     "tool": s.tool,
                     "target": s.target,
@@ -437,9 +451,105 @@ impl Builder<'_> {
                     "before": samples(&s.before),
                     "after": samples(&s.after),
                     "conclusion": s.conclusion,
+                    "chart": charts::stress(s, self.t)?,
                 }))
-                .collect::<Vec<_>>()
-        )
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()
+            .map(Value::Array)
+    }
+
+    /// The counts customers look for first: findings by severity and
+    /// scenario, risks by level, solutions by status, and the consulting
+    /// topics covered against the whole catalogue of §4.1.
+    fn summary(&self) -> Built {
+        let e = self.e;
+        let scenarios: Vec<Value> = Scenario::ALL
+            .iter()
+            .map(|s| self.label("scenario_short", s.key()))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .map(Value::from)
+            .collect();
+        let findings = Severity::ALL
+            .iter()
+            .map(|severity| {
+                let counts: Vec<usize> = Scenario::ALL
+                    .iter()
+                    .map(|scenario| {
+                        e.findings
+                            .iter()
+                            .filter(|f| *f.severity == *severity && *f.scenario == *scenario)
+                            .count()
+                    })
+                    .collect();
+                Ok(json!({
+                    "key": severity.key(),
+                    "label": self.label("severities", severity.key())?,
+                    "total": counts.iter().sum::<usize>(),
+                    "counts": counts,
+                }))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
+        let column_totals: Vec<usize> = Scenario::ALL
+            .iter()
+            .map(|scenario| {
+                e.findings
+                    .iter()
+                    .filter(|f| *f.scenario == *scenario)
+                    .count()
+            })
+            .collect();
+        let sep = self.t.get("locale.list_sep")?;
+        let risks = ["critical", "high", "medium", "low"]
+            .iter()
+            .map(|level| {
+                let ids: Vec<&str> = e
+                    .risks
+                    .iter()
+                    .filter(|r| {
+                        risk_level(u32::from(*r.likelihood) * u32::from(*r.impact)) == *level
+                    })
+                    .map(|r| r.id.value.as_str())
+                    .collect();
+                Ok(json!({
+                    "key": level,
+                    "label": self.label("risk_levels", level)?,
+                    "count": ids.len(),
+                    "ids": if ids.is_empty() { "—".to_string() } else { ids.join(sep) },
+                }))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
+        let solutions = SolutionStatus::ALL
+            .iter()
+            .map(|status| {
+                Ok(json!({
+                    "label": self.label("solution_status", status.key())?,
+                    "count": e.solutions.iter().filter(|s| *s.status == *status).count(),
+                }))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
+        let topics = Topic::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, topic)| {
+                Ok(json!({
+                    "number": i + 1,
+                    "label": self.label("topics", topic.key())?,
+                    "covered": e.scope.topics.iter().any(|t| t.value == *topic),
+                }))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
+        Ok(json!({
+            "scenarios": scenarios,
+            "findings": findings,
+            "finding_totals": column_totals,
+            "finding_total": e.findings.len(),
+            "risks": risks,
+            "solutions": solutions,
+            "topics": topics,
+            "topics_covered": e.scope.topics.len(),
+            "topics_total": Topic::ALL.len(),
+        }))
     }
 
     fn solutions(&self) -> Built {
@@ -621,6 +731,12 @@ impl Builder<'_> {
             .collect::<Result<Vec<_>, CatalogueError>>()
             .map(Value::Array)
     }
+}
+
+/// An image as templates place it: its path inside the report's world and
+/// its caption.
+fn figure(f: &Figure) -> Value {
+    json!({ "src": crate::assets::typst_path(&f.path), "caption": f.caption })
 }
 
 fn people(list: &[Person]) -> Value {

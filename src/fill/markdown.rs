@@ -4,16 +4,26 @@
 //! (`#strong[…]`, `#list([…], […])`, `#raw("…")`, …) around escaped text, so
 //! the structure comes from the parser and never from the user's characters.
 
+use std::collections::BTreeSet;
+
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::escape;
 
 /// Converts Markdown to Typst markup. Headings in the text are nested
 /// `depth` levels below the section that holds it.
+/// Images are shown as their text: see [`to_typst_with`].
 pub fn to_typst(markdown: &str, depth: u8) -> String {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    to_typst_with(markdown, depth, &BTreeSet::new())
+}
+
+/// Converts Markdown to Typst markup; an image whose path (as Typst knows
+/// it, see [`crate::assets::typst_path`]) is in `images` becomes a numbered
+/// figure, any other is shown as its text and path.
+pub fn to_typst_with(markdown: &str, depth: u8, images: &BTreeSet<String>) -> String {
     let mut writer = Writer {
+        images,
+        image_open: Vec::new(),
         out: String::new(),
         depth,
         last: None,
@@ -21,13 +31,31 @@ pub fn to_typst(markdown: &str, depth: u8) -> String {
         code: None,
         links: Vec::new(),
     };
-    for event in Parser::new_ext(markdown, options) {
+    for event in Parser::new_ext(markdown, options()) {
         writer.event(event);
     }
     writer.out.trim().to_string()
 }
 
-struct Writer {
+/// The destinations of the images in `markdown`, in order.
+pub fn images(markdown: &str) -> Vec<String> {
+    Parser::new_ext(markdown, options())
+        .filter_map(|event| match event {
+            Event::Start(Tag::Image { dest_url, .. }) => Some(dest_url.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
+
+struct Writer<'a> {
+    /// The checked images that may be shown.
+    images: &'a BTreeSet<String>,
+    /// For each image being read: whether it became a figure.
+    image_open: Vec<bool>,
     out: String,
     depth: u8,
     /// The last character of text written, for deciding on soft breaks.
@@ -40,7 +68,7 @@ struct Writer {
     links: Vec<String>,
 }
 
-impl Writer {
+impl Writer<'_> {
     fn event(&mut self, event: Event<'_>) {
         match event {
             Event::Start(tag) => self.start(tag),
@@ -119,10 +147,24 @@ impl Writer {
                 }
                 self.links.push(dest_url.to_string());
             }
-            Tag::Image { .. } => {
-                self.flush_space(None);
-                self.out.push_str("#box[");
-                self.links.push(String::new());
+            Tag::Image { dest_url, .. } => {
+                let path = crate::assets::typst_path(&dest_url);
+                if self.images.contains(&path) {
+                    // A numbered figure with the alternative text as
+                    // caption; Typst can read no file but the checked ones.
+                    self.break_block();
+                    self.out.push_str(&format!(
+                        "#figure(picture({}), caption: [",
+                        escape::string(&path)
+                    ));
+                    self.links.push(String::new());
+                    self.image_open.push(true);
+                } else {
+                    self.flush_space(None);
+                    self.out.push('[');
+                    self.links.push(dest_url.to_string());
+                    self.image_open.push(false);
+                }
             }
             Tag::Table(alignments) => {
                 self.break_block();
@@ -178,8 +220,15 @@ impl Writer {
                 }
             }
             TagEnd::Image => {
-                let _ = self.links.pop();
-                self.out.push(']');
+                let url = self.links.pop().unwrap_or_default();
+                if self.image_open.pop().unwrap_or(false) {
+                    self.out.push_str("])\n\n");
+                    self.last = None;
+                } else {
+                    self.out.push_str("] (");
+                    escape::push_markup(&mut self.out, &url);
+                    self.out.push(')');
+                }
             }
             TagEnd::Table => self.out.push_str(")\n\n"),
             TagEnd::TableHead => self.out.push_str("), "),

@@ -5,6 +5,7 @@
 //! filter). Values placed in Typst code go through the `typ` filter, which
 //! writes them as Typst literals. Undefined variables are errors.
 
+pub mod charts;
 mod context;
 pub mod escape;
 pub mod markdown;
@@ -241,13 +242,23 @@ fn write_literal(out: &mut String, value: &Value) -> Result<(), JinjaError> {
 }
 
 /// `text|markdown(depth)`: Markdown converted to escaped Typst markup.
-fn markdown_filter(value: &Value, depth: Option<u8>) -> Value {
+/// Images become figures when their path is among the context's checked
+/// `images`; any other stays text.
+fn markdown_filter(state: &minijinja::State, value: &Value, depth: Option<u8>) -> Value {
     let text = if value.is_none() || value.is_undefined() {
         String::new()
     } else {
         value.to_string()
     };
-    Value::from_safe_string(markdown::to_typst(&text, depth.unwrap_or(0)))
+    let images: std::collections::BTreeSet<String> = state
+        .lookup("images")
+        .and_then(|v| {
+            v.try_iter()
+                .ok()
+                .map(|it| it.map(|i| i.to_string()).collect())
+        })
+        .unwrap_or_default();
+    Value::from_safe_string(markdown::to_typst_with(&text, depth.unwrap_or(0), &images))
 }
 
 /// `pattern|fill(name=value, …)`: replaces each `{name}` in a catalogue text.

@@ -73,6 +73,26 @@ impl Engagement {
             .iter()
             .chain(self.findings.iter().flat_map(|f| &f.evidence))
     }
+
+    /// Every Markdown field, in file order.
+    pub fn markdown_fields(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self.objectives.iter().map(|o| o.detail.as_str()).collect();
+        out.extend([
+            self.survey.business.as_str(),
+            self.survey.architecture.as_str(),
+            self.survey.analysis.value.as_str(),
+        ]);
+        for f in self.findings.iter() {
+            out.extend([
+                f.description.as_str(),
+                f.root_cause.as_str(),
+                f.recommendation.as_str(),
+            ]);
+        }
+        out.extend(self.stress_tests.iter().map(|s| s.conclusion.as_str()));
+        out.extend(self.solutions.iter().map(|s| s.description.as_str()));
+        out
+    }
 }
 
 /// Identity, parties, dates and conditions of the engagement.

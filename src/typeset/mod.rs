@@ -12,7 +12,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
 pub use fonts::{FontSet, fonts};
-pub use world::ReportWorld;
+pub use world::{Files, ReportWorld, files, files_in};
 
 /// Why a report could not be typeset.
 #[derive(Debug, Clone, thiserror::Error)]

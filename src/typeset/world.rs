@@ -1,8 +1,9 @@
-//! The Typst world of one report: in-memory sources, shipped fonts, and
-//! files only from inside the engagement directory.
+//! The Typst world of one report: in-memory sources, shipped fonts, and the
+//! engagement's checked images, read into memory beforehand. Typst reads
+//! nothing from disk.
 
-use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
+use std::collections::BTreeMap;
+use std::sync::{Arc, LazyLock};
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -12,6 +13,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
 use super::fonts::fonts;
+use crate::assets::Assets;
 
 /// The id of the generated report source. One fixed id for every document:
 /// Typst's file-id interner never frees and is capped at 2^16 ids.
@@ -35,17 +37,47 @@ fn library() -> &'static LazyHash<Library> {
 pub struct ReportWorld {
     main: Source,
     style: Source,
-    root: Option<PathBuf>,
+    files: Files,
+}
+
+/// Files a report may read, by absolute Typst path (`/diagrams/a.svg`).
+pub type Files = Arc<BTreeMap<String, Bytes>>;
+
+/// The files of `assets`, as a report's world serves them.
+pub fn files(assets: &Assets) -> Files {
+    Arc::new(
+        assets
+            .iter()
+            .map(|(path, asset)| (path.to_string(), Bytes::new(asset.bytes.clone())))
+            .collect(),
+    )
+}
+
+/// The files under `dir` other than Typst sources, as a world serves them:
+/// what a folder written by `render --format typ` holds beside its sources.
+pub fn files_in(dir: &std::path::Path) -> std::io::Result<Files> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let path = entry.path();
+        if entry.file_type().is_file() && path.extension().is_none_or(|e| e != "typ") {
+            let relative = path.strip_prefix(dir).unwrap_or(path);
+            let key = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
+            files.insert(key, Bytes::new(std::fs::read(path)?));
+        }
+    }
+    Ok(Arc::new(files))
 }
 
 impl ReportWorld {
     /// A world with the generated `main` source, the `style` module, and
-    /// read access to files inside `root` (the engagement directory).
-    pub fn new(main: String, style: String, root: Option<&Path>) -> Self {
+    /// `files`: the engagement's checked images, read beforehand. Nothing
+    /// else can be read.
+    pub fn new(main: String, style: String, files: Files) -> Self {
         Self {
             main: Source::new(*MAIN, main),
             style: Source::new(*STYLE, style),
-            root: root.and_then(|r| r.canonicalize().ok()),
+            files,
         }
     }
 
@@ -54,27 +86,16 @@ impl ReportWorld {
         &self.main
     }
 
-    /// Reads a file inside the engagement directory; anything that resolves
-    /// outside it (through `..` or a symbolic link) is refused.
+    /// One of the checked images; anything else is refused.
     fn asset(&self, id: FileId) -> FileResult<Bytes> {
-        let root = self.root.as_deref().ok_or(FileError::AccessDenied)?;
         if !matches!(id.root(), VirtualRoot::Project) {
             return Err(FileError::AccessDenied);
         }
-        let relative = id.vpath().get_without_slash();
-        let path = root.join(relative);
-        let real = path
-            .canonicalize()
-            .map_err(|e| FileError::from_io(e, &path))?;
-        if !real.starts_with(root) {
-            return Err(FileError::AccessDenied);
-        }
-        if real.is_dir() {
-            return Err(FileError::IsDirectory);
-        }
-        std::fs::read(&real)
-            .map(Bytes::new)
-            .map_err(|e| FileError::from_io(e, &path))
+        let path = format!("/{}", id.vpath().get_without_slash());
+        self.files
+            .get(&path)
+            .cloned()
+            .ok_or(FileError::AccessDenied)
     }
 }
 

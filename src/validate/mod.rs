@@ -1,5 +1,7 @@
 //! The contract's rules: every problem with an engagement at once, each
-//! pointing at the YAML value it is about.
+//! pointing at the YAML value it is about. Beside the contract's rules,
+//! the images the engagement names and the characters of its text are
+//! checked: those problems stop rendering altogether.
 
 mod rules;
 
@@ -26,6 +28,19 @@ impl Validation {
         self.diagnostics
             .iter()
             .any(|d| d.severity == Severity::Error)
+    }
+
+    /// Whether a problem stops the engagement from being rendered at all,
+    /// even as a draft: an id that cannot name a folder, an image that
+    /// cannot be used, a character no font can draw.
+    pub fn blocks_rendering(&self) -> bool {
+        self.diagnostics.iter().any(|d| {
+            d.severity == Severity::Error
+                && matches!(
+                    d.code,
+                    Some("bad-id" | crate::assets::CODE | crate::glyphs::CODE)
+                )
+        })
     }
 
     /// The errors that keep `report` from being final.
@@ -65,9 +80,10 @@ pub fn validate(loaded: &Loaded) -> Validation {
     for rule in RuleId::ALL {
         rules::check(*rule, &input, &mut sink);
     }
-    Validation {
-        diagnostics: sink.out,
-    }
+    let mut diagnostics = sink.out;
+    diagnostics.extend(crate::assets::check(loaded));
+    diagnostics.extend(crate::glyphs::check(loaded));
+    Validation { diagnostics }
 }
 
 /// What a rule looks at.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use crate::common::{en_sample, zh_sample};
+use crate::common::{copy_zh_sample, copy_zh_sample_into, en_sample, zh_sample};
 
 const ZH_ID: &str = "ZP-2026-FL-001";
 
@@ -27,15 +27,16 @@ fn arg(path: &Path) -> &str {
     path.to_str().expect("temporary paths are UTF-8")
 }
 
-/// Writes `n` single-file engagements made from the zh-Hant sample, with ids
-/// `GEN-000`, `GEN-001`, … into `dir`.
+/// Writes `n` engagement directories made from the zh-Hant sample (YAML
+/// and images), with ids `GEN-000`, `GEN-001`, … into `dir`.
 fn generate(dir: &Path, n: usize) -> Vec<String> {
     let text = fs::read_to_string(zh_sample().join("engagement.yaml")).expect("sample");
-    fs::create_dir_all(dir).expect("dir");
     (0..n)
         .map(|i| {
             let id = format!("GEN-{i:03}");
-            fs::write(dir.join(format!("{id}.yaml")), text.replace(ZH_ID, &id))
+            let engagement = dir.join(&id);
+            copy_zh_sample_into(&engagement);
+            fs::write(engagement.join("engagement.yaml"), text.replace(ZH_ID, &id))
                 .expect("write engagement");
             id
         })
@@ -207,7 +208,7 @@ fn bundles_are_identical_whatever_the_jobs_and_the_clock() {
     ]);
     assert!(second.status.success(), "{}", stderr(&second));
     let (a, b) = (tree(one.path()), tree(two.path()));
-    assert_eq!(a.len(), 12, "two bundles of five reports and a manifest");
+    assert_eq!(a.len(), 18, "three bundles of five reports and a manifest");
     for ((name_a, bytes_a), (name_b, bytes_b)) in a.iter().zip(&b) {
         assert_eq!(name_a, name_b);
         assert!(bytes_a == bytes_b, "{} differs", name_a.display());
@@ -277,10 +278,8 @@ fn the_same_id_twice_is_an_error_naming_both_files() {
 #[test]
 fn a_signed_bundle_is_not_overwritten_with_different_content_unless_forced() {
     let work = tempfile::tempdir().expect("temp dir");
-    let engagement = work.path().join("acme");
-    fs::create_dir_all(&engagement).expect("dir");
+    let engagement = copy_zh_sample(work.path());
     let yaml = engagement.join("engagement.yaml");
-    fs::copy(zh_sample().join("engagement.yaml"), &yaml).expect("copy");
     let out = work.path().join("out");
     let first = dossier(&["render", arg(&engagement), "-o", arg(&out)]);
     assert!(first.status.success(), "{}", stderr(&first));
@@ -384,16 +383,22 @@ fn typst_sources_compile_on_their_own() {
         "03-survey.typ",
         "04-service.typ",
         "05-acceptance.typ",
+        "diagrams",
+        "evidence",
         "style.typ",
     ]
     .map(String::from)
     .into();
     assert_eq!(names, expected);
-    // A world holding nothing but the written file and the style module
-    // beside it — no engagement directory — typesets each report.
-    for name in expected.iter().filter(|n| *n != "style.typ") {
+    // A world holding nothing but what the folder holds — not the
+    // engagement directory — typesets each report.
+    let files = dossier::typeset::files_in(&bundle).expect("folder reads");
+    for name in expected
+        .iter()
+        .filter(|n| n.ends_with(".typ") && *n != "style.typ")
+    {
         let main = fs::read_to_string(bundle.join(name)).expect("source");
-        let world = dossier::typeset::ReportWorld::new(main, style.clone(), None);
+        let world = dossier::typeset::ReportWorld::new(main, style.clone(), files.clone());
         let typeset = dossier::typeset::compile(&world, name)
             .unwrap_or_else(|e| panic!("{name} does not compile: {e}"));
         assert!(typeset.pages() >= 3, "{name}");

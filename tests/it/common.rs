@@ -51,6 +51,30 @@ pub fn squeeze(text: &str) -> String {
         .collect()
 }
 
+/// A copy of the zh-Hant sample directory (YAML and images) in `dir`.
+pub fn copy_zh_sample(dir: &Path) -> PathBuf {
+    let engagement = dir.join("acme");
+    copy_zh_sample_into(&engagement);
+    engagement
+}
+
+/// Copies the zh-Hant sample directory (YAML and images) into `engagement`.
+pub fn copy_zh_sample_into(engagement: &Path) {
+    for sub in ["diagrams", "evidence"] {
+        std::fs::create_dir_all(engagement.join(sub)).expect("dir");
+        for entry in std::fs::read_dir(zh_sample().join(sub)).expect("sample assets") {
+            let entry = entry.expect("entry");
+            std::fs::copy(entry.path(), engagement.join(sub).join(entry.file_name()))
+                .expect("copy");
+        }
+    }
+    std::fs::copy(
+        zh_sample().join("engagement.yaml"),
+        engagement.join("engagement.yaml"),
+    )
+    .expect("copy");
+}
+
 /// Writes `yaml` as a single-file engagement in a fresh temporary directory.
 pub fn engagement_file(yaml: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");

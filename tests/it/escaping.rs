@@ -14,7 +14,7 @@ fn page(body: &str) -> String {
 
 /// The text Typst laid out, in reading order.
 fn laid_out_text(source: String) -> Result<String, String> {
-    let world = ReportWorld::new(source, String::new(), None);
+    let world = ReportWorld::new(source, String::new(), Default::default());
     let typeset = compile(&world, "test").map_err(|e| e.to_string())?;
     let mut text = String::new();
     for page in typeset.document.pages() {

@@ -6,6 +6,7 @@ mod common;
 mod escaping;
 mod load;
 mod render;
+mod rich;
 mod schema;
 mod snapshots;
 mod validate;

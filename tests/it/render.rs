@@ -141,7 +141,7 @@ fn zh_hant_sample_renders() {
                 "項目專家服務報告",
                 "項目驗收報告",
             ],
-            pages: [5, 5, 4, 8, 5],
+            pages: [5, 6, 4, 12, 5],
             headings: [
                 &[
                     "文件控制",
@@ -152,7 +152,12 @@ fn zh_hant_sample_renders() {
                 ],
                 &["3 服務流程與活動安排", "6 方案確認", "客戶確認"],
                 &["1 業務概況", "3 雲資源盤點", "4 架構分析"],
-                &["3 問題診斷分析", "4 壓測分析", "7 風險評估"],
+                &[
+                    "2 服務成果總覽",
+                    "4 問題診斷分析",
+                    "5 壓測分析",
+                    "8 風險評估",
+                ],
                 &[
                     "3 完工標準核對",
                     "4 交付物清單",
@@ -177,15 +182,16 @@ fn en_sample_renders() {
                 "Expert Service Report",
                 "Acceptance Report",
             ],
-            pages: [5, 5, 3, 6, 5],
+            pages: [5, 5, 3, 10, 5],
             headings: [
                 &["Document Control", "Contents", "1 Overview", "2 Scope"],
                 &["3 Process and activities", "Customer confirmation"],
                 &["1 Business overview", "3 Cloud resource inventory"],
                 &[
-                    "3 Problem diagnosis",
-                    "4 Stress test analysis",
-                    "7 Risk assessment",
+                    "2 Summary of results",
+                    "4 Problem diagnosis",
+                    "5 Stress test analysis",
+                    "8 Risk assessment",
                 ],
                 &[
                     "3 Completion checklist",

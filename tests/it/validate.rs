@@ -250,7 +250,7 @@ fn check_passes_the_samples_and_exits_zero() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(
-        String::from_utf8_lossy(&output.stdout).contains("2 engagements: 0 errors, 0 warnings")
+        String::from_utf8_lossy(&output.stdout).contains("3 engagements: 0 errors, 0 warnings")
     );
 }
 

@@ -1,0 +1,287 @@
+//! The images an engagement refers to: checked where the YAML names them,
+//! then read into memory, so that Typst sees these files and nothing else.
+//!
+//! A path must be relative, stay inside the engagement directory (no `..`,
+//! no symbolic link leading out), name an existing PNG, JPEG or SVG file,
+//! and be at most [`MAX_IMAGE_BYTES`] long.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::Loaded;
+use crate::model::Spanned;
+
+/// The largest image dossier embeds: 10 MiB.
+pub const MAX_IMAGE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// The diagnostic code of a path that cannot be used.
+pub const CODE: &str = "asset";
+
+/// The checked images of one engagement, by the path Typst knows them
+/// under (`/` followed by the path relative to the engagement directory).
+#[derive(Debug, Clone, Default)]
+pub struct Assets {
+    files: Arc<BTreeMap<String, Asset>>,
+}
+
+/// One checked image.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Where it is on disk.
+    pub file: PathBuf,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl Assets {
+    /// The image Typst asks for as `path`, if it was checked.
+    pub fn get(&self, path: &str) -> Option<&Asset> {
+        self.files.get(path)
+    }
+
+    /// Every image, by its Typst path.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Asset)> {
+        self.files.iter().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+/// The path Typst knows an image under: `/` and the normalised relative
+/// path, e.g. `/diagrams/overview.svg` for `./diagrams/overview.svg`.
+pub fn typst_path(written: &str) -> String {
+    let parts: Vec<String> = Path::new(written)
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    format!("/{}", parts.join("/"))
+}
+
+/// Every image path the engagement names: figures, and images inside its
+/// Markdown fields (`![caption](path)`), each with its position in the YAML.
+pub fn paths(loaded: &Loaded) -> Vec<Spanned<String>> {
+    let mut paths: Vec<Spanned<String>> = loaded
+        .engagement
+        .figures()
+        .map(|f| f.path.clone())
+        .collect();
+    let mut from = 0;
+    for field in loaded.engagement.markdown_fields() {
+        for dest in crate::fill::markdown::images(field) {
+            // The path stands in the YAML as written; find it there.
+            let needle = format!("]({dest}");
+            let at = loaded.source[from..]
+                .find(&needle)
+                .map(|i| from + i + 2)
+                .or_else(|| loaded.source.find(&needle).map(|i| i + 2));
+            let pos = at.map(|i| pos_of(&loaded.source, i)).unwrap_or_default();
+            if let Some(i) = at {
+                from = i;
+            }
+            paths.push(Spanned { value: dest, pos });
+        }
+    }
+    paths
+}
+
+fn pos_of(text: &str, byte: usize) -> crate::model::Pos {
+    let before = &text[..byte.min(text.len())];
+    crate::model::Pos {
+        line: (before.matches('\n').count() + 1) as u32,
+        column: (before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1) as u32,
+    }
+}
+
+/// Checks every image path of the engagement; the diagnostics point at
+/// the paths that cannot be used.
+pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
+    paths(loaded)
+        .iter()
+        .filter_map(|p| resolve(loaded, p).err().map(|d| *d))
+        .collect()
+}
+
+/// Reads every image of the engagement; `Err` lists the paths that cannot
+/// be used.
+pub fn read(loaded: &Loaded) -> Result<Assets, Vec<Diagnostic>> {
+    let mut files = BTreeMap::new();
+    let mut problems = Vec::new();
+    for path in paths(loaded) {
+        match resolve(loaded, &path).and_then(|file| {
+            std::fs::read(&file)
+                .map(|bytes| Asset { file, bytes })
+                .map_err(|e| {
+                    Box::new(problem(
+                        loaded,
+                        &path,
+                        format!("cannot read the image: {e}"),
+                    ))
+                })
+        }) {
+            Ok(asset) => {
+                files.insert(typst_path(&path), asset);
+            }
+            Err(d) => problems.push(*d),
+        }
+    }
+    if problems.is_empty() {
+        Ok(Assets {
+            files: Arc::new(files),
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// The file `path` names, once it passes every check.
+fn resolve(loaded: &Loaded, path: &Spanned<String>) -> Result<PathBuf, Box<Diagnostic>> {
+    let written = Path::new(path.value.as_str());
+    let fail = |message: String| Box::new(problem(loaded, path, message));
+    if path.value.trim().is_empty() {
+        return Err(fail("the image path is empty".into()));
+    }
+    if path.value.contains("://") {
+        return Err(fail(format!(
+            "`{}` is a web address; images must be files inside the engagement directory",
+            path.value
+        )));
+    }
+    if written.is_absolute() || written.has_root() || path.value.starts_with('\\') {
+        return Err(fail(format!(
+            "`{}` is an absolute path; images are given relative to the engagement directory",
+            path.value
+        )));
+    }
+    if written
+        .components()
+        .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)))
+    {
+        return Err(fail(format!(
+            "`{}` leaves the engagement directory",
+            path.value
+        )));
+    }
+    let extension = written
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let Some(kind) = Kind::from_extension(&extension) else {
+        return Err(fail(format!(
+            "`{}` is not a PNG, JPEG or SVG file name",
+            path.value
+        )));
+    };
+    let root = loaded
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| loaded.root.clone());
+    let file = loaded.root.join(written);
+    let real = file
+        .canonicalize()
+        .map_err(|_| fail(format!("`{}` does not exist", path.value)))?;
+    if !real.starts_with(&root) {
+        return Err(fail(format!(
+            "`{}` is a link to a file outside the engagement directory",
+            path.value
+        )));
+    }
+    let meta =
+        std::fs::metadata(&real).map_err(|e| fail(format!("cannot read `{}`: {e}", path.value)))?;
+    if !meta.is_file() {
+        return Err(fail(format!("`{}` is not a file", path.value)));
+    }
+    if meta.len() > MAX_IMAGE_BYTES {
+        return Err(fail(format!(
+            "`{}` is {} bytes; an image may be at most {MAX_IMAGE_BYTES} bytes (10 MiB)",
+            path.value,
+            meta.len()
+        )));
+    }
+    let mut head = Vec::with_capacity(1024);
+    std::fs::File::open(&real)
+        .and_then(|f| f.take(1024).read_to_end(&mut head))
+        .map_err(|e| fail(format!("cannot read `{}`: {e}", path.value)))?;
+    if !kind.matches(&head) {
+        return Err(fail(format!(
+            "`{}` is not a {} image",
+            path.value,
+            kind.name()
+        )));
+    }
+    Ok(real)
+}
+
+fn problem(loaded: &Loaded, path: &Spanned<String>, message: String) -> Diagnostic {
+    let mut d = Diagnostic::error(&loaded.file, path.pos, message);
+    d.code = Some(CODE);
+    d.reports = crate::ReportKey::ALL.to_vec();
+    d.hints.push(format!(
+        "give a PNG, JPEG or SVG file inside {}, e.g. `diagrams/overview.png`",
+        loaded.root.display()
+    ));
+    d
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Png,
+    Jpeg,
+    Svg,
+}
+
+impl Kind {
+    fn from_extension(extension: &str) -> Option<Self> {
+        match extension {
+            "png" => Some(Kind::Png),
+            "jpg" | "jpeg" => Some(Kind::Jpeg),
+            "svg" => Some(Kind::Svg),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Png => "PNG",
+            Kind::Jpeg => "JPEG",
+            Kind::Svg => "SVG",
+        }
+    }
+
+    /// Whether the file's first bytes are what this kind starts with.
+    fn matches(self, head: &[u8]) -> bool {
+        match self {
+            Kind::Png => head.starts_with(b"\x89PNG\r\n\x1a\n"),
+            Kind::Jpeg => head.starts_with(&[0xFF, 0xD8, 0xFF]),
+            Kind::Svg => {
+                let text = String::from_utf8_lossy(head);
+                let text = text.trim_start_matches('\u{feff}').trim_start();
+                (text.starts_with("<?xml") || text.starts_with("<svg") || text.starts_with("<!--"))
+                    && text.contains("<svg")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typst_paths_are_normalised() {
+        assert_eq!(typst_path("./a/b.png"), "/a/b.png");
+        assert_eq!(typst_path("a//b.svg"), "/a/b.svg");
+    }
+
+    #[test]
+    fn kinds_are_recognised_by_their_first_bytes() {
+        assert!(Kind::Png.matches(b"\x89PNG\r\n\x1a\nrest"));
+        assert!(!Kind::Png.matches(b"not an image"));
+        assert!(Kind::Jpeg.matches(&[0xFF, 0xD8, 0xFF, 0xE0]));
+        assert!(Kind::Svg.matches(b"<?xml version=\"1.0\"?>\n<svg xmlns=\"\"></svg>"));
+        assert!(!Kind::Svg.matches(b"<html></html>"));
+    }
+}

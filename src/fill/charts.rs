@@ -1,0 +1,273 @@
+//! The data behind the reports' charts: scales, ticks and positions are
+//! computed here, so the Typst side only draws (`templates/style.typ`:
+//! `line-chart`, `risk-matrix`, `gantt`). Every chart has a defined form
+//! for empty and one-point data.
+
+use chrono::{Datelike, NaiveDate};
+use serde_json::{Value, json};
+
+use crate::locale::{Catalogue, CatalogueError};
+use crate::model::{Plan, Risk, Sample, StressTest};
+
+use super::context::risk_level;
+
+/// A numeric axis from `min` to `max` with "nice" ticks (1, 2 or 5 times a
+/// power of ten apart), always including 0 for quantities.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    /// Lowest value shown.
+    pub min: f64,
+    /// Highest value shown.
+    pub max: f64,
+    /// Tick values, ascending.
+    pub ticks: Vec<f64>,
+}
+
+impl Axis {
+    /// An axis from 0 covering `values`, with about `target` ticks.
+    pub fn covering(values: impl IntoIterator<Item = f64>, target: usize) -> Self {
+        let high = values
+            .into_iter()
+            .filter(|v| v.is_finite())
+            .fold(0.0_f64, f64::max);
+        let high = if high <= 0.0 { 1.0 } else { high };
+        let step = nice_step(high / target.max(1) as f64);
+        let max = (high / step).ceil() * step;
+        let count = (max / step).round() as usize;
+        Self {
+            min: 0.0,
+            max,
+            ticks: (0..=count).map(|i| i as f64 * step).collect(),
+        }
+    }
+
+    fn to_json(&self, label: &str) -> Value {
+        json!({
+            "label": label,
+            "min": self.min,
+            "max": self.max,
+            "ticks": self.ticks.iter().map(|t| json!({ "at": t, "label": tick_label(*t) })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// The one of 1, 2, 5 × 10ⁿ nearest to `raw` (by ratio), so that an axis
+/// gets about as many ticks as asked for.
+fn nice_step(raw: f64) -> f64 {
+    let power = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .min_by(|a, b| (a / raw).ln().abs().total_cmp(&(b / raw).ln().abs()))
+        .unwrap_or(power)
+}
+
+fn tick_label(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        let s = format!("{v:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// The two charts of a stress test: throughput, and p95/p99 latency,
+/// against concurrency, before and (when measured) after tuning.
+/// `empty` is true when there is nothing to draw.
+pub fn stress(test: &StressTest, t: &Catalogue) -> Result<Value, CatalogueError> {
+    let all: Vec<&Sample> = test.before.iter().chain(&test.after).collect();
+    if all.is_empty() {
+        return Ok(json!({ "empty": true }));
+    }
+    let x = Axis::covering(all.iter().map(|s| f64::from(s.concurrency)), 6);
+    let before = t.get("service.before")?;
+    let after = t.get("service.after")?;
+    let series =
+        |label: &str, phase: &str, samples: &[Sample], pick: fn(&Sample) -> f64, dash: bool| {
+            json!({
+                "label": label,
+                "phase": phase,
+                "dash": dash,
+                "points": points(samples, pick),
+            })
+        };
+    let mut throughput = vec![series(
+        before,
+        "before",
+        &test.before,
+        |s| s.throughput,
+        false,
+    )];
+    let mut latency = vec![
+        series(
+            &format!("{before} P95"),
+            "before",
+            &test.before,
+            |s| s.p95,
+            false,
+        ),
+        series(
+            &format!("{before} P99"),
+            "before",
+            &test.before,
+            |s| s.p99,
+            true,
+        ),
+    ];
+    if !test.after.is_empty() {
+        throughput.push(series(after, "after", &test.after, |s| s.throughput, false));
+        latency.push(series(
+            &format!("{after} P95"),
+            "after",
+            &test.after,
+            |s| s.p95,
+            false,
+        ));
+        latency.push(series(
+            &format!("{after} P99"),
+            "after",
+            &test.after,
+            |s| s.p99,
+            true,
+        ));
+    }
+    let concurrency = t.get("service.concurrency")?;
+    let x = x.to_json(concurrency);
+    let throughput_axis = Axis::covering(all.iter().map(|s| s.throughput), 5).to_json(&format!(
+        "{} ({})",
+        t.get("service.throughput")?,
+        test.throughput_unit
+    ));
+    let latency_axis = Axis::covering(all.iter().flat_map(|s| [s.p95, s.p99]), 5)
+        .to_json(t.get("service.latency_ms")?);
+    Ok(json!({
+        "empty": false,
+        "throughput": { "x": x, "y": throughput_axis, "series": throughput },
+        "latency": { "x": x, "y": latency_axis, "series": latency },
+    }))
+}
+
+/// Points sorted by concurrency.
+fn points(samples: &[Sample], pick: fn(&Sample) -> f64) -> Vec<[f64; 2]> {
+    let mut points: Vec<[f64; 2]> = samples
+        .iter()
+        .map(|s| [f64::from(s.concurrency), pick(s)])
+        .filter(|[_, y]| y.is_finite())
+        .collect();
+    points.sort_by(|a, b| a[0].total_cmp(&b[0]));
+    points
+}
+
+/// The likelihood × impact heat map: 25 cells, impact 5 at the top, each
+/// with its risk level and the ids of the risks in it.
+pub fn risk_matrix(risks: &[Risk]) -> Value {
+    let mut rows = Vec::new();
+    for impact in (1..=5u8).rev() {
+        let cells: Vec<Value> = (1..=5u8)
+            .map(|likelihood| {
+                let ids: Vec<&str> = risks
+                    .iter()
+                    .filter(|r| *r.likelihood == likelihood && *r.impact == impact)
+                    .map(|r| r.id.value.as_str())
+                    .collect();
+                json!({
+                    "level": risk_level(u32::from(likelihood) * u32::from(impact)),
+                    "ids": ids,
+                })
+            })
+            .collect();
+        rows.push(json!({ "impact": impact, "cells": cells }));
+    }
+    json!({ "rows": rows })
+}
+
+/// The plan's schedule as a Gantt chart: one bar per activity, grouped by
+/// phase, milestones as diamonds, on a day axis from the first to the last
+/// date with ticks a day, a week or a month apart.
+pub fn gantt(plan: &Plan, t: &Catalogue) -> Result<Value, CatalogueError> {
+    let activities: Vec<_> = plan.phases.iter().into_iter().collect();
+    let dates: Vec<NaiveDate> = activities
+        .iter()
+        .flat_map(|(_, list)| list.iter().flat_map(|a| [a.from.value, a.to.value]))
+        .chain(plan.milestones.iter().map(|m| m.date.value))
+        .collect();
+    let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) else {
+        return Ok(json!({ "empty": true }));
+    };
+    let days = (*last - *first).num_days() + 1;
+    let offset = |d: NaiveDate| (d - *first).num_days();
+    let step = match days {
+        ..=10 => 1,
+        11..=70 => 7,
+        _ => 0,
+    };
+    let mut ticks = Vec::new();
+    if step > 0 {
+        let mut at = 0;
+        while at <= days {
+            let date = *first + chrono::Duration::days(at);
+            ticks.push(json!({ "at": at, "label": t.short_date(date)? }));
+            at += step;
+        }
+    } else {
+        // Month starts.
+        let mut date = NaiveDate::from_ymd_opt(first.year(), first.month(), 1).unwrap_or(*first);
+        while date <= *last {
+            if date >= *first {
+                ticks.push(json!({ "at": offset(date), "label": t.short_date(date)? }));
+            }
+            date = crate::calendar::add_month(date);
+        }
+    }
+    let mut rows = Vec::new();
+    for (phase, list) in &activities {
+        for a in list.iter() {
+            rows.push(json!({
+                "label": t.key("activities", a.activity.key())?,
+                "phase": phase.key(),
+                "from": offset(a.from.value),
+                "to": offset(a.to.value) + 1,
+            }));
+        }
+    }
+    let phases = activities
+        .iter()
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(phase, _)| Ok(json!({ "key": phase.key(), "label": t.key("phases", phase.key())? })))
+        .collect::<Result<Vec<_>, CatalogueError>>()?;
+    let milestones: Vec<Value> = plan
+        .milestones
+        .iter()
+        .map(|m| json!({ "label": m.name, "at": offset(m.date.value) }))
+        .collect();
+    Ok(json!({
+        "empty": false,
+        "days": days,
+        "ticks": ticks,
+        "rows": rows,
+        "phases": phases,
+        "milestones": milestones,
+        "milestone_label": t.get("plan.milestones")?,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axes_are_nice_and_start_at_zero() {
+        let a = Axis::covering([0.0, 1234.0], 5);
+        assert_eq!(a.min, 0.0);
+        assert_eq!(a.max, 1400.0);
+        assert_eq!(a.ticks.first(), Some(&0.0));
+        assert_eq!(a.ticks.last(), Some(&1400.0));
+        assert_eq!(a.ticks.len(), 8);
+        let one = Axis::covering([37.5], 5);
+        assert_eq!((one.max, one.ticks.len()), (40.0, 5));
+        let nothing = Axis::covering([], 5);
+        assert_eq!(nothing.max, 1.0);
+        let tiny = Axis::covering([0.03], 4);
+        assert_eq!(tick_label(tiny.ticks[1]), "0.01");
+    }
+}

@@ -78,4 +78,54 @@ impl CheckReport {
         });
         serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".into())
     }
+
+    /// The diagnostics as GitHub Actions workflow commands, one line each
+    /// (`::error file=…,line=…,col=…,title=…::message`), which GitHub shows
+    /// as annotations on the YAML lines of a pull request.
+    pub fn to_github(&self) -> String {
+        let mut out = String::new();
+        for d in self.engagements.iter().flat_map(|e| &e.diagnostics) {
+            let command = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let mut properties = vec![format!(
+                "file={}",
+                github_property(&d.file.to_string_lossy().replace('\\', "/"))
+            )];
+            if d.pos.line > 0 {
+                properties.push(format!("line={}", d.pos.line));
+                properties.push(format!("col={}", d.pos.column.max(1)));
+            }
+            let title = match (d.rule, d.clause) {
+                (Some(rule), Some(clause)) => format!("{rule} ({clause})"),
+                (Some(rule), None) => rule.to_string(),
+                _ => "dossier".to_string(),
+            };
+            properties.push(format!("title={}", github_property(&title)));
+            let mut message = d.message.clone();
+            for hint in &d.hints {
+                message.push_str("\nhelp: ");
+                message.push_str(hint);
+            }
+            out.push_str(&format!(
+                "::{command} {}::{}\n",
+                properties.join(","),
+                github_data(&message)
+            ));
+        }
+        out
+    }
+}
+
+/// Escapes the message of a workflow command.
+fn github_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value of a workflow command.
+fn github_property(s: &str) -> String {
+    github_data(s).replace(':', "%3A").replace(',', "%2C")
 }

@@ -34,7 +34,82 @@ pub enum Command {
     /// Check delivered bundles against their manifests.
     #[command(after_help = VERIFY_EXAMPLES)]
     Verify(VerifyArgs),
+    /// Create a new engagement directory with a commented engagement.yaml.
+    #[command(after_help = INIT_EXAMPLES)]
+    Init(InitArgs),
+    /// Print a shell completion script.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    #[command(after_help = MAN_EXAMPLES)]
+    Man,
 }
+
+const INIT_EXAMPLES: &str = "\
+Examples:
+  dossier init acme                       a zh-Hant engagement in ./acme
+  dossier init northwind --locale en      an English one
+  dossier init acme && dossier render acme
+
+The new engagement.yaml explains each field and the contract clause that
+needs it, and starts with the yaml-language-server schema line. It passes
+`dossier check` with only the warnings of steps not yet taken (the plan's
+confirmation, the completion elements, the sign-off), which keep the
+affected reports drafts. An existing engagement is never overwritten.";
+
+/// Arguments of `dossier init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The directory to create [default: the current directory, if empty].
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The language of the reports and of the file's comments.
+    #[arg(long, value_enum, default_value_t = LocaleArg::ZhHant)]
+    pub locale: LocaleArg,
+}
+
+/// The locales `init` can scaffold.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LocaleArg {
+    /// Traditional Chinese.
+    #[value(name = "zh-Hant")]
+    ZhHant,
+    /// Simplified Chinese.
+    #[value(name = "zh-Hans")]
+    ZhHans,
+    /// English.
+    En,
+}
+
+impl From<LocaleArg> for dossier::model::Locale {
+    fn from(locale: LocaleArg) -> Self {
+        match locale {
+            LocaleArg::ZhHant => Self::ZhHant,
+            LocaleArg::ZhHans => Self::ZhHans,
+            LocaleArg::En => Self::En,
+        }
+    }
+}
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  source <(dossier completions bash)                       in ~/.bashrc
+  dossier completions zsh > ~/.zfunc/_dossier              with fpath+=~/.zfunc
+  dossier completions fish > ~/.config/fish/completions/dossier.fish
+  dossier completions powershell >> $PROFILE";
+
+/// Arguments of `dossier completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  dossier man > /usr/local/share/man/man1/dossier.1
+  dossier man | man -l -";
 
 const VERIFY_EXAMPLES: &str = "\
 Examples:
@@ -56,6 +131,7 @@ const CHECK_EXAMPLES: &str = "\
 Examples:
   dossier check samples/                  check every engagement under samples/
   dossier check acme/ --format json       machine-readable diagnostics for CI
+  dossier check team/ --format github     annotations on the YAML lines of a pull request
 
 Exit status: 0 when no engagement has errors (warnings allowed), 1 otherwise.";
 
@@ -83,6 +159,8 @@ pub enum CheckFormat {
     Human,
     /// One JSON document for CI.
     Json,
+    /// GitHub Actions workflow commands: annotations on the YAML lines.
+    Github,
 }
 
 const RENDER_EXAMPLES: &str = "\
@@ -91,7 +169,7 @@ Examples:
   dossier render acme/ -o dist            render one engagement into dist/<id>/
   dossier render acme/ --only plan,service
   dossier render acme/ --format typ       write the generated Typst sources instead
-  dossier render samples/ --strict        fail on any validation error (for CI)
+  dossier render samples/ --strict        finals only: fail an engagement that would have drafts
   dossier render team/ --shard 2/4 --summary summary.json
                                           the second quarter of a batch, with a JSON summary
   dossier render team/ --jobs 1 --timings one thread; print where the time went
@@ -105,7 +183,7 @@ and signed off is not overwritten with different content unless --force is
 given; a re-render that changes nothing writes nothing.
 
 Exit status: 0 when every engagement rendered, 1 when any failed (or, with
---strict, had validation errors), 2 on a usage error.";
+--strict, would have had drafts), 2 on a usage error.";
 
 /// Arguments of `dossier render`.
 #[derive(Debug, clap::Args)]
@@ -127,7 +205,8 @@ pub struct RenderArgs {
     /// A directory of templates that replace the built-in ones, file by file.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// Fail an engagement that has validation errors instead of rendering drafts.
+    /// Fail an engagement that has validation errors or open steps instead
+    /// of rendering drafts: finals only.
     #[arg(long)]
     pub strict: bool,
     /// Overwrite a bundle whose acceptance report is signed off, even when

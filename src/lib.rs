@@ -17,6 +17,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod fill;
 pub mod glyphs;
+pub mod init;
 pub mod load;
 pub mod locale;
 pub mod manifest;

@@ -8,10 +8,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use cli::{Args, CheckArgs, CheckFormat, Command, RenderArgs, VerifyArgs};
+use cli::{Args, CheckArgs, CheckFormat, Command, InitArgs, RenderArgs, VerifyArgs};
 use dossier::batch::{Batch, Outcome, Plan, Summary};
 use dossier::discover::discover;
 use dossier::load::load;
@@ -20,9 +20,46 @@ use dossier::output::write_atomic;
 use dossier::validate::validate;
 use dossier::{Diagnostic, Renderer, Severity};
 
+/// `dossier 0.1.0 (Typst 0.15.1)`, for `--version`.
+static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{} (Typst {})",
+        env!("CARGO_PKG_VERSION"),
+        dossier::typeset::typst_version()
+    )
+});
+
+/// The command line's definition, with the full version.
+fn command() -> clap::Command {
+    Args::command().version(VERSION.as_str())
+}
+
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match Args::from_arg_matches(&command().get_matches()) {
+        Ok(args) => args,
+        Err(err) => err.exit(),
+    };
     match args.command {
+        Command::Init(init) => run_init(&init),
+        Command::Completions(completions) => {
+            let mut command = command();
+            clap_complete::generate(
+                completions.shell,
+                &mut command,
+                "dossier",
+                &mut std::io::stdout().lock(),
+            );
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            if let Err(err) = clap_mangen::Man::new(command()).render(&mut page) {
+                eprintln!("error: cannot write the man page: {err}");
+                return ExitCode::FAILURE;
+            }
+            let _ = std::io::stdout().lock().write_all(&page);
+            ExitCode::SUCCESS
+        }
         Command::Render(render) => run_render(&render),
         Command::Check(check) => run_check(&check),
         Command::Verify(verify) => run_verify(&verify),
@@ -251,6 +288,29 @@ fn run_verify(args: &VerifyArgs) -> ExitCode {
     }
 }
 
+fn run_init(args: &InitArgs) -> ExitCode {
+    let options = dossier::init::InitOptions {
+        dir: args.dir.clone(),
+        locale: args.locale.into(),
+        today: dossier::init::today(),
+    };
+    match dossier::init::init(&options) {
+        Ok(file) => {
+            let _ = writeln!(
+                std::io::stdout().lock(),
+                "created {}\nnext: edit it, then `dossier check {dir}` and `dossier render {dir}`",
+                file.display(),
+                dir = args.dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn run_check(args: &CheckArgs) -> ExitCode {
     let Some(engagements) = engagements(&args.paths, None) else {
         return ExitCode::FAILURE;
@@ -282,6 +342,9 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     match args.format {
         CheckFormat::Json => {
             let _ = writeln!(stdout, "{}", report.to_json());
+        }
+        CheckFormat::Github => {
+            let _ = write!(stdout, "{}", report.to_github());
         }
         CheckFormat::Human => {
             let (errors, warnings) = report.counts();

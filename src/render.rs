@@ -285,7 +285,7 @@ impl Renderer {
     /// Renders an engagement already loaded.
     pub fn render_loaded(&self, loaded: Loaded) -> Result<RenderedEngagement, RenderError> {
         let validation = self.timings.time(Stage::Validate, || validate(&loaded));
-        if validation.blocks_rendering() || (self.options.strict && validation.has_errors()) {
+        if validation.blocks_rendering() || (self.options.strict && validation.fails_strict()) {
             return Err(RenderError::Invalid {
                 validation,
                 text: loaded.source,

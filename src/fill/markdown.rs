@@ -143,7 +143,9 @@ impl Writer<'_> {
                     self.out
                         .push_str(&format!("#link({})[", escape::string(&dest_url)));
                 } else {
-                    self.out.push('[');
+                    // Literal brackets, escaped: a bare `[` right after a
+                    // function call's `]` would become its argument.
+                    self.out.push_str("\\[");
                 }
                 self.links.push(dest_url.to_string());
             }
@@ -161,7 +163,7 @@ impl Writer<'_> {
                     self.image_open.push(true);
                 } else {
                     self.flush_space(None);
-                    self.out.push('[');
+                    self.out.push_str("\\[");
                     self.links.push(dest_url.to_string());
                     self.image_open.push(false);
                 }
@@ -212,7 +214,8 @@ impl Writer<'_> {
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.out.push(']'),
             TagEnd::Link => {
                 let url = self.links.pop().unwrap_or_default();
-                self.out.push(']');
+                self.out
+                    .push_str(if is_safe_url(&url) { "]" } else { "\\]" });
                 if !url.is_empty() {
                     self.out.push_str(" (");
                     escape::push_markup(&mut self.out, &url);
@@ -225,7 +228,7 @@ impl Writer<'_> {
                     self.out.push_str("])\n\n");
                     self.last = None;
                 } else {
-                    self.out.push_str("] (");
+                    self.out.push_str("\\] (");
                     escape::push_markup(&mut self.out, &url);
                     self.out.push(')');
                 }

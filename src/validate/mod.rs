@@ -43,11 +43,18 @@ impl Validation {
         })
     }
 
-    /// The errors that keep `report` from being final.
+    /// The problems that keep `report` from being final: errors, and the
+    /// steps not yet taken (pending warnings) that name it.
     pub fn gaps(&self, report: ReportKey) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics
             .iter()
-            .filter(move |d| d.severity == Severity::Error && d.reports.contains(&report))
+            .filter(move |d| d.reports.contains(&report))
+    }
+
+    /// Whether `--strict` refuses the engagement: any error, or any report
+    /// that would be a draft.
+    pub fn fails_strict(&self) -> bool {
+        self.has_errors() || self.diagnostics.iter().any(|d| !d.reports.is_empty())
     }
 
     /// Whether `report` can be rendered final.
@@ -114,7 +121,9 @@ impl Sink<'_> {
         diagnostic.rule = Some(rule.id());
         diagnostic.clause = rule.clause();
         diagnostic.code = Some(code);
-        diagnostic.reports = rule.reports().to_vec();
+        if diagnostic.severity == Severity::Error {
+            diagnostic.reports = rule.reports().to_vec();
+        }
         self.out.push(diagnostic);
         let last = self.out.len() - 1;
         &mut self.out[last]
@@ -134,9 +143,21 @@ impl Diagnostic {
         self
     }
 
-    /// Makes the problem a warning.
+    /// Makes the problem a warning, which never keeps a report from being
+    /// final.
     pub fn warning(&mut self) -> &mut Self {
         self.severity = Severity::Warning;
+        self.reports.clear();
+        self
+    }
+
+    /// Makes the problem a step not yet taken (no confirmation, no
+    /// sign-off, an element not yet written): a warning, since an engagement
+    /// in progress is not wrong, that still keeps the reports of its rule
+    /// drafts until the step is done.
+    pub fn pending(&mut self, rule: RuleId) -> &mut Self {
+        self.severity = Severity::Warning;
+        self.reports = rule.reports().to_vec();
         self
     }
 }

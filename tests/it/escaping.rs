@@ -92,6 +92,17 @@ fn markdown_code_block_is_shown_not_run() {
     assert!(text.contains("(https://example.com)"), "{text}");
 }
 
+#[test]
+fn link_text_after_emphasis_stays_text() {
+    // A bracket right after `#emph[…]` must not become its argument.
+    let md = "*~*<a@a> and *b*[c](ftp://d) and ![e](f.png)";
+    let text = laid_out_text(page(&markdown::to_typst(md, 0))).expect("compiles");
+    let text = squeeze(&text);
+    assert!(text.contains("~[a@a]"), "{text}");
+    assert!(text.contains("b[c](ftp://d)"), "{text}");
+    assert!(text.contains("[e](f.png)"), "{text}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 

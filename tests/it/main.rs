@@ -9,4 +9,5 @@ mod render;
 mod rich;
 mod schema;
 mod snapshots;
+mod tooling;
 mod validate;

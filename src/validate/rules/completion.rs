@@ -57,7 +57,8 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         .arg("element", element)
         .hint(format!(
             "fill `{key}`; the contract's completion standard requires it"
-        ));
+        ))
+        .pending(RuleId::Completion);
     }
 }
 

@@ -22,7 +22,8 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         .arg("deadline", deadline)
         .hint(format!(
             "add `confirmed_on`, `confirmed_by` and `confirmation` (written or email) to `plan`; the deadline is {deadline}"
-        ));
+        ))
+        .pending(RuleId::PlanConfirmed);
         return;
     };
     if plan.confirmation.is_none() || plan.confirmed_by.is_none() {

@@ -43,6 +43,40 @@ pub enum Command {
     /// Print the man page (roff).
     #[command(after_help = MAN_EXAMPLES)]
     Man,
+    /// Work with the report templates.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+}
+
+/// What `dossier templates` does.
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Write the built-in templates, style modules and label catalogues into
+    /// DIR, for customising.
+    #[command(after_help = TEMPLATES_EXAMPLES)]
+    Export(TemplatesExportArgs),
+}
+
+const TEMPLATES_EXAMPLES: &str = "\
+Examples:
+  dossier templates export my-templates
+  # edit my-templates/cover.typ, delete the files you keep as they are, then:
+  dossier render acme/ --templates my-templates
+
+render --templates DIR uses each file DIR holds and the built-in one for
+every other: cover.typ (the cover page), theme.typ (the colours), style.typ
+(page, headings, tables), the <report>.typ.j2 templates, macros.typ.j2 and
+locales/<locale>.yaml (every label). An error in one of them is reported
+with that file's name and line.";
+
+/// Arguments of `dossier templates export`.
+#[derive(Debug, clap::Args)]
+pub struct TemplatesExportArgs {
+    /// The directory to write into.
+    pub dir: PathBuf,
+    /// Overwrite files DIR already holds.
+    #[arg(long)]
+    pub force: bool,
 }
 
 const INIT_EXAMPLES: &str = "\

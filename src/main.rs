@@ -41,6 +41,23 @@ fn main() -> ExitCode {
     };
     match args.command {
         Command::Init(init) => run_init(&init),
+        Command::Templates(cli::TemplatesCommand::Export(export)) => {
+            match dossier::templates::export(&export.dir, export.force) {
+                Ok(files) => {
+                    let _ = writeln!(
+                        std::io::stdout().lock(),
+                        "wrote {} into {}",
+                        plural(files.len(), "template file"),
+                        export.dir.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Completions(completions) => {
             let mut command = command();
             clap_complete::generate(

@@ -10,7 +10,9 @@ use rayon::prelude::*;
 use crate::assets::{self, Assets};
 use crate::diagnostic::Diagnostic;
 use crate::fill::TemplateOptions;
-use crate::fill::{self, DeliveredReport, EngagementContext, FillError, Filler, STYLE_MODULE};
+use crate::fill::{
+    self, DeliveredReport, EngagementContext, FillError, Filler, STYLE_IMPORTS, STYLE_MODULE,
+};
 use crate::load::{self, LoadError, Loaded};
 use crate::locale::Catalogue;
 use crate::manifest::{
@@ -237,6 +239,8 @@ struct Prepared<'a> {
     catalogue: Catalogue,
     context: EngagementContext,
     style: String,
+    /// The modules the style imports: name and text.
+    modules: Vec<(&'static str, String)>,
     assets: Assets,
     files: Files,
 }
@@ -368,6 +372,11 @@ impl Renderer {
                 fill::build_context(&loaded.engagement, &catalogue, document_date(loaded))
                     .map_err(|e| fail(e.into()))?;
             let style = self.filler.source(STYLE_MODULE).map_err(fail)?;
+            let modules = STYLE_IMPORTS
+                .iter()
+                .map(|name| Ok((*name, self.filler.source(name)?)))
+                .collect::<Result<Vec<_>, FillError>>()
+                .map_err(fail)?;
             let assets = assets::read(loaded).map_err(|diagnostics| RenderError::Invalid {
                 validation: Validation { diagnostics },
                 text: loaded.source.clone(),
@@ -378,7 +387,8 @@ impl Renderer {
                 catalogue,
                 context,
                 style,
-                files: typeset::files(&assets),
+                files: typeset::files(&assets, &modules),
+                modules,
                 assets,
             })
         })
@@ -462,7 +472,7 @@ impl Renderer {
         let origin = filled.key.template();
         let fail = |source| RenderError::Typeset {
             report: filled.key,
-            source,
+            source: self.filler.locate(source),
         };
         let world = ReportWorld::new(
             filled.source.clone(),
@@ -559,9 +569,13 @@ impl Renderer {
         produced: &[Produced],
     ) -> Result<Vec<RenderedReport>, RenderError> {
         sweep_temporaries(dir);
-        let style = dir.join(STYLE_MODULE);
-        if !holds(&style, prepared.style.as_bytes()) {
-            write(&style, prepared.style.as_bytes())?;
+        let style = std::iter::once((STYLE_MODULE, &prepared.style))
+            .chain(prepared.modules.iter().map(|(name, text)| (*name, text)));
+        for (name, text) in style {
+            let file = dir.join(name);
+            if !holds(&file, text.as_bytes()) {
+                write(&file, text.as_bytes())?;
+            }
         }
         // The images the sources refer to, at the same paths, so that the
         // folder compiles on its own.

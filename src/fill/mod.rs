@@ -23,9 +23,17 @@ use crate::locale::{Catalogue, CatalogueError};
 use crate::model::Locale;
 use crate::report::ReportKey;
 use crate::templates;
+use crate::typeset::TypesetError;
 
 /// The name under which the style module is imported by the reports.
 pub const STYLE_MODULE: &str = "style.typ";
+
+/// The Typst modules the style module imports, each a template file of its
+/// own so that it can be replaced alone (`--templates DIR`).
+pub const STYLE_IMPORTS: &[&str] = &["theme.typ", "cover.typ"];
+
+/// The template of Jinja macros the reports import.
+const MACROS: &str = "macros.typ.j2";
 
 /// How much work one template render may do before it is stopped.
 const FUEL: u64 = 50_000_000;
@@ -114,16 +122,68 @@ impl Filler {
         Ok(Catalogue::parse(locale, &name, &text)?)
     }
 
+    /// How a template file is named to the user: its path when it comes
+    /// from the template directory, its name when built in.
+    pub fn origin(&self, name: &str) -> String {
+        match &self.options.dir {
+            Some(dir) if dir.join(name).is_file() => dir.join(name).display().to_string(),
+            _ => name.to_string(),
+        }
+    }
+
+    /// Points a Typst error at the template file and line it comes from:
+    /// a style module by its name, the generated report source through the
+    /// template line whose literal text the failing line holds (the report's
+    /// template first, then the shared macros).
+    pub fn locate(&self, mut error: TypesetError) -> TypesetError {
+        if let Some(generated) = error.generated.take() {
+            let candidates = [error.origin.clone(), MACROS.to_string()];
+            let found = candidates.iter().find_map(|name| {
+                let text = self.source(name).ok()?;
+                Some((name.clone(), template_line(&text, &generated)?))
+            });
+            if let Some((name, line)) = found {
+                error.message = format!(
+                    "{} (line {} of the generated Typst)",
+                    error.message, error.line
+                );
+                error.origin = name;
+                error.line = line;
+                error.column = 1;
+            }
+        }
+        error.origin = self.origin(&error.origin);
+        error
+    }
+
+    /// A Jinja error, named by the file the user can open.
+    fn template_error(&self, name: &str, err: &JinjaError) -> FillError {
+        let mut message = err
+            .detail()
+            .map(str::to_string)
+            .unwrap_or_else(|| err.kind().to_string());
+        let mut source = std::error::Error::source(err);
+        while let Some(inner) = source {
+            message.push_str(&format!(": {inner}"));
+            source = inner.source();
+        }
+        FillError::Template {
+            name: self.origin(err.name().unwrap_or(name)),
+            line: err.line(),
+            message,
+        }
+    }
+
     /// Renders the template of `report` with `context` into Typst source.
     pub fn fill(&self, report: ReportKey, context: &Value) -> Result<String, FillError> {
         let name = report.template();
         let template = self
             .env
             .get_template(&name)
-            .map_err(|e| template_error(&name, &e))?;
+            .map_err(|e| self.template_error(&name, &e))?;
         template
             .render(context)
-            .map_err(|e| template_error(&name, &e))
+            .map_err(|e| self.template_error(&name, &e))
     }
 }
 
@@ -142,21 +202,54 @@ fn read_template(dir: Option<&Path>, name: &str) -> Result<Option<String>, FillE
     Ok(templates::builtin(name).map(str::to_string))
 }
 
-fn template_error(name: &str, err: &JinjaError) -> FillError {
-    let mut message = err
-        .detail()
-        .map(str::to_string)
-        .unwrap_or_else(|| err.kind().to_string());
-    let mut source = std::error::Error::source(err);
-    while let Some(inner) = source {
-        message.push_str(&format!(": {inner}"));
-        source = inner.source();
+/// The line of `template` (from 1) that most likely produced `generated`:
+/// the one whose literal pieces (the text outside `{{ }}`, `{% %}` and
+/// `{# #}`) all occur in `generated`, in order, with the most such text.
+fn template_line(template: &str, generated: &str) -> Option<usize> {
+    let generated = generated.trim();
+    template
+        .lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let pieces = literal_pieces(line);
+            let size: usize = pieces.iter().map(|p| p.len()).sum();
+            let mut rest = generated;
+            for piece in &pieces {
+                let at = rest.find(piece.as_str())?;
+                rest = &rest[at + piece.len()..];
+            }
+            (size >= 3).then_some((size, i + 1))
+        })
+        .max_by_key(|(size, line)| (*size, std::cmp::Reverse(*line)))
+        .map(|(_, line)| line)
+}
+
+/// The text of a template line outside Jinja tags, in pieces, trimmed.
+fn literal_pieces(line: &str) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut rest = line;
+    loop {
+        let next = ["{{", "{%", "{#"]
+            .iter()
+            .filter_map(|open| rest.find(open).map(|at| (at, *open)))
+            .min();
+        let Some((at, open)) = next else {
+            pieces.push(rest.trim().to_string());
+            break;
+        };
+        pieces.push(rest[..at].trim().to_string());
+        let close = match open {
+            "{{" => "}}",
+            "{%" => "%}",
+            _ => "#}",
+        };
+        match rest[at..].find(close) {
+            Some(end) => rest = &rest[at + end + close.len()..],
+            None => break,
+        }
     }
-    FillError::Template {
-        name: err.name().unwrap_or(name).to_string(),
-        line: err.line(),
-        message,
-    }
+    pieces.retain(|p| !p.is_empty());
+    pieces
 }
 
 /// Writes a value into a template's output: escaped as Typst markup, unless

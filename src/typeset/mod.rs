@@ -28,6 +28,9 @@ pub struct TypesetError {
     pub message: String,
     /// Typst's hints.
     pub hints: Vec<String>,
+    /// The text of the line, when the error is in the generated report
+    /// source: what finds the template line that produced it.
+    pub generated: Option<String>,
 }
 
 /// A typeset report.
@@ -76,6 +79,7 @@ pub fn pdf(
             column: 0,
             message: e.message().to_string(),
             hints: Vec::new(),
+            generated: None,
         })?
     } else {
         PdfStandards::default()
@@ -112,18 +116,20 @@ fn describe(world: &ReportWorld, origin: &str, errors: &[SourceDiagnostic]) -> T
             column: 0,
             message: "typesetting failed without a message".into(),
             hints: Vec::new(),
+            generated: None,
         };
     };
+    let mut generated = None;
     let (origin, line, column) = match (error.span.id(), world.range(error.span)) {
         (Some(id), Some(range)) => {
-            let name = if id == *world::STYLE {
-                "style.typ".to_string()
-            } else {
+            let name = if id == *world::MAIN {
                 origin.to_string()
+            } else {
+                id.vpath().get_without_slash().to_string()
             };
-            let (line, column) = world
-                .source(id)
-                .ok()
+            let source = world.source(id).ok();
+            let (line, column) = source
+                .as_ref()
                 .and_then(|s| {
                     let lines = s.lines();
                     Some((
@@ -132,6 +138,14 @@ fn describe(world: &ReportWorld, origin: &str, errors: &[SourceDiagnostic]) -> T
                     ))
                 })
                 .unwrap_or((0, 0));
+            if id == *world::MAIN {
+                generated = source.and_then(|s| {
+                    s.text()
+                        .lines()
+                        .nth(line.saturating_sub(1))
+                        .map(str::to_string)
+                });
+            }
             (name, line, column)
         }
         _ => (origin.to_string(), 0, 0),
@@ -142,6 +156,7 @@ fn describe(world: &ReportWorld, origin: &str, errors: &[SourceDiagnostic]) -> T
         column,
         message: error.message.to_string(),
         hints: error.hints.iter().map(|h| h.v.to_string()).collect(),
+        generated,
     }
 }
 

@@ -38,29 +38,40 @@ pub struct ReportWorld {
     main: Source,
     style: Source,
     files: Files,
+    /// The Typst modules among `files` (the style module's imports), parsed.
+    modules: Vec<Source>,
 }
 
 /// Files a report may read, by absolute Typst path (`/diagrams/a.svg`).
 pub type Files = Arc<BTreeMap<String, Bytes>>;
 
-/// The files of `assets`, as a report's world serves them.
-pub fn files(assets: &Assets) -> Files {
+/// The files of `assets` and the Typst `modules` the style module imports
+/// (name and text), as a report's world serves them.
+pub fn files(assets: &Assets, modules: &[(&str, String)]) -> Files {
     Arc::new(
         assets
             .iter()
             .map(|(path, asset)| (path.to_string(), Bytes::new(asset.bytes.clone())))
+            .chain(
+                modules
+                    .iter()
+                    .map(|(name, text)| (format!("/{name}"), Bytes::from_string(text.clone()))),
+            )
             .collect(),
     )
 }
 
-/// The files under `dir` other than Typst sources, as a world serves them:
-/// what a folder written by `render --format typ` holds beside its sources.
+/// The files under `dir` but the reports' sources and the style module, as
+/// a world serves them: what a folder written by `render --format typ`
+/// holds beside its sources (images, and the modules the style imports).
 pub fn files_in(dir: &std::path::Path) -> std::io::Result<Files> {
     let mut files = BTreeMap::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(std::io::Error::other)?;
         let path = entry.path();
-        if entry.file_type().is_file() && path.extension().is_none_or(|e| e != "typ") {
+        let name = entry.file_name().to_string_lossy();
+        let report = name.ends_with(".typ") && name.starts_with(|c: char| c.is_ascii_digit());
+        if entry.file_type().is_file() && !report && name != "style.typ" {
             let relative = path.strip_prefix(dir).unwrap_or(path);
             let key = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
             files.insert(key, Bytes::new(std::fs::read(path)?));
@@ -74,10 +85,21 @@ impl ReportWorld {
     /// `files`: the engagement's checked images, read beforehand. Nothing
     /// else can be read.
     pub fn new(main: String, style: String, files: Files) -> Self {
+        let modules = files
+            .iter()
+            .filter(|(path, _)| path.ends_with(".typ"))
+            .filter_map(|(path, bytes)| {
+                let text = std::str::from_utf8(bytes).ok()?;
+                let vpath = VirtualPath::new(path.as_str()).ok()?;
+                let id = RootedPath::new(VirtualRoot::Project, vpath).intern();
+                Some(Source::new(id, text.to_string()))
+            })
+            .collect();
         Self {
             main: Source::new(*MAIN, main),
             style: Source::new(*STYLE, style),
             files,
+            modules,
         }
     }
 
@@ -118,7 +140,11 @@ impl World for ReportWorld {
         } else if id == *STYLE {
             Ok(self.style.clone())
         } else {
-            Err(FileError::NotSource)
+            self.modules
+                .iter()
+                .find(|m| m.id() == id)
+                .cloned()
+                .ok_or(FileError::NotSource)
         }
     }
 

@@ -195,3 +195,118 @@ fn every_command_has_examples_in_its_help() {
         );
     }
 }
+
+#[test]
+fn a_template_directory_overrides_only_the_files_it_holds() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let exported = work.path().join("exported");
+    let export = dossier(&["templates", "export", arg(&exported)]);
+    assert!(export.status.success(), "{}", text(&export.stderr));
+    for name in [
+        "cover.typ",
+        "style.typ",
+        "theme.typ",
+        "service.typ.j2",
+        "locales/zh-Hant.yaml",
+    ] {
+        assert!(exported.join(name).is_file(), "{name} exported");
+    }
+    let again = dossier(&["templates", "export", arg(&exported)]);
+    assert_eq!(
+        again.status.code(),
+        Some(1),
+        "export never overwrites silently"
+    );
+
+    // A directory holding only a new cover.
+    let mine = work.path().join("mine");
+    std::fs::create_dir_all(&mine).expect("dir");
+    let cover = std::fs::read_to_string(exported.join("cover.typ")).expect("cover");
+    let marker = "  text(size: 26pt, weight: \"bold\", fill: palette.accent, meta.title)\n";
+    assert!(cover.contains(marker));
+    std::fs::write(
+        mine.join("cover.typ"),
+        cover.replace(
+            marker,
+            &format!("{marker}  text(size: 9pt)[Bespoke cover edition]\n"),
+        ),
+    )
+    .expect("write");
+    let out = work.path().join("out");
+    let sample = root().join("samples/northwind-logistics.yaml");
+    let render = dossier(&[
+        "render",
+        arg(&sample),
+        "-o",
+        arg(&out),
+        "--templates",
+        arg(&mine),
+        "-q",
+    ]);
+    assert!(render.status.success(), "{}", text(&render.stderr));
+    let pdf = lopdf::Document::load(out.join("NW-2026-007/01-startup.pdf")).expect("PDF");
+    let first = pdf.extract_text(&[1]).expect("text");
+    assert!(first.contains("Bespoke cover edition"), "{first}");
+    let rest = crate::common::pdf_text(&pdf);
+    assert!(rest.contains("Document Control"), "the built-in rest");
+
+    // A Typst error in the cover: its file and line.
+    std::fs::write(
+        mine.join("cover.typ"),
+        cover.replace(marker, "  text(no-such-colour)[x]\n"),
+    )
+    .expect("write");
+    let line = cover
+        .lines()
+        .position(|l| format!("{l}\n") == marker)
+        .expect("line")
+        + 1;
+    let broken = dossier(&[
+        "render",
+        arg(&sample),
+        "-o",
+        arg(&out),
+        "--templates",
+        arg(&mine),
+    ]);
+    assert_eq!(broken.status.code(), Some(1));
+    let stderr = text(&broken.stderr);
+    let expected = format!("{}:{line}:", mine.join("cover.typ").display());
+    assert!(stderr.contains("unknown variable"), "{stderr}");
+    assert!(stderr.contains(&expected), "no {expected} in {stderr}");
+
+    // A Jinja syntax error in a report template, and a Typst error in the
+    // source it generates: both at the template's line.
+    std::fs::remove_file(mine.join("cover.typ")).expect("remove");
+    let survey = std::fs::read_to_string(exported.join("survey.typ.j2")).expect("survey");
+    let lines: Vec<&str> = survey.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("= "))
+        .expect("a heading")
+        + 1;
+    for (inserted, message) in [
+        ("{% for x in %}", "survey.typ.j2"),
+        ("#no-such-function(1)", "unknown variable"),
+    ] {
+        let mut edited = lines.clone();
+        edited.insert(at, inserted);
+        std::fs::write(mine.join("survey.typ.j2"), edited.join("\n")).expect("write");
+        let broken = dossier(&[
+            "render",
+            arg(&sample),
+            "-o",
+            arg(&out),
+            "--templates",
+            arg(&mine),
+        ]);
+        assert_eq!(broken.status.code(), Some(1), "{inserted}");
+        let stderr = text(&broken.stderr);
+        let expected = format!("{}:{}", mine.join("survey.typ.j2").display(), at + 1);
+        assert!(
+            stderr.contains(&expected),
+            "{inserted}: no {expected} in {stderr}"
+        );
+        assert!(stderr.contains(message), "{inserted}: {stderr}");
+    }
+}

@@ -203,6 +203,8 @@ Examples:
   dossier render acme/ -o dist            render one engagement into dist/<id>/
   dossier render acme/ --only plan,service
   dossier render acme/ --format typ       write the generated Typst sources instead
+  dossier render acme/ --format png --ppi 96
+                                          one PNG per page, e.g. out/<id>/04-service/page-01.png
   dossier render samples/ --strict        finals only: fail an engagement that would have drafts
   dossier render team/ --shard 2/4 --summary summary.json
                                           the second quarter of a batch, with a JSON summary
@@ -236,6 +238,9 @@ pub struct RenderArgs {
     /// What to write for each report.
     #[arg(long, value_enum, default_value_t = FormatArg::Pdf)]
     pub format: FormatArg,
+    /// Resolution of --format png, in pixels per inch.
+    #[arg(long, value_name = "PPI", default_value_t = 144, value_parser = clap::value_parser!(u32).range(18..=1200))]
+    pub ppi: u32,
     /// A directory of templates that replace the built-in ones, file by file.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
@@ -272,6 +277,10 @@ pub enum FormatArg {
     Pdf,
     /// The generated Typst source.
     Typ,
+    /// One PNG image per page (see --ppi).
+    Png,
+    /// One SVG image per page.
+    Svg,
 }
 
 fn parse_report(s: &str) -> Result<ReportKey, String> {
@@ -297,6 +306,8 @@ impl RenderArgs {
             format: match self.format {
                 FormatArg::Pdf => OutputFormat::Pdf,
                 FormatArg::Typ => OutputFormat::Typ,
+                FormatArg::Png => OutputFormat::Png { ppi: self.ppi },
+                FormatArg::Svg => OutputFormat::Svg,
             },
             strict: self.strict,
             force: self.force,

@@ -66,6 +66,25 @@ pub enum OutputFormat {
     /// The generated Typst source, with the style module beside it, ready
     /// for `typst compile --font-path fonts --ignore-system-fonts`.
     Typ,
+    /// One PNG per page at this many pixels per inch, in a folder per
+    /// report (`04-service/page-01.png`), for review bots and web pages.
+    Png {
+        /// Resolution.
+        ppi: u32,
+    },
+    /// One SVG per page, in a folder per report.
+    Svg,
+}
+
+impl OutputFormat {
+    /// The page images this format asks for, if any.
+    fn preview(self) -> Option<typeset::Preview> {
+        match self {
+            OutputFormat::Png { ppi } => Some(typeset::Preview::Png { ppi }),
+            OutputFormat::Svg => Some(typeset::Preview::Svg),
+            OutputFormat::Pdf | OutputFormat::Typ => None,
+        }
+    }
 }
 
 /// Why an engagement was not rendered.
@@ -230,6 +249,8 @@ struct Pdf {
     bytes: Vec<u8>,
     pages: usize,
     sha256: String,
+    /// Page images, when the output format asks for them.
+    previews: Vec<Vec<u8>>,
 }
 
 /// What every report of one engagement is filled from.
@@ -308,6 +329,8 @@ impl Renderer {
             .time(Stage::Write, || match self.options.format {
                 OutputFormat::Pdf => self.deliver_pdf(&prepared, &dir, &produced),
                 OutputFormat::Typ => self.deliver_typ(&prepared, &dir, &produced),
+                OutputFormat::Png { .. } => self.deliver_pages(&dir, &produced, "png"),
+                OutputFormat::Svg => self.deliver_pages(&dir, &produced, "svg"),
             })?;
         let changed = reports.iter().any(|r| r.written);
         Ok(RenderedEngagement {
@@ -402,7 +425,7 @@ impl Renderer {
             keys.into_iter().partition(|k| *k == ReportKey::Acceptance);
         // Sources are typeset when PDFs are wanted, and always for the
         // reports the acceptance report certifies.
-        let typeset = self.options.format == OutputFormat::Pdf || !acceptance.is_empty();
+        let typeset = self.options.format != OutputFormat::Typ || !acceptance.is_empty();
         let mut produced = others
             .par_iter()
             .map(|key| self.produce_one(prepared, *key, &[], typeset))
@@ -420,7 +443,7 @@ impl Renderer {
                     })
                 })
                 .collect();
-            let typeset = self.options.format == OutputFormat::Pdf;
+            let typeset = self.options.format != OutputFormat::Typ;
             produced.push(self.produce_one(
                 prepared,
                 ReportKey::Acceptance,
@@ -494,11 +517,63 @@ impl Renderer {
                 typeset::pdf(&document, &settings, &world, &origin)
             })
             .map_err(fail)?;
+        let pages = match self.options.format.preview() {
+            Some(preview) => self
+                .timings
+                .time(Stage::Export, || typeset::previews(&document, preview))
+                .map_err(|message| RenderError::Internal { message })?,
+            None => Vec::new(),
+        };
         Ok(Pdf {
             sha256: sha256_hex(&bytes),
             pages: document.pages(),
             bytes,
+            previews: pages,
         })
+    }
+
+    /// Writes each selected report's page images into a folder of its own
+    /// (`04-service/page-01.png`), removing pages a longer earlier render
+    /// left there.
+    fn deliver_pages(
+        &self,
+        dir: &Path,
+        produced: &[Produced],
+        extension: &str,
+    ) -> Result<Vec<RenderedReport>, RenderError> {
+        let mut reports = Vec::new();
+        for p in produced.iter().filter(|p| self.selected(p.filled.key)) {
+            let Some(pdf) = &p.pdf else { continue };
+            let folder = dir.join(p.filled.key.file_name("").trim_end_matches('.'));
+            sweep_temporaries(&folder);
+            let mut written = false;
+            let mut names = std::collections::BTreeSet::new();
+            for (i, page) in pdf.previews.iter().enumerate() {
+                let name = format!("page-{:02}.{extension}", i + 1);
+                let file = folder.join(&name);
+                if !holds(&file, page) {
+                    write(&file, page)?;
+                    written = true;
+                }
+                names.insert(name);
+            }
+            for stale in fs::read_dir(&folder).into_iter().flatten().flatten() {
+                let name = stale.file_name().to_string_lossy().into_owned();
+                if name.starts_with("page-") && !names.contains(&name) {
+                    let _ = fs::remove_file(stale.path());
+                    written = true;
+                }
+            }
+            reports.push(RenderedReport {
+                key: p.filled.key,
+                file: folder,
+                pages: pdf.pages,
+                is_final: p.filled.is_final,
+                sha256: pdf.sha256.clone(),
+                written,
+            });
+        }
+        Ok(reports)
     }
 
     /// Writes the PDFs and the manifest, leaving files that already hold

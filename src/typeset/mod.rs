@@ -93,6 +93,45 @@ pub fn pdf(
     typst_pdf::pdf(&typeset.document, &options).map_err(|errors| describe(world, origin, &errors))
 }
 
+/// What a page preview is drawn as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preview {
+    /// A PNG raster at this many pixels per inch.
+    Png {
+        /// Resolution.
+        ppi: u32,
+    },
+    /// An SVG vector image, text as outlines.
+    Svg,
+}
+
+/// One image per page of `typeset`, for review bots and web pages.
+pub fn previews(typeset: &Typeset, preview: Preview) -> Result<Vec<Vec<u8>>, String> {
+    typeset
+        .document
+        .pages()
+        .iter()
+        .map(|page| match preview {
+            Preview::Png { ppi } => {
+                let options = typst_render::RenderOptions {
+                    pixel_per_pt: typst::utils::Scalar::new(f64::from(ppi) / 72.0),
+                    render_bleed: false,
+                };
+                typst_render::render(page, &options)
+                    .encode_png()
+                    .map_err(|e| format!("cannot encode a page as PNG: {e}"))
+            }
+            Preview::Svg => {
+                let options = typst_svg::SvgOptions {
+                    render_bleed: false,
+                    pretty: false,
+                };
+                Ok(typst_svg::svg(page, &options).into_bytes())
+            }
+        })
+        .collect()
+}
+
 /// The version of the embedded Typst, e.g. `0.15.1`.
 pub fn typst_version() -> &'static str {
     typst::utils::version().raw()

@@ -310,3 +310,74 @@ fn a_template_directory_overrides_only_the_files_it_holds() {
         assert!(stderr.contains(message), "{inserted}: {stderr}");
     }
 }
+
+#[test]
+fn previews_have_one_image_per_page() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let sample = root().join("samples/northwind-logistics.yaml");
+    let pdfs = work.path().join("pdf");
+    let made = dossier(&[
+        "render",
+        arg(&sample),
+        "-o",
+        arg(&pdfs),
+        "--only",
+        "survey",
+        "-q",
+    ]);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let pages = lopdf::Document::load(pdfs.join("NW-2026-007/03-survey.pdf"))
+        .expect("PDF")
+        .get_pages()
+        .len();
+    for format in ["png", "svg"] {
+        let out = work.path().join(format);
+        let made = dossier(&[
+            "render",
+            arg(&sample),
+            "-o",
+            arg(&out),
+            "--only",
+            "survey",
+            "--format",
+            format,
+            "--ppi",
+            "50",
+            "-q",
+        ]);
+        assert!(made.status.success(), "{format}: {}", text(&made.stderr));
+        let folder = out.join("NW-2026-007/03-survey");
+        let mut files: Vec<_> = std::fs::read_dir(&folder)
+            .expect("folder")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), pages, "{format}: one file per page");
+        for (i, file) in files.iter().enumerate() {
+            assert_eq!(
+                file.file_name().and_then(|n| n.to_str()),
+                Some(format!("page-{:02}.{format}", i + 1).as_str())
+            );
+        }
+        let first = std::fs::read(&files[0]).expect("read");
+        if format == "png" {
+            let decoder = png::Decoder::new(std::io::Cursor::new(first));
+            let mut reader = decoder.read_info().expect("a PNG");
+            let mut pixels = vec![0; reader.output_buffer_size().expect("size")];
+            let info = reader.next_frame(&mut pixels).expect("decodes");
+            // A4 at 50 ppi, and ink on the page: text, not a blank image.
+            assert_eq!((info.width, info.height), (413, 585));
+            let dark = pixels
+                .chunks(info.line_size / info.width as usize)
+                .filter(|p| p[0] < 128)
+                .count();
+            assert!(dark > 500, "only {dark} dark pixels");
+        } else {
+            let svg = String::from_utf8(first).expect("UTF-8");
+            assert!(
+                svg.starts_with("<svg") && svg.contains("<path"),
+                "an SVG with glyphs"
+            );
+        }
+    }
+}

@@ -34,6 +34,9 @@ pub enum Command {
     /// Check delivered bundles against their manifests.
     #[command(after_help = VERIFY_EXAMPLES)]
     Verify(VerifyArgs),
+    /// Re-render engagements on every save of their YAML, images or templates.
+    #[command(after_help = WATCH_EXAMPLES)]
+    Watch(WatchArgs),
     /// Create a new engagement directory with a commented engagement.yaml.
     #[command(after_help = INIT_EXAMPLES)]
     Init(InitArgs),
@@ -77,6 +80,56 @@ pub struct TemplatesExportArgs {
     /// Overwrite files DIR already holds.
     #[arg(long)]
     pub force: bool,
+}
+
+const WATCH_EXAMPLES: &str = "\
+Examples:
+  dossier watch acme/                     keep out/<id>/ up to date while you edit
+  dossier watch acme/ --only service      just the service report
+  dossier watch acme/ --templates my-templates
+                                          also re-render when a template is saved
+
+Each save is checked as `dossier check` does; a save that cannot be read
+leaves the last good PDFs in place. Only reports whose Typst source or files
+changed are typeset again. Stop with Ctrl-C.";
+
+/// Arguments of `dossier watch`.
+#[derive(Debug, clap::Args)]
+pub struct WatchArgs {
+    /// Engagement directories, engagement files, or folders to search.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output directory; each engagement is written to OUT/<engagement-id>/.
+    #[arg(short, long, default_value = "out")]
+    pub out: PathBuf,
+    /// Render only these reports (comma-separated).
+    #[arg(long, value_delimiter = ',', value_parser = parse_report)]
+    pub only: Vec<ReportKey>,
+    /// A directory of templates that replace the built-in ones, file by file.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Overwrite a bundle whose acceptance report is signed off.
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl WatchArgs {
+    /// The library options these arguments ask for.
+    pub fn options(&self) -> dossier::watch::WatchOptions {
+        dossier::watch::WatchOptions {
+            paths: self.paths.clone(),
+            render: RenderOptions {
+                out: self.out.clone(),
+                only: self.only.clone(),
+                templates: TemplateOptions {
+                    dir: self.templates.clone(),
+                },
+                format: OutputFormat::Pdf,
+                strict: false,
+                force: self.force,
+            },
+        }
+    }
 }
 
 const INIT_EXAMPLES: &str = "\

@@ -14,11 +14,9 @@ use chrono::NaiveDate;
 use minijinja::Environment;
 
 use crate::calendar::WorkingCalendar;
+use crate::discover::ENGAGEMENT_FILE;
 use crate::model::Locale;
 use crate::output::write_atomic;
-
-/// The file name of an engagement inside its directory.
-pub const ENGAGEMENT_FILE: &str = "engagement.yaml";
 
 /// The JSON Schema written beside a new engagement, for editors.
 pub const SCHEMA_FILE: &str = "engagement.schema.json";

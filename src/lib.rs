@@ -30,6 +30,7 @@ pub mod templates;
 pub mod timings;
 pub mod typeset;
 pub mod validate;
+pub mod watch;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use render::{RenderError, RenderOptions, RenderedEngagement, Renderer};

@@ -41,6 +41,7 @@ fn main() -> ExitCode {
     };
     match args.command {
         Command::Init(init) => run_init(&init),
+        Command::Watch(watch) => run_watch(&watch),
         Command::Templates(cli::TemplatesCommand::Export(export)) => {
             match dossier::templates::export(&export.dir, export.force) {
                 Ok(files) => {
@@ -226,15 +227,7 @@ impl Progress {
                 }
             }
             Outcome::Failed { path, error, .. } => {
-                match error.diagnostics() {
-                    Some((list, text)) => {
-                        for d in list {
-                            err.push_str(&d.render(text, color()));
-                            err.push('\n');
-                        }
-                    }
-                    None => err.push_str(&format!("error: {}: {error}\n", path.display())),
-                }
+                err.push_str(&failure(path, error));
                 err.push_str(&format!("error: {}: not rendered\n", path.display()));
             }
         }
@@ -302,6 +295,50 @@ fn run_verify(args: &VerifyArgs) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn run_watch(args: &cli::WatchArgs) -> ExitCode {
+    let options = args.options();
+    if discover(&options.paths, Some(&options.render.out)).is_empty() {
+        eprintln!("error: no engagement found under the given paths");
+        return ExitCode::FAILURE;
+    }
+    let result = dossier::watch::watch(&options, |render| {
+        let ms = render.elapsed.as_millis();
+        match render.outcome {
+            Ok(done) => {
+                print_diagnostics(&done.validation.diagnostics, Some(&done.text));
+                let finals = done.reports.iter().filter(|r| r.is_final).count();
+                let line = if done.changed {
+                    format!(
+                        "rendered {} → {} in {ms} ms ({} of {} typeset; {finals} final, {} draft)",
+                        done.id,
+                        done.dir.display(),
+                        done.typeset,
+                        done.reports.len(),
+                        done.reports.len() - finals
+                    )
+                } else {
+                    format!("unchanged {} ({ms} ms)", done.id)
+                };
+                let _ = writeln!(std::io::stdout().lock(), "{line}");
+            }
+            Err(error) => {
+                eprint!("{}", failure(render.path, error));
+                eprintln!(
+                    "error: {}: not rendered; the last good reports stay in place",
+                    render.path.display()
+                );
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -383,6 +420,18 @@ fn run_check(args: &CheckArgs) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Why an engagement was not rendered: its diagnostics when the YAML is at
+/// fault, else the error; each line ends with a newline.
+fn failure(path: &std::path::Path, error: &dossier::render::RenderError) -> String {
+    match error.diagnostics() {
+        Some((list, text)) => list
+            .iter()
+            .map(|d| format!("{}\n", d.render(text, color())))
+            .collect(),
+        None => format!("error: {}: {error}\n", path.display()),
     }
 }
 

@@ -1,8 +1,10 @@
 //! The pipeline for one engagement: load → validate → fill → typeset →
 //! write, with the bundle's manifest.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -220,6 +222,9 @@ pub struct RenderedEngagement {
     pub text: String,
     /// Whether any file changed; false for a re-render of the same input.
     pub changed: bool,
+    /// How many reports were typeset (the others were unchanged since the
+    /// last render of a watch).
+    pub typeset: usize,
 }
 
 impl RenderedEngagement {
@@ -243,8 +248,11 @@ pub struct Filled {
 struct Produced {
     filled: Filled,
     pdf: Option<Pdf>,
+    /// Whether the report was typeset this time (not taken from the memo).
+    typeset: bool,
 }
 
+#[derive(Clone)]
 struct Pdf {
     bytes: Vec<u8>,
     pages: usize,
@@ -262,6 +270,8 @@ struct Prepared<'a> {
     style: String,
     /// The modules the style imports: name and text.
     modules: Vec<(&'static str, String)>,
+    /// One digest of every file the world serves (images and modules).
+    files_digest: String,
     assets: Assets,
     files: Files,
 }
@@ -272,6 +282,15 @@ pub struct Renderer {
     filler: Filler,
     options: RenderOptions,
     timings: Timings,
+    memo: Option<Arc<Memo>>,
+}
+
+/// The last typeset result of each report, for renders that follow one
+/// another (`dossier watch`): a report whose Typst source and files did not
+/// change is not typeset again.
+#[derive(Default)]
+pub struct Memo {
+    reports: Mutex<HashMap<(PathBuf, ReportKey), (String, Pdf)>>,
 }
 
 impl Renderer {
@@ -281,7 +300,15 @@ impl Renderer {
             filler: Filler::new(options.templates.clone()),
             options,
             timings: Timings::default(),
+            memo: None,
         }
+    }
+
+    /// Reuses the reports in `memo` whose inputs did not change, and keeps
+    /// what this renderer typesets there.
+    pub fn with_memo(mut self, memo: Arc<Memo>) -> Self {
+        self.memo = Some(memo);
+        self
     }
 
     /// The options this renderer was made with.
@@ -333,6 +360,7 @@ impl Renderer {
                 OutputFormat::Svg => self.deliver_pages(&dir, &produced, "svg"),
             })?;
         let changed = reports.iter().any(|r| r.written);
+        let typeset = produced.iter().filter(|p| p.typeset).count();
         Ok(RenderedEngagement {
             id: loaded.engagement.engagement.id.value.clone(),
             source: loaded.file.clone(),
@@ -341,6 +369,7 @@ impl Renderer {
             validation,
             text: loaded.source,
             changed,
+            typeset,
         })
     }
 
@@ -404,13 +433,15 @@ impl Renderer {
                 validation: Validation { diagnostics },
                 text: loaded.source.clone(),
             })?;
+            let files = typeset::files(&assets, &modules);
             Ok(Prepared {
                 loaded,
                 validation,
                 catalogue,
                 context,
                 style,
-                files: typeset::files(&assets, &modules),
+                files_digest: files_digest(&files),
+                files,
                 modules,
                 assets,
             })
@@ -483,12 +514,49 @@ impl Renderer {
                 is_final: prepared.validation.is_final(key),
             })
         })?;
-        let pdf = if typeset {
-            Some(self.typeset(prepared, &filled)?)
-        } else {
-            None
+        if !typeset {
+            return Ok(Produced {
+                filled,
+                pdf: None,
+                typeset: false,
+            });
+        }
+        let Some(memo) = &self.memo else {
+            let pdf = self.typeset(prepared, &filled)?;
+            return Ok(Produced {
+                filled,
+                pdf: Some(pdf),
+                typeset: true,
+            });
         };
-        Ok(Produced { filled, pdf })
+        let slot = (prepared.loaded.file.clone(), key);
+        let inputs = format!(
+            "{}{}{}",
+            sha256_hex(filled.source.as_bytes()),
+            prepared.files_digest,
+            filled.is_final
+        );
+        let known = memo.reports.lock().ok().and_then(|m| {
+            m.get(&slot)
+                .filter(|(i, _)| *i == inputs)
+                .map(|(_, pdf)| pdf.clone())
+        });
+        if let Some(pdf) = known {
+            return Ok(Produced {
+                filled,
+                pdf: Some(pdf),
+                typeset: false,
+            });
+        }
+        let pdf = self.typeset(prepared, &filled)?;
+        if let Ok(mut m) = memo.reports.lock() {
+            m.insert(slot, (inputs, pdf.clone()));
+        }
+        Ok(Produced {
+            filled,
+            pdf: Some(pdf),
+            typeset: true,
+        })
     }
 
     fn typeset(&self, prepared: &Prepared, filled: &Filled) -> Result<Pdf, RenderError> {
@@ -755,6 +823,15 @@ impl Renderer {
             },
         })
     }
+}
+
+/// One digest of the files a report's world serves, paths and contents.
+fn files_digest(files: &Files) -> String {
+    let listing: String = files
+        .iter()
+        .map(|(path, bytes)| format!("{}  {path}\n", sha256_hex(bytes)))
+        .collect();
+    sha256_hex(listing.as_bytes())
 }
 
 /// Whether `path` already holds exactly `bytes`.

@@ -381,3 +381,90 @@ fn previews_have_one_image_per_page() {
         }
     }
 }
+
+/// Lines a child process prints, as they come.
+fn lines_of(stream: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stream)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Waits for a line containing `needle`, failing after a minute.
+fn wait_for(lines: &std::sync::mpsc::Receiver<String>, needle: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match lines.recv_timeout(left) {
+            Ok(line) if line.contains(needle) => return line,
+            Ok(_) => {}
+            Err(_) => panic!("no line with `{needle}` within a minute"),
+        }
+    }
+}
+
+#[test]
+fn watch_re_renders_on_save_and_keeps_the_last_good_pdfs() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let yaml = work.path().join("nw.yaml");
+    let sample =
+        std::fs::read_to_string(root().join("samples/northwind-logistics.yaml")).expect("sample");
+    std::fs::write(&yaml, &sample).expect("write");
+    let out = work.path().join("out");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["watch", arg(&yaml), "-o", arg(&out), "--force"])
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("dossier watch starts");
+    let stdout = lines_of(child.stdout.take().expect("stdout"));
+    let stderr = lines_of(child.stderr.take().expect("stderr"));
+    let startup = out.join("NW-2026-007/01-startup.pdf");
+    let service = out.join("NW-2026-007/04-service.pdf");
+    let first = wait_for(&stdout, "rendered NW-2026-007");
+    assert!(first.contains("5 of 5 typeset"), "{first}");
+
+    // A value only the service and acceptance reports show: those two are
+    // typeset again, the others are not.
+    let before_startup = std::fs::read(&startup).expect("startup");
+    std::fs::write(
+        &yaml,
+        sample.replace("tool: k6", "tool: k6 (cloud edition)"),
+    )
+    .expect("save");
+    let second = wait_for(&stdout, "rendered NW-2026-007");
+    assert!(second.contains("2 of 5 typeset"), "{second}");
+    let text = crate::common::pdf_text(&lopdf::Document::load(&service).expect("PDF"));
+    assert!(
+        text.contains("k6 (cloud edition)"),
+        "the edit is in the PDF"
+    );
+    assert_eq!(std::fs::read(&startup).expect("startup"), before_startup);
+
+    // A broken save: the error at its line, and the PDFs stay as they were.
+    let good = std::fs::read(&service).expect("service");
+    std::fs::write(
+        &yaml,
+        sample.replace(
+            "  classification: Confidential",
+            "  classification: Confidential\n  titel: x",
+        ),
+    )
+    .expect("save");
+    let error = wait_for(&stderr, "nw.yaml:11:3");
+    assert!(error.contains("nw.yaml:11:3"));
+    wait_for(&stderr, "the last good reports stay in place");
+    assert_eq!(std::fs::read(&service).expect("service"), good);
+    child.kill().expect("stops");
+    let _ = child.wait();
+}

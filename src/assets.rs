@@ -68,6 +68,15 @@ pub fn paths(loaded: &Loaded) -> Vec<Spanned<String>> {
         .engagement
         .figures()
         .map(|f| f.path.clone())
+        .chain(
+            loaded
+                .engagement
+                .engagement
+                .provider
+                .brand
+                .as_ref()
+                .and_then(|b| b.logo.clone()),
+        )
         .collect();
     let mut from = 0;
     for field in loaded.engagement.markdown_fields() {

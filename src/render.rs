@@ -426,7 +426,13 @@ impl Renderer {
             let style = self.filler.source(STYLE_MODULE).map_err(fail)?;
             let modules = STYLE_IMPORTS
                 .iter()
-                .map(|name| Ok((*name, self.filler.source(name)?)))
+                .map(|name| {
+                    let mut text = self.filler.source(name)?;
+                    if *name == fill::THEME_MODULE {
+                        text.push_str(&brand_colours(&loaded.engagement));
+                    }
+                    Ok((*name, text))
+                })
                 .collect::<Result<Vec<_>, FillError>>()
                 .map_err(fail)?;
             let assets = assets::read(loaded).map_err(|diagnostics| RenderError::Invalid {
@@ -822,6 +828,27 @@ impl Renderer {
                 diagnostics: serde_json::to_value(diagnostics).unwrap_or_default(),
             },
         })
+    }
+}
+
+/// The provider's accent colour, as lines appended to the theme module
+/// (which every report and the cover import); nothing for the built-in look
+/// or a colour that is not one (validation reports it).
+fn brand_colours(engagement: &crate::model::Engagement) -> String {
+    let accent = engagement
+        .engagement
+        .provider
+        .brand
+        .as_ref()
+        .and_then(|b| b.accent.as_ref())
+        .and_then(|a| crate::model::hex_colour(a));
+    match accent {
+        Some(hex) => format!(
+            "\n// The provider's brand colour, from the engagement.\n\
+             #palette.insert(\"accent\", rgb(\"{hex}\"))\n\
+             #palette.insert(\"accent-light\", rgb(\"{hex}\").lighten(88%))\n"
+        ),
+        None => String::new(),
     }
 }
 

@@ -217,6 +217,7 @@ impl Builder<'_> {
             "engagement": h.title,
             "customer": h.customer.name,
             "provider": h.provider.name,
+            "logo": h.provider.brand.as_ref().and_then(|b| b.logo.as_ref()).map(|l| crate::assets::typst_path(l)),
             "classification": h.classification,
             "version": latest.map(|r| r.version.as_str()).unwrap_or("1.0"),
             "date": self.date(date)?,

@@ -30,7 +30,11 @@ pub const STYLE_MODULE: &str = "style.typ";
 
 /// The Typst modules the style module imports, each a template file of its
 /// own so that it can be replaced alone (`--templates DIR`).
-pub const STYLE_IMPORTS: &[&str] = &["theme.typ", "cover.typ"];
+pub const STYLE_IMPORTS: &[&str] = &[THEME_MODULE, "cover.typ"];
+
+/// The module holding the reports' colours; the provider's brand colour is
+/// appended to it.
+pub const THEME_MODULE: &str = "theme.typ";
 
 /// The template of Jinja macros the reports import.
 const MACROS: &str = "macros.typ.j2";

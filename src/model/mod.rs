@@ -133,6 +133,45 @@ pub struct Provider {
     pub name: String,
     /// The expert service team (§3.1.3).
     pub team: Spanned<Vec<Person>>,
+    /// The provider's logo and colour on the reports; the built-in look
+    /// when absent.
+    #[serde(default)]
+    pub brand: Option<Brand>,
+}
+
+/// `#rrggbb` (or `#rgb`) written as Typst's `rgb("#rrggbb")` argument:
+/// the colour in lower-case six-digit form, if `text` is one.
+pub fn hex_colour(text: &str) -> Option<String> {
+    let digits = text.trim().strip_prefix('#')?;
+    if !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    match digits.len() {
+        6 => Some(format!("#{}", digits.to_ascii_lowercase())),
+        3 => Some(
+            digits
+                .chars()
+                .flat_map(|c| [c, c])
+                .fold(String::from("#"), |mut s, c| {
+                    s.push(c.to_ascii_lowercase());
+                    s
+                }),
+        ),
+        _ => None,
+    }
+}
+
+/// How the provider's reports look: data, not a template fork.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Brand {
+    /// The accent colour of headings, rules and tables, as `#rrggbb`.
+    #[serde(default)]
+    pub accent: Option<Spanned<String>>,
+    /// A logo (PNG, JPEG or SVG inside the engagement directory) shown on
+    /// the cover page.
+    #[serde(default)]
+    pub logo: Option<Spanned<String>>,
 }
 
 /// The customer and its contacts.

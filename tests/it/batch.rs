@@ -383,6 +383,7 @@ fn typst_sources_compile_on_their_own() {
         "03-survey.typ",
         "04-service.typ",
         "05-acceptance.typ",
+        "brand",
         "cover.typ",
         "diagrams",
         "evidence",

@@ -60,7 +60,7 @@ pub fn copy_zh_sample(dir: &Path) -> PathBuf {
 
 /// Copies the zh-Hant sample directory (YAML and images) into `engagement`.
 pub fn copy_zh_sample_into(engagement: &Path) {
-    for sub in ["diagrams", "evidence"] {
+    for sub in ["diagrams", "evidence", "brand"] {
         std::fs::create_dir_all(engagement.join(sub)).expect("dir");
         for entry in std::fs::read_dir(zh_sample().join(sub)).expect("sample assets") {
             let entry = entry.expect("entry");

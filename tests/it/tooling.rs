@@ -468,3 +468,44 @@ fn watch_re_renders_on_save_and_keeps_the_last_good_pdfs() {
     child.kill().expect("stops");
     let _ = child.wait();
 }
+
+#[test]
+fn the_providers_brand_is_data() {
+    // The zh-Hant sample's accent colour reaches the theme every report
+    // imports, and its logo is among the checked images.
+    let work = tempfile::tempdir().expect("temp dir");
+    let out = work.path().join("typ");
+    let sample = crate::common::zh_sample();
+    let made = dossier(&[
+        "render",
+        arg(&sample),
+        "-o",
+        arg(&out),
+        "--format",
+        "typ",
+        "-q",
+    ]);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let bundle = out.join("ZP-2026-FL-001");
+    let theme = std::fs::read_to_string(bundle.join("theme.typ")).expect("theme");
+    assert!(theme.contains("rgb(\"#0f5e6e\")"), "{theme}");
+    assert!(bundle.join("brand/logo.svg").is_file());
+    let startup = std::fs::read_to_string(bundle.join("01-startup.typ")).expect("source");
+    assert!(startup.contains("\"logo\": \"/brand/logo.svg\""));
+
+    // A colour that is not one: an error at its position.
+    let yaml = crate::common::en_sample_with(
+        "    name: Cirrus Expert Services Ltd.\n",
+        "    name: Cirrus Expert Services Ltd.\n    brand:\n      accent: teal-ish\n",
+    );
+    let (_dir, file) = crate::common::engagement_file(&yaml);
+    let check = dossier(&["check", arg(&file), "--format", "json"]);
+    assert_eq!(check.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&check.stdout).expect("JSON");
+    let d = &report["engagements"][0]["diagnostics"][0];
+    assert_eq!(d["rule"], "consistency");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(14), Some(15))
+    );
+}

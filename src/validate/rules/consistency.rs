@@ -107,6 +107,23 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
             );
         }
     }
+    if let Some(accent) = e
+        .engagement
+        .provider
+        .brand
+        .as_ref()
+        .and_then(|b| b.accent.as_ref())
+        && crate::model::hex_colour(accent).is_none()
+    {
+        sink.report(
+            RuleId::Consistency,
+            "bad-colour",
+            accent.pos,
+            format!("`{}` is not a colour", accent.value),
+        )
+        .arg("value", &accent.value)
+        .hint("write the accent colour as `#rrggbb`, e.g. `#1f4e79`");
+    }
     let figures = e
         .survey
         .diagrams

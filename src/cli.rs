@@ -99,15 +99,9 @@ pub struct WatchArgs {
     /// Engagement directories, engagement files, or folders to search.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Output directory; each engagement is written to OUT/<engagement-id>/.
-    #[arg(short, long, default_value = "out")]
-    pub out: PathBuf,
-    /// Render only these reports (comma-separated).
-    #[arg(long, value_delimiter = ',', value_parser = parse_report)]
-    pub only: Vec<ReportKey>,
-    /// A directory of templates that replace the built-in ones, file by file.
-    #[arg(long, value_name = "DIR")]
-    pub templates: Option<PathBuf>,
+    /// Where and what to render.
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Overwrite a bundle whose acceptance report is signed off.
     #[arg(long)]
     pub force: bool,
@@ -119,14 +113,10 @@ impl WatchArgs {
         dossier::watch::WatchOptions {
             paths: self.paths.clone(),
             render: RenderOptions {
-                out: self.out.clone(),
-                only: self.only.clone(),
-                templates: TemplateOptions {
-                    dir: self.templates.clone(),
-                },
                 format: OutputFormat::Pdf,
                 strict: false,
                 force: self.force,
+                ..self.output.options()
             },
         }
     }
@@ -274,12 +264,10 @@ given; a re-render that changes nothing writes nothing.
 Exit status: 0 when every engagement rendered, 1 when any failed (or, with
 --strict, would have had drafts), 2 on a usage error.";
 
-/// Arguments of `dossier render`.
+/// Where output goes, which reports, from which templates: shared by
+/// `render` and `watch`.
 #[derive(Debug, clap::Args)]
-pub struct RenderArgs {
-    /// Engagement directories, engagement files, or folders to search.
-    #[arg(required = true)]
-    pub paths: Vec<PathBuf>,
+pub struct OutputArgs {
     /// Output directory; each engagement is written to OUT/<engagement-id>/.
     #[arg(short, long, default_value = "out")]
     pub out: PathBuf,
@@ -288,15 +276,40 @@ pub struct RenderArgs {
     /// other four, so asking for it renders them too.
     #[arg(long, value_delimiter = ',', value_parser = parse_report)]
     pub only: Vec<ReportKey>,
+    /// A directory of templates that replace the built-in ones, file by file.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// The render options these arguments set; the rest are defaults.
+    fn options(&self) -> RenderOptions {
+        RenderOptions {
+            out: self.out.clone(),
+            only: self.only.clone(),
+            templates: TemplateOptions {
+                dir: self.templates.clone(),
+            },
+            ..RenderOptions::default()
+        }
+    }
+}
+
+/// Arguments of `dossier render`.
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// Engagement directories, engagement files, or folders to search.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Where and what to render.
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// What to write for each report.
     #[arg(long, value_enum, default_value_t = FormatArg::Pdf)]
     pub format: FormatArg,
     /// Resolution of --format png, in pixels per inch.
     #[arg(long, value_name = "PPI", default_value_t = 144, value_parser = clap::value_parser!(u32).range(18..=1200))]
     pub ppi: u32,
-    /// A directory of templates that replace the built-in ones, file by file.
-    #[arg(long, value_name = "DIR")]
-    pub templates: Option<PathBuf>,
     /// Fail an engagement that has validation errors or open steps instead
     /// of rendering drafts: finals only.
     #[arg(long)]
@@ -351,11 +364,6 @@ impl RenderArgs {
     /// The library options these arguments ask for.
     pub fn options(&self) -> RenderOptions {
         RenderOptions {
-            out: self.out.clone(),
-            only: self.only.clone(),
-            templates: TemplateOptions {
-                dir: self.templates.clone(),
-            },
             format: match self.format {
                 FormatArg::Pdf => OutputFormat::Pdf,
                 FormatArg::Typ => OutputFormat::Typ,
@@ -364,6 +372,7 @@ impl RenderArgs {
             },
             strict: self.strict,
             force: self.force,
+            ..self.output.options()
         }
     }
 }

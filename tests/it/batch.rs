@@ -7,24 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use crate::common::{copy_zh_sample, copy_zh_sample_into, en_sample, zh_sample};
+use crate::common::{arg, copy_zh_sample, copy_zh_sample_into, dossier, en_sample, zh_sample};
 
 const ZH_ID: &str = "ZP-2026-FL-001";
 
-fn dossier(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("dossier runs")
-}
-
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn arg(path: &Path) -> &str {
-    path.to_str().expect("temporary paths are UTF-8")
 }
 
 /// Writes `n` engagement directories made from the zh-Hant sample (YAML

@@ -20,6 +20,25 @@ pub fn en_sample() -> PathBuf {
     root().join("samples/northwind-logistics.yaml")
 }
 
+/// Runs the `dossier` binary with `args`, colour off.
+pub fn dossier(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("dossier runs")
+}
+
+/// A path as a command-line argument.
+pub fn arg(path: &Path) -> &str {
+    path.to_str().expect("temporary paths are UTF-8")
+}
+
+/// What a command printed, as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
 /// Renders `path` into `out` with default options.
 pub fn render(path: &Path, out: &Path) -> RenderedEngagement {
     let renderer = Renderer::new(RenderOptions {

@@ -4,20 +4,13 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
 
 use dossier::locale::Catalogue;
 use dossier::model::Locale;
 
-use crate::common::{copy_zh_sample, en_sample, pdf_text, render, root, squeeze, zh_sample};
-
-fn dossier(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("dossier runs")
-}
+use crate::common::{
+    copy_zh_sample, dossier, en_sample, pdf_text, render, root, squeeze, zh_sample,
+};
 
 /// The 1-based line of the first line of `text` equal to `line`.
 fn line_of(text: &str, line: &str) -> usize {

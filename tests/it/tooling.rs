@@ -162,19 +162,22 @@ fn man_page_and_version() {
 #[test]
 fn every_command_has_examples_in_its_help() {
     for command in [
-        "render",
-        "check",
-        "verify",
-        "schema",
-        "init",
-        "completions",
-        "man",
+        &["render"][..],
+        &["check"],
+        &["verify"],
+        &["schema"],
+        &["init"],
+        &["watch"],
+        &["templates", "export"],
+        &["completions"],
+        &["man"],
     ] {
-        let help = dossier(&[command, "--help"]);
-        assert!(help.status.success(), "{command}");
+        let command = [command, &["--help"]].concat();
+        let help = dossier(&command);
+        assert!(help.status.success(), "{command:?}");
         assert!(
             text(&help.stdout).contains("Examples:"),
-            "{command} --help has no examples"
+            "{command:?} has no examples"
         );
     }
 }
@@ -403,15 +406,17 @@ fn watch_re_renders_on_save_and_keeps_the_last_good_pdfs() {
         std::fs::read_to_string(root().join("samples/northwind-logistics.yaml")).expect("sample");
     std::fs::write(&yaml, &sample).expect("write");
     let out = work.path().join("out");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args(["watch", arg(&yaml), "-o", arg(&out), "--force"])
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("dossier watch starts");
-    let stdout = lines_of(child.stdout.take().expect("stdout"));
-    let stderr = lines_of(child.stderr.take().expect("stderr"));
+    let mut child = Stopped(
+        Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args(["watch", arg(&yaml), "-o", arg(&out), "--force"])
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("dossier watch starts"),
+    );
+    let stdout = lines_of(child.0.stdout.take().expect("stdout"));
+    let stderr = lines_of(child.0.stderr.take().expect("stderr"));
     let startup = out.join("NW-2026-007/01-startup.pdf");
     let service = out.join("NW-2026-007/04-service.pdf");
     let first = wait_for(&stdout, "rendered NW-2026-007");
@@ -448,8 +453,16 @@ fn watch_re_renders_on_save_and_keeps_the_last_good_pdfs() {
     assert!(error.contains("nw.yaml:11:3"));
     wait_for(&stderr, "the last good reports stay in place");
     assert_eq!(std::fs::read(&service).expect("service"), good);
-    child.kill().expect("stops");
-    let _ = child.wait();
+}
+
+/// A child process that is stopped when the test ends, failed or not.
+struct Stopped(std::process::Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 #[test]

@@ -247,14 +247,17 @@ fn a_template_directory_overrides_only_the_files_it_holds() {
         .position(|l| format!("{l}\n") == marker)
         .expect("line")
         + 1;
-    let broken = dossier(&[
-        "render",
-        arg(&sample),
-        "-o",
-        arg(&out),
-        "--templates",
-        arg(&mine),
-    ]);
+    let render_with_mine = || {
+        dossier(&[
+            "render",
+            arg(&sample),
+            "-o",
+            arg(&out),
+            "--templates",
+            arg(&mine),
+        ])
+    };
+    let broken = render_with_mine();
     assert_eq!(broken.status.code(), Some(1));
     let stderr = text(&broken.stderr);
     let expected = format!("{}:{line}:", mine.join("cover.typ").display());
@@ -278,14 +281,7 @@ fn a_template_directory_overrides_only_the_files_it_holds() {
         let mut edited = lines.clone();
         edited.insert(at, inserted);
         std::fs::write(mine.join("survey.typ.j2"), edited.join("\n")).expect("write");
-        let broken = dossier(&[
-            "render",
-            arg(&sample),
-            "-o",
-            arg(&out),
-            "--templates",
-            arg(&mine),
-        ]);
+        let broken = render_with_mine();
         assert_eq!(broken.status.code(), Some(1), "{inserted}");
         let stderr = text(&broken.stderr);
         let expected = format!("{}:{}", mine.join("survey.typ.j2").display(), at + 1);

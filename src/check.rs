@@ -6,6 +6,7 @@
 //!   "errors": 1, "warnings": 0,
 //!   "engagements": [
 //!     { "file": "samples/x.yaml", "id": "X-1", "errors": 1, "warnings": 0,
+//!       "drafts": ["startup", "plan"],
 //!       "diagnostics": [
 //!         { "severity": "error", "rule": "lead-time", "clause": "§3, §6",
 //!           "file": "samples/x.yaml", "line": 30, "column": 14,
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::report::ReportKey;
 
 /// Format version of the JSON output.
 pub const JSON_VERSION: u32 = 1;
@@ -40,13 +42,24 @@ pub struct CheckedEngagement {
     pub errors: usize,
     /// How many warnings.
     pub warnings: usize,
+    /// The reports that would be rendered as drafts, in delivery order;
+    /// empty when every report would be final (or the file could not be
+    /// read: see `errors`).
+    pub drafts: Vec<ReportKey>,
     /// What was found.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl CheckReport {
-    /// Adds the diagnostics of one engagement.
-    pub fn add(&mut self, file: &Path, id: Option<&str>, diagnostics: Vec<Diagnostic>) {
+    /// Adds the diagnostics of one engagement, and the reports they keep
+    /// drafts.
+    pub fn add(
+        &mut self,
+        file: &Path,
+        id: Option<&str>,
+        drafts: Vec<ReportKey>,
+        diagnostics: Vec<Diagnostic>,
+    ) {
         let errors = diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
@@ -56,6 +69,7 @@ impl CheckReport {
             id: id.map(str::to_string),
             errors,
             warnings: diagnostics.len() - errors,
+            drafts,
             diagnostics,
         });
     }
@@ -65,6 +79,14 @@ impl CheckReport {
         self.engagements
             .iter()
             .fold((0, 0), |(e, w), x| (e + x.errors, w + x.warnings))
+    }
+
+    /// Whether `check` fails: any error, or under `strict` any engagement
+    /// that would have a draft.
+    pub fn fails(&self, strict: bool) -> bool {
+        self.engagements
+            .iter()
+            .any(|e| e.errors > 0 || (strict && !e.drafts.is_empty()))
     }
 
     /// The report as pretty-printed JSON.

@@ -209,8 +209,11 @@ Examples:
   dossier check samples/                  check every engagement under samples/
   dossier check acme/ --format json       machine-readable diagnostics for CI
   dossier check team/ --format github     annotations on the YAML lines of a pull request
+  dossier check team/ --strict            the CI gate: every report of every engagement ready to be final
 
-Exit status: 0 when no engagement has errors (warnings allowed), 1 otherwise.";
+Exit status: 0 when no engagement has errors (warnings allowed), 1 otherwise;
+with --strict, also 1 when a pending step (no plan confirmation, no sign-off,
+an element not yet written) would keep any report a draft.";
 
 const SCHEMA_EXAMPLES: &str = "\
 Examples:
@@ -227,6 +230,10 @@ pub struct CheckArgs {
     /// How to print the diagnostics.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
+    /// Fail on pending steps too, not only on errors: pass only when every
+    /// report would be rendered final, as `render --strict` asks.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Output formats of `check`.

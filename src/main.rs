@@ -18,7 +18,7 @@ use dossier::load::load;
 use dossier::manifest::verify;
 use dossier::output::write_atomic;
 use dossier::validate::validate;
-use dossier::{Diagnostic, Renderer, Severity};
+use dossier::{Diagnostic, Renderer, ReportKey};
 
 /// `dossier 0.1.0 (Typst 0.15.1)`, for `--version`.
 static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
@@ -377,9 +377,14 @@ fn run_check(args: &CheckArgs) -> ExitCode {
                 if args.format == CheckFormat::Human {
                     print_diagnostics(&validation.diagnostics, Some(&loaded.source));
                 }
+                let drafts = ReportKey::ALL
+                    .into_iter()
+                    .filter(|key| !validation.is_final(*key))
+                    .collect();
                 report.add(
                     &loaded.file,
                     Some(&loaded.engagement.engagement.id.value),
+                    drafts,
                     validation.diagnostics,
                 );
             }
@@ -388,7 +393,7 @@ fn run_check(args: &CheckArgs) -> ExitCode {
                     print_diagnostics(std::slice::from_ref(&err.diagnostic), err.text.as_deref());
                 }
                 let file = err.diagnostic.file.clone();
-                report.add(&file, None, vec![*err.diagnostic]);
+                report.add(&file, None, Vec::new(), vec![*err.diagnostic]);
             }
         }
     }
@@ -409,14 +414,25 @@ fn run_check(args: &CheckArgs) -> ExitCode {
                 plural(errors, "error"),
                 plural(warnings, "warning")
             );
+            if args.strict {
+                for e in report.engagements.iter().filter(|e| !e.drafts.is_empty()) {
+                    let drafts: Vec<&str> = e.drafts.iter().map(|k| k.key()).collect();
+                    let _ = writeln!(
+                        stdout,
+                        "not final: {} would render {} as {}",
+                        e.file.display(),
+                        drafts.join(", "),
+                        if drafts.len() == 1 {
+                            "a draft"
+                        } else {
+                            "drafts"
+                        }
+                    );
+                }
+            }
         }
     }
-    let has_errors = report
-        .engagements
-        .iter()
-        .flat_map(|e| &e.diagnostics)
-        .any(|d| d.severity == Severity::Error);
-    if has_errors {
+    if report.fails(args.strict) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

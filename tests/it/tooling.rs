@@ -501,3 +501,100 @@ fn the_providers_brand_is_data() {
         (Some(14), Some(15))
     );
 }
+
+#[test]
+fn check_strict_fails_on_a_pending_step_alone() {
+    // No sign-off yet: a pending step, not an error.
+    let yaml = crate::common::en_sample_with(
+        "  signoff:\n    by: Daniel Whitfield\n    title: Head of Platform Engineering\n    on: 2026-11-16\n    method: email\n    reference: \"Message-ID: <acceptance-nw-2026-007@northwind.example>\"\n",
+        "",
+    );
+    let (_dir, file) = crate::common::engagement_file(&yaml);
+
+    let lenient = dossier(&["check", arg(&file)]);
+    assert_eq!(lenient.status.code(), Some(0), "{}", text(&lenient.stderr));
+
+    let strict = dossier(&["check", arg(&file), "--strict"]);
+    assert_eq!(strict.status.code(), Some(1), "{}", text(&strict.stdout));
+    let stdout = text(&strict.stdout);
+    assert!(stdout.contains("0 errors, 1 warning"), "{stdout}");
+    assert!(
+        stdout.contains("would render acceptance as a draft"),
+        "{stdout}"
+    );
+
+    let json = dossier(&["check", arg(&file), "--strict", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(report["errors"], 0);
+    assert_eq!(
+        report["engagements"][0]["drafts"],
+        serde_json::json!(["acceptance"])
+    );
+
+    // Every report ready: --strict passes.
+    let ready = dossier(&["check", arg(&crate::common::en_sample()), "--strict"]);
+    assert_eq!(ready.status.code(), Some(0), "{}", text(&ready.stdout));
+}
+
+/// `cargo test --release` reuses the dependencies `cargo run --release`
+/// built only while the test-only dependencies turn on no feature of a
+/// crate the product is built with: otherwise cargo builds Typst a second
+/// time. Build scripts and proc macros are built for the host with features
+/// of their own, so only crates linked into the product count.
+#[test]
+fn test_dependencies_add_no_features_to_the_build() {
+    let features = |edges: &str| -> std::collections::BTreeSet<String> {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let output = Command::new(cargo)
+            .current_dir(root())
+            .args([
+                "tree",
+                "--locked",
+                "--offline",
+                "--no-dedupe",
+                "--prefix",
+                "depth",
+            ])
+            .args(["--format", "{p} {f}", "--edges", edges])
+            .output()
+            .expect("cargo tree runs");
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        let mut linked = std::collections::BTreeSet::new();
+        // The depth below which the lines are a proc macro's dependencies.
+        let mut host: Option<usize> = None;
+        for line in text(&output.stdout).lines() {
+            let digits = line.chars().take_while(char::is_ascii_digit).count();
+            let depth: usize = line[..digits].parse().expect("depth prefix");
+            if host.is_some_and(|h| depth > h) {
+                continue;
+            }
+            host = None;
+            if line.contains("(proc-macro)") {
+                host = Some(depth);
+                continue;
+            }
+            linked.insert(line[digits..].trim_end_matches(" (*)").to_string());
+        }
+        linked
+    };
+    let product = features("normal");
+    let with_tests = features("normal,dev");
+    // "name vX.Y.Z": one crate of the build.
+    let package = |line: &str| line.split(' ').take(2).collect::<Vec<_>>().join(" ");
+    let product_crates: std::collections::BTreeSet<String> =
+        product.iter().map(|l| package(l)).collect();
+    let changed: Vec<&String> = with_tests
+        .iter()
+        .filter(|l| product_crates.contains(&package(l)))
+        .filter(|l| !product.contains(*l))
+        .collect();
+    assert!(
+        !product_crates.iter().all(|c| !c.starts_with("typst ")),
+        "Typst is among the crates compared"
+    );
+    assert!(
+        changed.is_empty(),
+        "the test-only dependencies change these crates' features; pin them in [dependencies]: {changed:?}"
+    );
+}

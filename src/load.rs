@@ -122,7 +122,14 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
 
 /// Parses engagement YAML with the limits and strictness dossier applies.
 pub fn parse(source: &str) -> Result<Engagement, YamlError> {
-    serde_saphyr::from_str_with_options(source, options())
+    let mut engagement: Engagement = serde_saphyr::from_str_with_options(source, options())?;
+    // A service item written as a bare key has its position on the entry.
+    for entry in engagement.acceptance.items.value.iter_mut() {
+        if !entry.value.item.pos.is_known() {
+            entry.value.item.pos = entry.pos;
+        }
+    }
+    Ok(engagement)
 }
 
 fn options() -> serde_saphyr::Options {

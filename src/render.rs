@@ -499,7 +499,7 @@ impl Renderer {
         typeset: bool,
     ) -> Result<Produced, RenderError> {
         let filled = self.timings.time(Stage::Fill, || {
-            let gaps: Vec<_> = prepared.validation.gaps(key).collect();
+            let gaps = prepared.validation.gaps(key);
             let ctx = prepared
                 .context
                 .for_report(key, &prepared.catalogue, &gaps, delivered)

@@ -8,16 +8,21 @@ use serde_json::{Value, json};
 
 use super::charts;
 use crate::calendar::WorkingCalendar;
-use crate::diagnostic::Diagnostic;
 use crate::locale::{Catalogue, CatalogueError, fill};
 use crate::model::{
-    Engagement, Figure, Person, Sample, Scenario, ServiceItem, Severity, SolutionStatus, Topic,
+    Engagement, Exclusion, Figure, Package, Person, Sample, Scenario, ServiceItem, Severity,
+    SolutionStatus, Topic,
 };
 use crate::report::ReportKey;
+use crate::validate::Gap;
 
 /// Data every report of one engagement shares, plus a per-report part.
 pub struct EngagementContext {
     base: serde_json::Map<String, Value>,
+    /// Whether the customer confirmed the plan: its subject line says so.
+    plan_confirmed: bool,
+    /// The agreed deviations, each with the reports that print it.
+    deviations: Vec<(Vec<ReportKey>, Value)>,
 }
 
 /// Builds the shared context of `engagement` in the catalogue's locale.
@@ -56,7 +61,13 @@ pub fn build(
         .map(|dest| crate::assets::typst_path(&dest))
         .collect();
     base.insert("images".into(), json!(images));
-    Ok(EngagementContext { base })
+    base.insert("targets".into(), b.targets()?);
+    base.insert("contract".into(), b.contract()?);
+    Ok(EngagementContext {
+        base,
+        plan_confirmed: engagement.plan.confirmed_on.is_some(),
+        deviations: b.deviations()?,
+    })
 }
 
 impl EngagementContext {
@@ -70,12 +81,15 @@ impl EngagementContext {
         &self,
         report: ReportKey,
         t: &Catalogue,
-        gaps: &[&Diagnostic],
+        gaps: &[Gap<'_>],
         delivered: &[DeliveredReport],
     ) -> Result<minijinja::Value, CatalogueError> {
         let mut ctx = self.base.clone();
         let title = t.key("reports", report.key())?;
-        let subject = t.key("subjects", report.key())?;
+        let subject = match report {
+            ReportKey::Plan if self.plan_confirmed => t.get("subjects.plan_confirmed")?,
+            _ => t.key("subjects", report.key())?,
+        };
         let gaps = gaps
             .iter()
             .map(|d| gap(d, t))
@@ -100,6 +114,13 @@ impl EngagementContext {
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
         ctx.insert("delivered".into(), json!(delivered));
+        let deviations: Vec<&Value> = self
+            .deviations
+            .iter()
+            .filter(|(reports, _)| report == ReportKey::Acceptance || reports.contains(&report))
+            .map(|(_, row)| row)
+            .collect();
+        ctx.insert("deviations".into(), json!(deviations));
         ctx.insert(
             "report".into(),
             json!({
@@ -177,13 +198,16 @@ impl Builder<'_> {
             .filter(|k| !k.is_empty())
             .chain(std::iter::once(h.title.clone()))
             .collect();
-        let distribution = fill(
-            t.get("doc.distribution_text")?,
-            &[
-                ("customer", &h.customer.name),
-                ("provider", &h.provider.name),
-            ],
-        );
+        let distribution = match &h.distribution {
+            Some(text) => text.clone(),
+            None => fill(
+                t.get("doc.distribution_text")?,
+                &[
+                    ("customer", &h.customer.name),
+                    ("provider", &h.provider.name),
+                ],
+            ),
+        };
         let mut labels = serde_json::Map::new();
         for key in [
             "customer",
@@ -281,6 +305,22 @@ impl Builder<'_> {
             "large_resource_demand": self.t.get(yes_no)?,
             "lead_days": calendar.working_days_between(*h.applied_on, *h.starts_on),
             "residency": residency,
+            "onsite": !h.residency.is_empty(),
+            "accepted": match &h.accepted {
+                Some(a) => json!({ "on": self.date(*a.on)?, "by": a.by, "note": a.note }),
+                None => Value::Null,
+            },
+            "termination": match &h.termination {
+                Some(x) => json!({
+                    "on": self.date(*x.on)?,
+                    "by": x.by,
+                    "note": x.note,
+                    "reason": self.label("termination_reasons", x.reason.key())?,
+                }),
+                None => Value::Null,
+            },
+            "consulting": h.packages.iter().any(|p| p.value == Package::FullLinkConsulting),
+            "diagnosis": h.packages.iter().any(|p| p.value == Package::FullLinkDiagnosis),
         }))
     }
 
@@ -326,7 +366,37 @@ impl Builder<'_> {
                 }))
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
-        Ok(json!({ "scenarios": scenarios, "topics": topics, "excluded": excluded }))
+        let provider = &self.e.engagement.provider;
+        let support = fill(
+            self.t.get("startup.excluded_support")?,
+            &[
+                (
+                    "community",
+                    provider
+                        .community
+                        .as_deref()
+                        .unwrap_or(self.t.get("startup.community")?),
+                ),
+                (
+                    "marketplace",
+                    provider
+                        .marketplace
+                        .as_deref()
+                        .unwrap_or(self.t.get("startup.marketplace")?),
+                ),
+            ],
+        );
+        let exclusions = Exclusion::ALL
+            .iter()
+            .map(|x| self.label("exclusions", x.key()))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(json!({
+            "scenarios": scenarios,
+            "topics": topics,
+            "excluded": excluded,
+            "exclusions": exclusions,
+            "support": support,
+        }))
     }
 
     fn plan(&self) -> Built {
@@ -529,6 +599,7 @@ impl Builder<'_> {
                 }))
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
+        let delivered = delivered_topics(e);
         let topics = Topic::ALL
             .iter()
             .enumerate()
@@ -536,7 +607,8 @@ impl Builder<'_> {
                 Ok(json!({
                     "number": i + 1,
                     "label": self.label("topics", topic.key())?,
-                    "covered": e.scope.topics.iter().any(|t| t.value == *topic),
+                    "planned": e.scope.topics.iter().any(|t| t.value == *topic),
+                    "covered": delivered.contains(topic),
                 }))
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
@@ -548,7 +620,8 @@ impl Builder<'_> {
             "risks": risks,
             "solutions": solutions,
             "topics": topics,
-            "topics_covered": e.scope.topics.len(),
+            "topics_planned": e.scope.topics.len(),
+            "topics_covered": delivered.len(),
             "topics_total": Topic::ALL.len(),
         }))
     }
@@ -565,8 +638,10 @@ impl Builder<'_> {
                     "description": s.description,
                     "findings": s.findings.iter().map(|f| f.value.as_str()).collect::<Vec<_>>().join(sep),
                     "proposed_on": self.date(*s.proposed_on)?,
-                    "implement_by": self.date(*s.implement_by)?,
+                    "implement_by": self.opt_date(s.implement_by.as_ref().map(|d| d.value))?,
                     "implemented_on": self.opt_date(s.implemented_on.as_ref().map(|d| d.value))?,
+                    "needs_implementation": *s.needs_implementation,
+                    "declined_reason": s.declined_reason,
                     "status": self.label("solution_status", s.status.key())?,
                 }))
             })
@@ -635,14 +710,19 @@ impl Builder<'_> {
 
     fn acceptance(&self) -> Built {
         let a = &self.e.acceptance;
-        let covered: Vec<ServiceItem> = a.items.iter().map(|i| i.value).collect();
+        let sep = self.t.get("locale.list_sep")?;
         let items = ServiceItem::ALL
             .iter()
             .map(|item| {
+                let entry = a.items.iter().find(|i| i.item.value == *item);
+                let evidence: Vec<&str> = entry
+                    .map(|e| e.evidence.iter().map(|id| id.as_str()).collect())
+                    .unwrap_or_default();
                 Ok(json!({
                     "key": item.key(),
                     "label": self.label("service_items", item.key())?,
-                    "covered": covered.contains(item),
+                    "covered": entry.is_some(),
+                    "evidence": if evidence.is_empty() { "—".to_string() } else { evidence.join(sep) },
                 }))
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
@@ -718,6 +798,113 @@ impl Builder<'_> {
             .map(Value::Array)
     }
 
+    /// The measurable targets of the objectives against their results
+    /// (§3.1.3), for the 目標達成對照 table.
+    fn targets(&self) -> Built {
+        let t = self.t;
+        let mut rows = Vec::new();
+        for o in &self.e.objectives {
+            for target in &o.targets {
+                let comparison = t.key("comparisons", target.comparison.key())?;
+                let figure = |value: f64| format!("{} {}", number(value), target.unit);
+                let source = target.measured_by.as_ref().map(|id| {
+                    let name = self
+                        .e
+                        .stress_tests
+                        .iter()
+                        .find(|s| s.id.as_ref().is_some_and(|x| x.value == id.value))
+                        .map(|s| s.name.as_str())
+                        .or_else(|| {
+                            self.e
+                                .findings
+                                .iter()
+                                .find(|f| f.id.value == id.value)
+                                .map(|f| f.title.as_str())
+                        });
+                    match name {
+                        Some(name) => format!("{} {name}", id.value),
+                        None => id.value.clone(),
+                    }
+                });
+                let met = match target.met() {
+                    Some(true) => "met",
+                    Some(false) => "missed",
+                    None => "unmeasured",
+                };
+                rows.push(json!({
+                    "objective": o.title,
+                    "metric": target.metric,
+                    "target": format!("{comparison} {}", figure(target.target.value)),
+                    "result": target.result.as_ref().map(|r| figure(r.value)),
+                    "source": source,
+                    "met": met,
+                    "met_label": t.key("target_status", met)?,
+                }));
+            }
+        }
+        Ok(Value::Array(rows))
+    }
+
+    /// The agreed deviations, each with the reports of the rule it covers.
+    fn deviations(&self) -> Result<Vec<(Vec<ReportKey>, Value)>, CatalogueError> {
+        self.e
+            .exceptions
+            .iter()
+            .map(|x| {
+                let rule = crate::validate::rule_of(x.rule.value);
+                let mut clause = self.label("rule_names", rule.id())?;
+                if let Some(solution) = &x.solution {
+                    clause = format!("{clause} ({})", solution.value);
+                }
+                Ok((
+                    rule.reports().to_vec(),
+                    json!({
+                        "clause": rule.clause().unwrap_or("—"),
+                        "rule": clause,
+                        "what": x.what,
+                        "customer": x.agreed_by.customer,
+                        "provider": x.agreed_by.provider,
+                        "on": self.date(*x.agreed_on)?,
+                        "evidence": x.evidence,
+                    }),
+                ))
+            })
+            .collect()
+    }
+
+    /// The statement of work's own terms beside the catalogue's where they
+    /// differ, for the plan's table of terms, and whether the service
+    /// report is the diagnosis package's named deliverable.
+    fn contract(&self) -> Built {
+        let e = self.e;
+        let term = |path: String| self.t.get(&path).map(str::to_string);
+        let mut terms = vec![json!([
+            self.label("reports", "plan")?,
+            term("contract_terms.plan".into())?,
+            "§3.1.2"
+        ])];
+        for p in e.engagement.packages.iter() {
+            let label = self.label("packages", p.key())?;
+            let contract = term(format!("contract_terms.packages.{}", p.key()))?;
+            if label_differs(&label, &contract) {
+                terms.push(json!([label, contract, "§4.1"]));
+            }
+        }
+        for topic in e.scope.topics.iter() {
+            let label = self.label("topics", topic.key())?;
+            let contract = term(format!("contract_terms.topics.{}", topic.key()))?;
+            if label_differs(&label, &contract) {
+                terms.push(json!([label, contract, "§4.1 二"]));
+            }
+        }
+        let diagnosis = e
+            .engagement
+            .packages
+            .iter()
+            .any(|p| p.value == Package::FullLinkDiagnosis);
+        Ok(json!({ "terms": terms, "diagnosis": diagnosis }))
+    }
+
     fn deliverables(&self) -> Built {
         ReportKey::ALL
             .iter()
@@ -732,6 +919,29 @@ impl Builder<'_> {
             .collect::<Result<Vec<_>, CatalogueError>>()
             .map(Value::Array)
     }
+}
+
+/// Whether a catalogue label names a thing otherwise than the statement of
+/// work: its main part (before an example in brackets) is not the term.
+fn label_differs(label: &str, term: &str) -> bool {
+    let main = label.split(['（', '(']).next().unwrap_or(label).trim();
+    main != term.trim()
+}
+
+/// The consulting topics actually delivered: those a session covered or a
+/// finding or solution is about.
+fn delivered_topics(e: &Engagement) -> Vec<Topic> {
+    let mut topics: Vec<Topic> = e
+        .enablement
+        .iter()
+        .flat_map(|s| &s.consulting_topics)
+        .chain(e.findings.iter().flat_map(|f| &f.consulting_topics))
+        .chain(e.solutions.iter().flat_map(|s| &s.consulting_topics))
+        .map(|t| t.value)
+        .collect();
+    topics.sort();
+    topics.dedup();
+    topics
 }
 
 /// An image as templates place it: its path inside the report's world and
@@ -785,14 +995,24 @@ pub fn risk_level(score: u32) -> &'static str {
 
 /// One open gap as a draft's closing page shows it: the rule, the problem
 /// in the report's language, and where in the YAML to fix it.
-fn gap(d: &Diagnostic, t: &Catalogue) -> Result<Value, CatalogueError> {
+fn gap(g: &Gap<'_>, t: &Catalogue) -> Result<Value, CatalogueError> {
+    let d = g.diagnostic;
     let code = d.code.unwrap_or("consistency");
     let mut values: Vec<(&str, String)> = Vec::new();
     for (name, value) in &d.args {
         values.push((name, localize_arg(name, value, t)?));
     }
     let pairs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let text = fill(t.key("gaps", code)?, &pairs);
+    let mut text = fill(t.key("gaps", code)?, &pairs);
+    if let Some(draft) = g.draft {
+        text = fill(
+            t.get("gaps.via")?,
+            &[
+                ("report", t.key("reports", draft.key())?),
+                ("reason", &text),
+            ],
+        );
+    }
     let file = d
         .file
         .file_name()
@@ -820,6 +1040,8 @@ fn localize_arg(name: &str, value: &str, t: &Catalogue) -> Result<String, Catalo
         "category" => "exclusions",
         "method" => "signoff_method",
         "activity" => "activities",
+        "item" => "service_items",
+        "rule" => "rule_names",
         "element" => {
             return t
                 .get(&format!("acceptance.element_{value}"))

@@ -152,6 +152,41 @@ keys! {
     }
 }
 
+impl Topic {
+    /// Whether the topic is about security, which needs the customer's
+    /// 7x24 monitoring authorisation (§3.1.2).
+    pub fn is_security(self) -> bool {
+        matches!(self, Topic::AttackProtection | Topic::SecurityDiagnosis)
+    }
+}
+
+impl ServiceItem {
+    /// Whether the item is security work, which needs the customer's 7x24
+    /// monitoring authorisation (§3.1.2).
+    pub fn is_security(self) -> bool {
+        matches!(
+            self,
+            ServiceItem::SecurityHardening | ServiceItem::SecurityInspection
+        )
+    }
+
+    /// The plan activity of the same name, if the catalogue of §6 has one:
+    /// a delivered activity of that kind is evidence of the item.
+    pub fn activity(self) -> Option<Activity> {
+        Some(match self {
+            ServiceItem::HealthCheck => Activity::HealthCheck,
+            ServiceItem::RiskAssessment => Activity::RiskAssessment,
+            ServiceItem::ConsultingSession => Activity::ConsultingSession,
+            ServiceItem::ExpertDiagnosis => Activity::ExpertDiagnosis,
+            ServiceItem::RequirementSolution => Activity::RequirementSolution,
+            ServiceItem::QualityOptimization => Activity::QualityOptimization,
+            ServiceItem::SecurityHardening => Activity::SecurityHardening,
+            ServiceItem::SecurityInspection => Activity::SecurityInspection,
+            ServiceItem::EventAssurance | ServiceItem::Other => return None,
+        })
+    }
+}
+
 impl Activity {
     /// The phase of §6 this activity belongs to.
     pub fn phase(self) -> Phase {
@@ -287,7 +322,7 @@ keys! {
 keys! {
     /// How the customer signed off the acceptance report (§7, §8).
     SignoffMethod {
-        /// Confirmation in the provider's account console.
+        /// Confirmation online in the customer's cloud account console.
         Console = "console",
         /// By email.
         Email = "email",
@@ -305,6 +340,45 @@ keys! {
         OnSite = "on-site",
         /// Online.
         Online = "online",
+    }
+}
+
+keys! {
+    /// How a measured result is compared with its target.
+    Comparison {
+        /// The result must not exceed the target (latency, error rate).
+        AtMost = "at-most",
+        /// The result must reach the target (throughput, availability).
+        AtLeast = "at-least",
+    }
+}
+
+keys! {
+    /// Why the service ended before its planned end (§3).
+    TerminationReason {
+        /// The customer withheld information the service needed; the
+        /// provider may end or suspend the service (§3).
+        WithheldInformation = "withheld-information",
+        /// Both parties agreed to end it.
+        Agreed = "agreed",
+        /// The customer asked to end it.
+        CustomerRequest = "customer-request",
+    }
+}
+
+keys! {
+    /// The contract rules a deviation agreed by both parties can cover:
+    /// the timing rules. The others (confirmation, sign-off, scope,
+    /// consistency) are facts a deviation cannot change.
+    WaivableRule {
+        /// The service starts at least 10 working days after the application.
+        LeadTime = "lead-time",
+        /// Large resource demand: apply a calendar month ahead.
+        LargeDemand = "large-demand",
+        /// The plan is confirmed within 5 working days.
+        PlanConfirmed = "plan-confirmed",
+        /// A solution is implemented within one calendar month.
+        ImplementWindow = "implement-window",
     }
 }
 

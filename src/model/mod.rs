@@ -9,6 +9,8 @@ mod spanned;
 pub use keys::*;
 pub use spanned::{Pos, Spanned};
 
+use std::ops::Deref;
+
 use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -62,6 +64,12 @@ pub struct Engagement {
     /// Holidays and make-up working days for working-day arithmetic.
     #[serde(default)]
     pub calendar: Calendar,
+    /// Deviations from the statement of work that both parties agreed on
+    /// (a late application the provider accepted, a delay by force
+    /// majeure): a rule breach one of them covers is printed as a deviation
+    /// instead of failing.
+    #[serde(default)]
+    pub exceptions: Vec<Exception>,
 }
 
 impl Engagement {
@@ -72,6 +80,37 @@ impl Engagement {
             .diagrams
             .iter()
             .chain(self.findings.iter().flat_map(|f| &f.evidence))
+    }
+
+    /// Every id a service item's evidence can name: findings, risks,
+    /// solutions, stress tests, enablement sessions and plan activities,
+    /// with what each names.
+    pub fn evidence_ids(&self) -> impl Iterator<Item = (&Spanned<String>, EvidenceKind)> {
+        let activities = self
+            .plan
+            .phases
+            .activities()
+            .filter_map(|a| Some((a.id.as_ref()?, EvidenceKind::Activity(a.activity.value))));
+        self.findings
+            .iter()
+            .map(|f| (&f.id, EvidenceKind::Finding))
+            .chain(self.risks.iter().map(|r| (&r.id, EvidenceKind::Risk)))
+            .chain(
+                self.solutions
+                    .iter()
+                    .map(|s| (&s.id, EvidenceKind::Solution)),
+            )
+            .chain(
+                self.stress_tests
+                    .iter()
+                    .filter_map(|t| Some((t.id.as_ref()?, EvidenceKind::StressTest))),
+            )
+            .chain(
+                self.enablement
+                    .iter()
+                    .filter_map(|s| Some((s.id.as_ref()?, EvidenceKind::Session))),
+            )
+            .chain(activities)
     }
 
     /// Every Markdown field, in file order.
@@ -93,6 +132,23 @@ impl Engagement {
         out.extend(self.solutions.iter().map(|s| s.description.as_str()));
         out
     }
+}
+
+/// What an evidence id names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EvidenceKind {
+    /// A finding.
+    Finding,
+    /// A risk.
+    Risk,
+    /// A solution.
+    Solution,
+    /// A stress test.
+    StressTest,
+    /// An enablement session.
+    Session,
+    /// A plan activity of this catalogue kind.
+    Activity(Activity),
 }
 
 /// Identity, parties, dates and conditions of the engagement.
@@ -123,6 +179,45 @@ pub struct Header {
     /// On-site residency windows agreed by both parties (§3.1.1).
     #[serde(default)]
     pub residency: Vec<Residency>,
+    /// The provider's decision to take on the application (§3).
+    #[serde(default)]
+    pub accepted: Option<ApplicationAccepted>,
+    /// The end of a service stopped before `ends_on` (§3).
+    #[serde(default)]
+    pub termination: Option<Termination>,
+    /// Who the reports are distributed to, printed on the document-control
+    /// page; a neutral sentence naming both parties when absent.
+    #[serde(default)]
+    pub distribution: Option<String>,
+}
+
+/// The provider's acceptance of the customer's application (§3: it
+/// assesses the goals and schedule, then confirms whether it takes the
+/// service on).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationAccepted {
+    /// When the provider confirmed it takes the service on.
+    pub on: Date,
+    /// Who confirmed it for the provider.
+    pub by: String,
+    /// Conditions or remarks of the acceptance.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A service ended or suspended before its planned end (§3).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Termination {
+    /// The last day of service.
+    pub on: Date,
+    /// Why it ended.
+    pub reason: Spanned<TerminationReason>,
+    /// Who decided or agreed on it.
+    pub by: String,
+    /// What happened, in a sentence or two.
+    pub note: String,
 }
 
 /// The provider and its service team.
@@ -137,6 +232,14 @@ pub struct Provider {
     /// when absent.
     #[serde(default)]
     pub brand: Option<Brand>,
+    /// The platform's community where customers get free advice on what
+    /// the service excludes (§2.1 note); a generic name when absent.
+    #[serde(default)]
+    pub community: Option<String>,
+    /// The platform's marketplace whose vendors help with third-party
+    /// software (§2.1 note); a generic name when absent.
+    #[serde(default)]
+    pub marketplace: Option<String>,
 }
 
 /// `#rrggbb` (or `#rgb`) written as Typst's `rgb("#rrggbb")` argument:
@@ -221,6 +324,41 @@ pub struct Objective {
     /// Details: the anomaly, the target figure, the sync need.
     #[serde(default)]
     pub detail: Markdown,
+    /// Measurable targets agreed for this goal (§3.1.3: the system's
+    /// figures reach the stability both parties agreed on).
+    #[serde(default)]
+    pub targets: Vec<Target>,
+}
+
+/// A measurable target of an objective and, once measured, its result.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    /// What is measured, e.g. `P99 latency of the order API`.
+    pub metric: String,
+    /// The agreed figure.
+    pub target: Spanned<f64>,
+    /// Unit of the figure, e.g. `ms`, `req/s`, `%`.
+    pub unit: String,
+    /// Whether the result must stay at most or reach at least the target.
+    pub comparison: Spanned<Comparison>,
+    /// The measured figure, once measured.
+    #[serde(default)]
+    pub result: Option<Spanned<f64>>,
+    /// The stress test or finding whose measurement the result comes from.
+    #[serde(default)]
+    pub measured_by: Option<Spanned<String>>,
+}
+
+impl Target {
+    /// Whether the result meets the target; `None` before it is measured.
+    pub fn met(&self) -> Option<bool> {
+        let result = self.result.as_ref()?.value;
+        Some(match self.comparison.value {
+            Comparison::AtMost => result <= self.target.value,
+            Comparison::AtLeast => result >= self.target.value,
+        })
+    }
 }
 
 /// The scope of the service.
@@ -296,6 +434,14 @@ pub struct Phases {
 }
 
 impl Phases {
+    /// Every activity of the three phases, in order.
+    pub fn activities(&self) -> impl Iterator<Item = &PlannedActivity> {
+        self.assessment
+            .iter()
+            .chain(&self.inspection)
+            .chain(&self.acceptance)
+    }
+
     /// The phases in order, each with its activities.
     pub fn iter(&self) -> [(Phase, &[PlannedActivity]); 3] {
         [
@@ -310,6 +456,9 @@ impl Phases {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlannedActivity {
+    /// Identifier, e.g. `A-05`, for service items to name as evidence.
+    #[serde(default)]
+    pub id: Option<Spanned<String>>,
     /// The catalogue activity (§6).
     pub activity: Spanned<Activity>,
     /// First day.
@@ -394,6 +543,9 @@ pub struct Finding {
     /// An exclusion of §2.1 this finding falls under, if any.
     #[serde(default)]
     pub excluded: Option<Spanned<Exclusion>>,
+    /// The consulting topics of §4.1 二 this finding is about.
+    #[serde(default)]
+    pub consulting_topics: Vec<Spanned<Topic>>,
     /// Screenshots and other evidence inside the engagement directory.
     #[serde(default)]
     pub evidence: Vec<Figure>,
@@ -424,6 +576,9 @@ pub struct Risk {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StressTest {
+    /// Identifier, e.g. `T-01`, for targets and service items to name.
+    #[serde(default)]
+    pub id: Option<Spanned<String>>,
     /// Name of the test.
     pub name: String,
     /// Load tool used.
@@ -479,19 +634,36 @@ pub struct Solution {
     pub findings: Vec<Spanned<String>>,
     /// When it was proposed.
     pub proposed_on: Date,
-    /// When it must be implemented by (at most one calendar month later).
-    pub implement_by: Date,
+    /// Whether its effect can only be confirmed once it is implemented
+    /// (§3.1.2, §7 二: e.g. a security design); only such solutions must be
+    /// implemented within one calendar month of their proposal.
+    #[serde(default)]
+    pub needs_implementation: Spanned<bool>,
+    /// When it must be implemented by (at most one calendar month after
+    /// the proposal when it needs implementation).
+    #[serde(default)]
+    pub implement_by: Option<Date>,
     /// When it was implemented.
     #[serde(default)]
     pub implemented_on: Option<Date>,
     /// Where it stands.
     pub status: Spanned<SolutionStatus>,
+    /// The sound technical reason the customer gave for declining it
+    /// (§3.1.2: advice is not rejected without one).
+    #[serde(default)]
+    pub declined_reason: Option<String>,
+    /// The consulting topics of §4.1 二 this solution is about.
+    #[serde(default)]
+    pub consulting_topics: Vec<Spanned<Topic>>,
 }
 
 /// An enablement session (§3.1.4).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Session {
+    /// Identifier, e.g. `E-01`, for service items to name as evidence.
+    #[serde(default)]
+    pub id: Option<Spanned<String>>,
     /// What was taught.
     pub topic: String,
     /// When.
@@ -504,6 +676,9 @@ pub struct Session {
     /// On site or online.
     #[serde(default)]
     pub format: Option<Spanned<SessionFormat>>,
+    /// The consulting topics of §4.1 二 the session covered.
+    #[serde(default)]
+    pub consulting_topics: Vec<Spanned<Topic>>,
 }
 
 /// Security work in scope (§3.1.2, §6).
@@ -542,14 +717,95 @@ pub struct SecurityItem {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Acceptance {
-    /// Which of the ten items of §7 一.2 the service report covers.
-    pub items: Spanned<Vec<Spanned<ServiceItem>>>,
+    /// Which of the ten items of §7 一.2 the service report covers, each
+    /// with what delivered it.
+    pub items: Spanned<Vec<Spanned<CoveredItem>>>,
     /// Items still open at acceptance.
     #[serde(default)]
     pub open_items: Vec<OpenItem>,
     /// The customer's sign-off, once given.
     #[serde(default)]
     pub signoff: Option<Signoff>,
+}
+
+/// A service item the service report covers, and the ids of what
+/// delivered it (findings, solutions, stress tests, sessions, activities).
+/// Written as `{ item: health-check, evidence: [A-05, F-01] }`; a bare key
+/// (`health-check`) is an item with no evidence yet.
+#[derive(Debug, Clone, JsonSchema)]
+#[schemars(untagged)]
+pub enum CoveredItemSchema {
+    /// The item's key alone.
+    Key(ServiceItem),
+    /// The item with its evidence.
+    Entry {
+        /// The item of §7 一.2.
+        item: ServiceItem,
+        /// Ids of the findings, solutions, stress tests, sessions or plan
+        /// activities that delivered it.
+        #[serde(default)]
+        evidence: Vec<String>,
+    },
+}
+
+/// A service item the service report covers, with its evidence.
+#[derive(Debug, Clone, JsonSchema)]
+#[schemars(with = "CoveredItemSchema")]
+pub struct CoveredItem {
+    /// The item of §7 一.2.
+    pub item: Spanned<ServiceItem>,
+    /// Ids of what delivered it.
+    pub evidence: Vec<Spanned<String>>,
+}
+
+impl Deref for CoveredItem {
+    type Target = ServiceItem;
+
+    fn deref(&self) -> &ServiceItem {
+        &self.item.value
+    }
+}
+
+impl<'de> Deserialize<'de> for CoveredItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(CoveredItemVisitor)
+    }
+}
+
+struct CoveredItemVisitor;
+
+impl<'de> serde::de::Visitor<'de> for CoveredItemVisitor {
+    type Value = CoveredItem;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a service item key, or a mapping with `item` and `evidence`")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<CoveredItem, E> {
+        let item = ServiceItem::deserialize(serde::de::value::StrDeserializer::<E>::new(key))?;
+        Ok(CoveredItem {
+            item: Spanned::detached(item),
+            evidence: Vec::new(),
+        })
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CoveredItem, A::Error> {
+        use serde::de::Error;
+        let mut item = None;
+        let mut evidence = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "item" if item.is_none() => item = Some(map.next_value()?),
+                "evidence" if evidence.is_none() => evidence = Some(map.next_value()?),
+                "item" | "evidence" => return Err(A::Error::duplicate_field("item")),
+                other => return Err(A::Error::unknown_field(other, &["item", "evidence"])),
+            }
+        }
+        Ok(CoveredItem {
+            item: item.ok_or_else(|| A::Error::missing_field("item"))?,
+            evidence: evidence.unwrap_or_default(),
+        })
+    }
 }
 
 /// Something left open at acceptance.
@@ -594,6 +850,36 @@ pub struct Revision {
     pub author: String,
     /// What changed.
     pub change: String,
+}
+
+/// A deviation from the statement of work agreed by both parties.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Exception {
+    /// The contract rule the deviation covers.
+    pub rule: Spanned<WaivableRule>,
+    /// The solution it concerns, for `implement-window`.
+    #[serde(default)]
+    pub solution: Option<Spanned<String>>,
+    /// What happened, e.g. a late application the provider accepted, or
+    /// force majeure that delayed an implementation.
+    pub what: String,
+    /// Who agreed on it, on each side.
+    pub agreed_by: Agreement,
+    /// When it was agreed.
+    pub agreed_on: Date,
+    /// Where the agreement is recorded, e.g. an email's subject.
+    pub evidence: String,
+}
+
+/// Who agreed on a deviation, on each side.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Agreement {
+    /// For the customer.
+    pub customer: String,
+    /// For the provider.
+    pub provider: String,
 }
 
 /// Days that break the Monday-to-Friday rule.

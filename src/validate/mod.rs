@@ -13,7 +13,7 @@ use crate::load::Loaded;
 use crate::model::{Engagement, Pos};
 use crate::report::ReportKey;
 
-pub use rules::RuleId;
+pub use rules::{RuleId, rule_of};
 
 /// The result of validating one engagement.
 #[derive(Debug, Clone, Default)]
@@ -44,11 +44,35 @@ impl Validation {
     }
 
     /// The problems that keep `report` from being final: errors, and the
-    /// steps not yet taken (pending warnings) that name it.
-    pub fn gaps(&self, report: ReportKey) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics
-            .iter()
-            .filter(move |d| d.reports.contains(&report))
+    /// steps not yet taken (pending warnings) that name it. The acceptance
+    /// report certifies the other four, so it is final only when they are:
+    /// their gaps are its gaps too, each with the report it makes a draft.
+    pub fn gaps(&self, report: ReportKey) -> Vec<Gap<'_>> {
+        let own = |key: ReportKey| {
+            self.diagnostics
+                .iter()
+                .filter(move |d| d.reports.contains(&key))
+        };
+        let mut gaps: Vec<Gap<'_>> = own(report)
+            .map(|diagnostic| Gap {
+                diagnostic,
+                draft: None,
+            })
+            .collect();
+        if report == ReportKey::Acceptance {
+            for certified in ReportKey::ALL.into_iter().filter(|k| *k != report) {
+                for diagnostic in own(certified) {
+                    // A problem of the acceptance report's own is shown once.
+                    if !diagnostic.reports.contains(&report) {
+                        gaps.push(Gap {
+                            diagnostic,
+                            draft: Some(certified),
+                        });
+                    }
+                }
+            }
+        }
+        gaps
     }
 
     /// Whether `--strict` refuses the engagement: any error, or any report
@@ -59,7 +83,7 @@ impl Validation {
 
     /// Whether `report` can be rendered final.
     pub fn is_final(&self, report: ReportKey) -> bool {
-        self.gaps(report).next().is_none()
+        self.gaps(report).is_empty()
     }
 
     /// How many errors and warnings there are.
@@ -73,11 +97,22 @@ impl Validation {
     }
 }
 
+/// A problem that keeps a report from being final.
+#[derive(Debug, Clone, Copy)]
+pub struct Gap<'a> {
+    /// The problem.
+    pub diagnostic: &'a Diagnostic,
+    /// For the acceptance report: the certified report the problem keeps a
+    /// draft, which keeps the acceptance report a draft too.
+    pub draft: Option<ReportKey>,
+}
+
 /// Checks an engagement against every rule.
 pub fn validate(loaded: &Loaded) -> Validation {
     let input = Input {
         e: &loaded.engagement,
         root: &loaded.root,
+        source: &loaded.source,
         calendar: WorkingCalendar::new(&loaded.engagement.calendar),
     };
     let mut sink = Sink {
@@ -97,6 +132,8 @@ pub fn validate(loaded: &Loaded) -> Validation {
 pub(crate) struct Input<'a> {
     pub e: &'a Engagement,
     pub root: &'a Path,
+    /// The YAML's text.
+    pub source: &'a str,
     pub calendar: WorkingCalendar,
 }
 

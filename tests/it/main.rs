@@ -3,6 +3,7 @@
 mod batch;
 mod catalogues;
 mod common;
+mod contract;
 mod escaping;
 mod load;
 mod render;

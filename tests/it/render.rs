@@ -141,7 +141,7 @@ fn zh_hant_sample_renders() {
                 "項目專家服務報告",
                 "項目驗收報告",
             ],
-            pages: [5, 6, 4, 12, 5],
+            pages: [6, 6, 4, 13, 5],
             headings: [
                 &[
                     "文件控制",
@@ -150,7 +150,12 @@ fn zh_hant_sample_renders() {
                     "2 服務範圍",
                     "5 前提條件與雙方職責",
                 ],
-                &["3 服務流程與活動安排", "6 方案確認", "客戶確認"],
+                &[
+                    "3 服務流程與活動安排",
+                    "6 與工作說明書用語對照",
+                    "7 方案確認",
+                    "客戶確認",
+                ],
                 &["1 業務概況", "3 雲資源盤點", "4 架構分析"],
                 &[
                     "2 服務成果總覽",
@@ -162,7 +167,8 @@ fn zh_hant_sample_renders() {
                     "3 完工標準核對",
                     "4 交付物清單",
                     "5 交付文件完整性",
-                    "8 驗收確認",
+                    "8 偏離事項",
+                    "9 驗收確認",
                 ],
             ],
             region: "tc",
@@ -182,7 +188,7 @@ fn en_sample_renders() {
                 "Expert Service Report",
                 "Acceptance Report",
             ],
-            pages: [5, 5, 3, 10, 5],
+            pages: [5, 6, 3, 10, 5],
             headings: [
                 &["Document Control", "Contents", "1 Overview", "2 Scope"],
                 &["3 Process and activities", "Customer confirmation"],

@@ -46,7 +46,14 @@ fn init_makes_an_engagement_that_checks_renders_and_validates() {
             .collect();
         for rule in &rules {
             assert!(
-                ["plan-confirmed", "completion", "service-items", "signoff"].contains(rule),
+                [
+                    "plan-confirmed",
+                    "completion",
+                    "service-items",
+                    "signoff",
+                    "placeholder"
+                ]
+                .contains(rule),
                 "{locale}: unexpected {rule}"
             );
         }

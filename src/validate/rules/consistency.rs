@@ -7,7 +7,7 @@ use std::hash::Hash;
 use std::path::{Component, Path};
 
 use super::RuleId;
-use crate::model::{Date, Figure, Pos, Spanned};
+use crate::model::{Date, EvidenceKind, Figure, Pos, Spanned};
 use crate::validate::{Input, Sink};
 
 /// The format version this build reads.
@@ -31,14 +31,14 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
     }
     identifier(sink, &e.engagement.id);
     dates(input, sink);
-    unique_ids(sink, "finding", e.findings.iter().map(|f| &f.id));
-    unique_ids(sink, "risk", e.risks.iter().map(|r| &r.id));
-    unique_ids(sink, "solution", e.solutions.iter().map(|s| &s.id));
+    // Evidence names findings, solutions, stress tests, sessions and
+    // activities by id alone, so they share one set of ids.
+    unique_ids(sink, "the", e.evidence_ids().map(|(id, _)| id));
     references(input, sink);
     no_repeats(sink, e.engagement.packages.iter());
     no_repeats(sink, e.scope.scenarios.iter());
     no_repeats(sink, e.scope.topics.iter());
-    no_repeats(sink, e.acceptance.items.iter());
+    no_repeats(sink, e.acceptance.items.iter().map(|i| &i.item));
     for r in e.risks.iter() {
         for (name, value) in [("likelihood", &r.likelihood), ("impact", &r.impact)] {
             if !(1..=5).contains(&value.value) {
@@ -214,14 +214,24 @@ fn dates(input: &Input<'_>, sink: &mut Sink<'_>) {
             }
         }
     }
-    for s in e.solutions.iter() {
+    if let Some(accepted) = &h.accepted {
         order(
             sink,
-            &s.proposed_on,
-            "proposed_on",
-            &s.implement_by,
-            "implement_by",
+            &h.applied_on,
+            "applied_on",
+            &accepted.on,
+            "accepted.on",
         );
+        order(sink, &accepted.on, "accepted.on", &h.starts_on, "starts_on");
+    }
+    if let Some(end) = &h.termination {
+        order(sink, &h.starts_on, "starts_on", &end.on, "termination.on");
+        order(sink, &end.on, "termination.on", &h.ends_on, "ends_on");
+    }
+    for s in e.solutions.iter() {
+        if let Some(due) = &s.implement_by {
+            order(sink, &s.proposed_on, "proposed_on", due, "implement_by");
+        }
         if let Some(done) = &s.implemented_on {
             order(sink, &s.proposed_on, "proposed_on", done, "implemented_on");
         }
@@ -240,7 +250,7 @@ fn unique_ids<'a>(sink: &mut Sink<'_>, kind: &str, ids: impl Iterator<Item = &'a
                 "duplicate-id",
                 id.pos,
                 format!(
-                    "{kind} id `{}` is used twice (first at line {})",
+                    "{kind} id `{}` is used twice (first at line {}); findings, risks, solutions, stress tests, sessions and activities share one set of ids",
                     id.value, first.line
                 ),
             )
@@ -253,38 +263,98 @@ fn unique_ids<'a>(sink: &mut Sink<'_>, kind: &str, ids: impl Iterator<Item = &'a
 
 fn references(input: &Input<'_>, sink: &mut Sink<'_>) {
     let e = input.e;
-    let known: Vec<&str> = e.findings.iter().map(|f| f.id.as_str()).collect();
-    let refs = e
+    let findings: Vec<&str> = e.findings.iter().map(|f| f.id.as_str()).collect();
+    let to_findings = e
         .risks
         .iter()
-        .flat_map(|r| r.findings.iter().map(move |f| (&r.id, f)))
+        .flat_map(|r| r.findings.iter().map(move |f| (r.id.as_str(), f)))
         .chain(
             e.solutions
                 .iter()
-                .flat_map(|s| s.findings.iter().map(move |f| (&s.id, f))),
+                .flat_map(|s| s.findings.iter().map(move |f| (s.id.as_str(), f))),
         );
-    for (owner, reference) in refs {
-        if known.contains(&reference.as_str()) {
-            continue;
-        }
-        let diagnostic = sink.report(
-            RuleId::Consistency,
-            "unknown-reference",
-            reference.pos,
-            format!(
-                "{} refers to finding `{}`, which does not exist",
-                owner.value, reference.value
-            ),
-        );
-        diagnostic.arg("id", &reference.value);
-        match crate::load::closest(reference, &known) {
-            Some(near) => diagnostic.hint(format!("did you mean `{near}`?")),
-            None if known.is_empty() => {
-                diagnostic.hint("no findings are listed; remove the reference")
-            }
-            None => diagnostic.hint(format!("known findings: {}", known.join(", "))),
-        };
+    for (owner, reference) in to_findings {
+        resolve(sink, owner, reference, "finding", "findings", &findings);
     }
+
+    let measured: Vec<&str> = e
+        .evidence_ids()
+        .filter(|(_, kind)| matches!(kind, EvidenceKind::Finding | EvidenceKind::StressTest))
+        .map(|(id, _)| id.as_str())
+        .collect();
+    for o in &e.objectives {
+        for t in &o.targets {
+            if let Some(source) = &t.measured_by {
+                resolve(
+                    sink,
+                    &t.metric,
+                    source,
+                    "finding or stress test",
+                    "findings and stress tests with an id",
+                    &measured,
+                );
+            }
+        }
+    }
+
+    let evidence: Vec<&str> = e.evidence_ids().map(|(id, _)| id.as_str()).collect();
+    for item in e.acceptance.items.iter() {
+        for reference in &item.evidence {
+            resolve(
+                sink,
+                item.item.value.key(),
+                reference,
+                "finding, risk, solution, stress test, session or activity",
+                "ids",
+                &evidence,
+            );
+        }
+    }
+
+    let solutions: Vec<&str> = e.solutions.iter().map(|s| s.id.as_str()).collect();
+    for x in &e.exceptions {
+        if let Some(solution) = &x.solution {
+            resolve(
+                sink,
+                "the exception",
+                solution,
+                "solution",
+                "solutions",
+                &solutions,
+            );
+        }
+    }
+}
+
+/// Reports `reference`, written by `owner`, unless it is one of `known`.
+fn resolve(
+    sink: &mut Sink<'_>,
+    owner: &str,
+    reference: &Spanned<String>,
+    kind: &str,
+    kinds: &str,
+    known: &[&str],
+) {
+    if known.contains(&reference.as_str()) {
+        return;
+    }
+    let diagnostic = sink.report(
+        RuleId::Consistency,
+        "unknown-reference",
+        reference.pos,
+        format!(
+            "{owner} refers to {kind} `{}`, which does not exist",
+            reference.value
+        ),
+    );
+    diagnostic.arg("id", &reference.value);
+    match crate::load::closest(reference, known) {
+        Some(near) => diagnostic.hint(format!("did you mean `{near}`?")),
+        None if known.is_empty() => {
+            diagnostic.hint(format!("no {kinds} are listed; remove the reference"))
+        }
+        None => diagnostic.hint(format!("known {kinds}: {}", known.join(", "))),
+    };
 }
 
 fn no_repeats<'a, T: Eq + Hash + Display + 'a>(

@@ -1,5 +1,6 @@
-//! §3, §7 二: a solution is implemented at most one calendar month after it
-//! was proposed.
+//! §3.1.2, §7 二: where a solution's effect can only be confirmed once it is
+//! implemented, the customer implements it at most one calendar month after
+//! it was proposed.
 
 use super::RuleId;
 use crate::calendar::add_month;
@@ -7,24 +8,45 @@ use crate::model::SolutionStatus;
 use crate::validate::{Input, Sink};
 
 pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
-    for s in input.e.solutions.iter() {
-        if *s.status == SolutionStatus::Declined {
-            continue;
-        }
+    let solutions = input
+        .e
+        .solutions
+        .iter()
+        .filter(|s| *s.needs_implementation && *s.status != SolutionStatus::Declined);
+    for s in solutions {
         let limit = add_month(*s.proposed_on);
-        if *s.implement_by > limit {
-            sink.report(
-                RuleId::ImplementWindow,
-                "implement-late",
-                s.implement_by.pos,
-                format!(
-                    "solution {} is due {}, more than a calendar month after its proposal on {}",
-                    s.id.value, *s.implement_by, *s.proposed_on
-                ),
-            )
-            .arg("id", &s.id.value)
-            .arg("limit", limit)
-            .hint(format!("set `implement_by` to {limit} or earlier"));
+        match &s.implement_by {
+            None => {
+                sink.report(
+                    RuleId::ImplementWindow,
+                    "implement-undated",
+                    s.needs_implementation.pos,
+                    format!(
+                        "solution {} needs implementation but has no `implement_by` date",
+                        s.id.value
+                    ),
+                )
+                .arg("id", &s.id.value)
+                .arg("limit", limit)
+                .hint(format!("add `implement_by: {limit}` or earlier"));
+            }
+            Some(due) if **due > limit => {
+                sink.report(
+                    RuleId::ImplementWindow,
+                    "implement-late",
+                    due.pos,
+                    format!(
+                        "solution {} is due {}, more than a calendar month after its proposal on {}",
+                        s.id.value, **due, *s.proposed_on
+                    ),
+                )
+                .arg("id", &s.id.value)
+                .arg("limit", limit)
+                .hint(format!(
+                    "set `implement_by` to {limit} or earlier, or record the agreed delay under `exceptions` with `rule: implement-window`"
+                ));
+            }
+            Some(_) => {}
         }
         if let Some(done) = &s.implemented_on
             && **done > limit
@@ -40,7 +62,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
             )
             .arg("id", &s.id.value)
             .arg("limit", limit)
-            .hint("record why (e.g. force majeure) in the solution, and re-propose it if the plan changed");
+            .hint("if both parties agreed to the delay (e.g. force majeure), record it under `exceptions` with `rule: implement-window` and the solution's id");
         }
     }
 }

@@ -26,5 +26,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
     )
     .arg("days", days)
     .arg("earliest", earliest)
-    .hint(format!("start on {earliest} or later, or record an earlier `applied_on`"));
+    .hint(format!(
+        "start on {earliest} or later; if both parties agreed to the shorter lead time, record it under `exceptions` with `rule: lead-time`"
+    ));
 }

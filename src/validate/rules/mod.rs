@@ -2,14 +2,18 @@
 
 mod completion;
 mod consistency;
+mod declined_reason;
+mod deviations;
 mod implement_window;
 mod large_demand;
 mod lead_time;
 mod out_of_scope;
+mod placeholder;
 mod plan_confirmed;
 mod security_auth;
 mod service_items;
 mod signoff;
+mod targets;
 
 use crate::diagnostic::Severity;
 use crate::report::ReportKey;
@@ -39,7 +43,17 @@ pub enum RuleId {
     SecurityAuth,
     /// Dates in order, ids unique, references resolve, assets exist.
     Consistency,
+    /// A declined solution has the customer's technical reason.
+    DeclinedReason,
+    /// Measurable targets have measured results, and meet them.
+    Targets,
+    /// Values `init` wrote as placeholders have been replaced.
+    Placeholder,
+    /// Agreed deviations cover a breach: applied after every other rule.
+    Deviations,
 }
+
+pub use deviations::rule_of;
 
 use ReportKey::{Acceptance, Plan, Service, Startup, Survey};
 
@@ -56,6 +70,10 @@ impl RuleId {
         RuleId::ServiceItems,
         RuleId::Signoff,
         RuleId::SecurityAuth,
+        RuleId::DeclinedReason,
+        RuleId::Targets,
+        RuleId::Placeholder,
+        RuleId::Deviations,
     ];
 
     /// The id shown in diagnostics and documentation.
@@ -71,13 +89,24 @@ impl RuleId {
             RuleId::Signoff => "signoff",
             RuleId::SecurityAuth => "security-auth",
             RuleId::Consistency => "consistency",
+            RuleId::DeclinedReason => "declined-reason",
+            RuleId::Targets => "targets",
+            RuleId::Placeholder => "placeholder",
+            RuleId::Deviations => "deviations",
         }
+    }
+
+    /// The rule whose id is `id`.
+    pub fn from_id(id: &str) -> Option<RuleId> {
+        Self::ALL.iter().copied().find(|r| r.id() == id)
     }
 
     /// How serious a violation is.
     pub fn severity(self) -> Severity {
         match self {
-            RuleId::LargeDemand | RuleId::OutOfScope => Severity::Warning,
+            RuleId::LargeDemand | RuleId::OutOfScope | RuleId::Placeholder | RuleId::Deviations => {
+                Severity::Warning
+            }
             _ => Severity::Error,
         }
     }
@@ -95,7 +124,9 @@ impl RuleId {
             RuleId::ServiceItems => "§7 一.2",
             RuleId::Signoff => "§7 一.1, §8",
             RuleId::SecurityAuth => "§3.1.2",
-            RuleId::Consistency => return None,
+            RuleId::DeclinedReason => "§3, §3.1.2",
+            RuleId::Targets => "§3.1.3",
+            RuleId::Consistency | RuleId::Placeholder | RuleId::Deviations => return None,
         })
     }
 
@@ -110,7 +141,12 @@ impl RuleId {
             RuleId::ServiceItems => &[Service, Acceptance],
             RuleId::Signoff => &[Acceptance],
             RuleId::SecurityAuth => &[Service, Acceptance],
-            RuleId::Consistency => &[Startup, Plan, Survey, Service, Acceptance],
+            RuleId::DeclinedReason => &[Service, Acceptance],
+            RuleId::Targets => &[Service, Acceptance],
+            RuleId::Consistency | RuleId::Placeholder => {
+                &[Startup, Plan, Survey, Service, Acceptance]
+            }
+            RuleId::Deviations => &[],
         }
     }
 }
@@ -134,5 +170,9 @@ pub(super) fn check(rule: RuleId, input: &Input<'_>, sink: &mut Sink<'_>) {
         RuleId::Signoff => signoff::check(input, sink),
         RuleId::SecurityAuth => security_auth::check(input, sink),
         RuleId::Consistency => consistency::check(input, sink),
+        RuleId::DeclinedReason => declined_reason::check(input, sink),
+        RuleId::Targets => targets::check(input, sink),
+        RuleId::Placeholder => placeholder::check(input, sink),
+        RuleId::Deviations => deviations::apply(&input.e.exceptions, sink),
     }
 }

@@ -1,0 +1,582 @@
+//! The reports say what the statement of work says: agreed deviations,
+//! per-solution implementation windows, reasons for declining, security
+//! authorisation, evidence for service items, measurable targets,
+//! placeholders, and an acceptance report that certifies only finals.
+
+use dossier::diagnostic::Diagnostic;
+use dossier::load::load;
+use dossier::render::{OutputFormat, RenderOptions};
+use dossier::validate::{Validation, validate};
+use dossier::{Renderer, ReportKey, Severity};
+
+use crate::common::{arg, dossier, en_sample_with, engagement_file, text};
+
+/// The 1-based line and column where `needle` starts in `text`, plus
+/// `offset` characters (to point past a key at its value).
+fn position(text: &str, needle: &str, offset: usize) -> (u32, u32) {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not in the YAML"));
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1 + offset;
+    (line as u32, column as u32)
+}
+
+/// The English sample's text, unchanged.
+fn sample() -> String {
+    std::fs::read_to_string(crate::common::en_sample()).expect("sample")
+}
+
+fn validation(yaml: &str) -> Validation {
+    let (_dir, path) = engagement_file(yaml);
+    validate(&load(&path).unwrap_or_else(|e| panic!("{}", e.diagnostic)))
+}
+
+/// The diagnostics of `rule`.
+fn of<'a>(v: &'a Validation, rule: &str) -> Vec<&'a Diagnostic> {
+    v.diagnostics
+        .iter()
+        .filter(|d| d.rule == Some(rule))
+        .collect()
+}
+
+/// The one diagnostic of `rule`, at `at`, with `severity`.
+fn assert_one(v: &Validation, rule: &str, severity: Severity, at: (u32, u32)) -> Diagnostic {
+    let found = of(v, rule);
+    assert_eq!(found.len(), 1, "{rule}: {:?}", v.diagnostics);
+    let d = found[0];
+    assert_eq!(d.severity, severity, "{rule}: {d}");
+    assert_eq!((d.pos.line, d.pos.column), at, "{rule}: {d}");
+    assert!(!d.hints.is_empty(), "{rule}: no hint");
+    d.clone()
+}
+
+const LATE_START: (&str, &str) = ("  starts_on: 2026-09-28", "  starts_on: 2026-09-18");
+
+const EXCEPTION: &str = "
+exceptions:
+  - rule: lead-time
+    what: The provider accepted the application nine working days ahead.
+    agreed_by:
+      customer: Daniel Whitfield
+      provider: Hannah Okafor
+    agreed_on: 2026-09-08
+    evidence: Email \"Start on 18 September confirmed\"
+";
+
+#[test]
+fn an_agreed_deviation_covers_a_timing_breach_instead_of_back_dating() {
+    let late = en_sample_with(LATE_START.0, LATE_START.1);
+    let v = validation(&late);
+    let breach = assert_one(
+        &v,
+        "lead-time",
+        Severity::Error,
+        position(&late, LATE_START.1, 13),
+    );
+    for hint in &breach.hints {
+        assert!(
+            !hint.contains("applied_on"),
+            "hint suggests back-dating: {hint}"
+        );
+        assert!(hint.contains("exceptions"), "{hint}");
+    }
+    assert!(!v.is_final(ReportKey::Startup));
+
+    let agreed = late + EXCEPTION;
+    let v = validation(&agreed);
+    assert!(v.diagnostics.is_empty(), "{:?}", v.diagnostics);
+    for key in ReportKey::ALL {
+        assert!(v.is_final(key), "{key}");
+    }
+}
+
+#[test]
+fn an_exception_that_covers_nothing_is_a_warning_at_its_rule() {
+    let yaml = sample() + EXCEPTION;
+    let v = validation(&yaml);
+    assert_one(
+        &v,
+        "deviations",
+        Severity::Warning,
+        position(&yaml, "  - rule: lead-time", 10),
+    );
+    assert!(v.is_final(ReportKey::Acceptance));
+
+    // An implementation window's exception must name its solution.
+    let unnamed = sample() + &EXCEPTION.replace("rule: lead-time", "rule: implement-window");
+    let v = validation(&unnamed);
+    let d = assert_one(
+        &v,
+        "deviations",
+        Severity::Warning,
+        position(&unnamed, "implement-window", 0),
+    );
+    assert!(d.message.contains("name the solution"), "{d}");
+}
+
+#[test]
+fn a_deviation_is_printed_in_the_reports_it_concerns() {
+    let yaml = en_sample_with(LATE_START.0, LATE_START.1) + EXCEPTION;
+    let sources = sources(&yaml);
+    for (key, source) in &sources {
+        let printed = source.contains("Deviations from the statement of work")
+            && source.contains("nine working days ahead")
+            && source.contains("Start on 18 September confirmed");
+        // lead-time concerns the startup report and the plan; the
+        // acceptance report lists every deviation.
+        let expected = matches!(
+            key,
+            ReportKey::Startup | ReportKey::Plan | ReportKey::Acceptance
+        );
+        assert_eq!(printed, expected, "{key}");
+    }
+}
+
+#[test]
+fn the_implementation_window_applies_only_to_solutions_that_need_it() {
+    // NW-S2 is a query rewrite, confirmed without an implementation window.
+    let relaxed = en_sample_with(
+        "    implement_by: 2026-11-06\n",
+        "    implement_by: 2027-01-29\n",
+    );
+    assert!(of(&validation(&relaxed), "implement-window").is_empty());
+
+    let strict = relaxed.replace(
+        "    proposed_on: 2026-10-16\n    implement_by: 2027-01-29\n",
+        "    proposed_on: 2026-10-16\n    needs_implementation: true\n    implement_by: 2027-01-29\n",
+    );
+    let v = validation(&strict);
+    assert_one(
+        &v,
+        "implement-window",
+        Severity::Error,
+        position(&strict, "implement_by: 2027-01-29", 14),
+    );
+
+    // One that needs implementation needs a deadline.
+    let undated = strict.replace("    implement_by: 2027-01-29\n", "");
+    let v = validation(&undated);
+    let d = assert_one(&v, "implement-window", Severity::Error, {
+        let (line, _) = position(
+            &undated,
+            "    needs_implementation: true\n    implemented_on: 2026-10-23",
+            0,
+        );
+        (line, 27)
+    });
+    assert!(d.message.contains("no `implement_by`"), "{d}");
+}
+
+#[test]
+fn a_declined_solution_needs_a_technical_reason() {
+    let declined = en_sample_with(
+        "    implemented_on: 2026-11-03\n    status: implemented\n",
+        "    status: declined\n",
+    );
+    let v = validation(&declined);
+    assert_one(
+        &v,
+        "declined-reason",
+        Severity::Error,
+        position(&declined, "status: declined", 8),
+    );
+    assert!(!v.is_final(ReportKey::Service));
+
+    let reasoned = declined.replace(
+        "    status: declined\n",
+        "    status: declined\n    declined_reason: The warm pool conflicts with the customer's reserved-instance contract.\n",
+    );
+    let v = validation(&reasoned);
+    assert!(v.diagnostics.is_empty(), "{:?}", v.diagnostics);
+    let service = sources(&reasoned)
+        .into_iter()
+        .find(|(k, _)| *k == ReportKey::Service)
+        .map(|(_, s)| s)
+        .expect("service");
+    assert!(service.contains("reserved-instance contract"));
+}
+
+#[test]
+fn security_work_anywhere_needs_the_monitoring_authorisation() {
+    // A security consulting topic.
+    let topic = en_sample_with(
+        "  topics: [database-tuning,",
+        "  topics: [attack-protection, database-tuning,",
+    );
+    let v = validation(&topic);
+    let d = assert_one(
+        &v,
+        "security-auth",
+        Severity::Error,
+        position(&topic, "attack-protection", 0),
+    );
+    assert!(d.message.contains("attack-protection"), "{d}");
+
+    // A finding on a security topic.
+    let finding = en_sample_with(
+        "  - id: NW-F2\n",
+        "  - id: NW-F2\n    consulting_topics: [security-diagnosis]\n",
+    );
+    let v = validation(&finding);
+    assert_one(
+        &v,
+        "security-auth",
+        Severity::Error,
+        position(&finding, "security-diagnosis]", 0),
+    );
+
+    // Recorded, it passes.
+    let authorised = finding
+        + "\nsecurity:\n  monitoring_authorised: true\n  authorised_on: 2026-09-29\n  authorised_by: Daniel Whitfield\n";
+    assert!(of(&validation(&authorised), "security-auth").is_empty());
+}
+
+#[test]
+fn a_ticked_service_item_names_what_delivered_it() {
+    let bare = en_sample_with(
+        "    - { item: risk-assessment, evidence: [NW-R1, NW-R2, NW-R3] }\n",
+        "    - risk-assessment\n",
+    );
+    let v = validation(&bare);
+    assert_one(
+        &v,
+        "service-items",
+        Severity::Error,
+        position(&bare, "    - risk-assessment\n", 6),
+    );
+    assert!(!v.is_final(ReportKey::Service));
+
+    let unknown = en_sample_with(
+        "evidence: [NW-R1, NW-R2, NW-R3]",
+        "evidence: [NW-R1, NW-R9]",
+    );
+    let v = validation(&unknown);
+    let d = assert_one(
+        &v,
+        "consistency",
+        Severity::Error,
+        position(&unknown, "NW-R9", 0),
+    );
+    assert!(d.hints.iter().any(|h| h.contains("NW-R1")), "{d}");
+
+    // Risk-assessment work in the plan while the item is not ticked.
+    let unticked = en_sample_with(
+        "    - { item: risk-assessment, evidence: [NW-R1, NW-R2, NW-R3] }\n",
+        "",
+    );
+    let v = validation(&unticked);
+    assert_one(
+        &v,
+        "service-items",
+        Severity::Warning,
+        position(&unticked, "activity: risk-assessment", 10),
+    );
+    assert!(v.is_final(ReportKey::Service));
+}
+
+const TARGET: &str = "    targets:
+      - metric: P99 latency of the tracking API
+        target: 400
+        unit: ms
+        comparison: at-most
+        result: 310
+        measured_by: NW-T1
+";
+
+fn with_target(target: &str) -> String {
+    en_sample_with(
+        "\n\nscope:",
+        &format!("\n{}\nscope:", target.trim_end_matches('\n')),
+    )
+    .replace(
+        "  - name: Tracking API peak-season test",
+        "  - id: NW-T1\n    name: Tracking API peak-season test",
+    )
+}
+
+#[test]
+fn measurable_targets_are_compared_with_their_results() {
+    let met = with_target(TARGET);
+    let v = validation(&met);
+    assert!(v.diagnostics.is_empty(), "{:?}", v.diagnostics);
+    let all = sources(&met);
+    for (key, source) in &all {
+        let table = source.contains("Targets and results")
+            && source.contains("P99 latency of the tracking API");
+        assert_eq!(
+            table,
+            matches!(key, ReportKey::Service | ReportKey::Acceptance),
+            "{key}"
+        );
+    }
+
+    let unmeasured =
+        with_target(&TARGET.replace("        result: 310\n        measured_by: NW-T1\n", ""));
+    let v = validation(&unmeasured);
+    let d = assert_one(
+        &v,
+        "targets",
+        Severity::Warning,
+        position(&unmeasured, "target: 400", 8),
+    );
+    assert_eq!(d.reports, vec![ReportKey::Acceptance]);
+    assert!(v.is_final(ReportKey::Service));
+    assert!(!v.is_final(ReportKey::Acceptance));
+
+    let unsourced = with_target(&TARGET.replace("        measured_by: NW-T1\n", ""));
+    let v = validation(&unsourced);
+    assert_one(
+        &v,
+        "targets",
+        Severity::Error,
+        position(&unsourced, "result: 310", 8),
+    );
+
+    let missed = with_target(&TARGET.replace("result: 310", "result: 450"));
+    let v = validation(&missed);
+    assert_one(
+        &v,
+        "targets",
+        Severity::Warning,
+        position(&missed, "result: 450", 8),
+    );
+    assert!(v.is_final(ReportKey::Acceptance));
+
+    let dangling = with_target(&TARGET.replace("measured_by: NW-T1", "measured_by: NW-T7"));
+    let v = validation(&dangling);
+    assert_one(
+        &v,
+        "consistency",
+        Severity::Error,
+        position(&dangling, "NW-T7", 0),
+    );
+}
+
+#[test]
+fn a_placeholder_keeps_every_report_that_prints_it_a_draft() {
+    let yaml = en_sample_with(
+        "    name: Northwind Logistics Ltd.",
+        "    name: Customer name",
+    );
+    let v = validation(&yaml);
+    let d = assert_one(
+        &v,
+        "placeholder",
+        Severity::Warning,
+        position(&yaml, "Customer name", 0),
+    );
+    assert_eq!(d.reports, ReportKey::ALL.to_vec());
+    for key in ReportKey::ALL {
+        assert!(!v.is_final(key), "{key}");
+    }
+
+    // Under `survey`, only the reports that print the survey.
+    let survey = en_sample_with(
+        "  business: |\n    Northwind moves about 1.2 million parcels a day for 300 retail customers. Retailers and\n    their shoppers follow each parcel through the tracking API, which answers **35 million\n    requests a day**; carrier scan events arrive in nightly batches and in real time.\n",
+        "  business: Describe the customer's business and its critical paths.\n",
+    );
+    let v = validation(&survey);
+    let d = assert_one(
+        &v,
+        "placeholder",
+        Severity::Warning,
+        position(&survey, "Describe the customer's business", 0),
+    );
+    assert_eq!(d.reports, vec![ReportKey::Survey, ReportKey::Service]);
+}
+
+#[test]
+fn a_blank_engagement_renders_no_final() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let dir = work.path().join("blank");
+    assert!(
+        dossier(&["init", arg(&dir), "--locale", "en"])
+            .status
+            .success()
+    );
+    let out = work.path().join("out");
+    let rendered = dossier(&[
+        "render",
+        arg(&dir),
+        "-o",
+        arg(&out),
+        "--summary",
+        arg(&work.path().join("s.json")),
+    ]);
+    assert!(rendered.status.success(), "{}", text(&rendered.stderr));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(work.path().join("s.json")).expect("summary"))
+            .expect("JSON");
+    let reports = summary["engagements"][0]["reports"]
+        .as_array()
+        .expect("reports");
+    assert_eq!(reports.len(), 5);
+    for r in reports {
+        assert_eq!(r["status"], "draft", "{r}");
+    }
+}
+
+#[test]
+fn the_acceptance_report_is_final_only_when_all_it_certifies_are() {
+    // All five final.
+    let ok = validation(&sample());
+    assert!(ok.is_final(ReportKey::Acceptance));
+    assert!(ok.gaps(ReportKey::Acceptance).is_empty());
+
+    // A late start keeps the startup report and the plan drafts; the
+    // signed-off acceptance report must not certify them.
+    let late = en_sample_with(LATE_START.0, LATE_START.1);
+    let v = validation(&late);
+    assert!(of(&v, "signoff").is_empty(), "the sign-off is there");
+    assert!(!v.is_final(ReportKey::Acceptance));
+    let gaps = v.gaps(ReportKey::Acceptance);
+    let drafts: Vec<Option<ReportKey>> = gaps.iter().map(|g| g.draft).collect();
+    // One gap for each report the breach keeps a draft, each named.
+    assert_eq!(
+        drafts,
+        vec![Some(ReportKey::Startup), Some(ReportKey::Plan)]
+    );
+    assert!(gaps.iter().all(|g| g.diagnostic.rule == Some("lead-time")));
+
+    // Its own gap is not repeated as another report's.
+    let unsigned = en_sample_with(
+        "  signoff:\n    by: Daniel Whitfield\n    title: Head of Platform Engineering\n    on: 2026-11-16\n    method: email\n    reference: \"Message-ID: <acceptance-nw-2026-007@northwind.example>\"\n",
+        "",
+    )
+    .replace(LATE_START.0, LATE_START.1);
+    let v = validation(&unsigned);
+    let gaps = v.gaps(ReportKey::Acceptance);
+    assert_eq!(gaps.len(), 3, "{gaps:?}");
+    assert!(
+        gaps.iter()
+            .any(|g| g.draft.is_none() && g.diagnostic.rule == Some("signoff"))
+    );
+    let signoff = gaps
+        .iter()
+        .filter(|g| g.diagnostic.rule == Some("signoff"))
+        .count();
+    assert_eq!(signoff, 1, "{gaps:?}");
+}
+
+#[test]
+fn a_draft_acceptance_names_each_draft_report_and_why() {
+    let late = en_sample_with(LATE_START.0, LATE_START.1);
+    let (dir, path) = engagement_file(&late);
+    let out = dir.path().join("out");
+    let done = crate::common::render(&path, &out);
+    let status: Vec<(ReportKey, bool)> = done.reports.iter().map(|r| (r.key, r.is_final)).collect();
+    assert_eq!(
+        status,
+        vec![
+            (ReportKey::Startup, false),
+            (ReportKey::Plan, false),
+            (ReportKey::Survey, true),
+            (ReportKey::Service, true),
+            (ReportKey::Acceptance, false),
+        ]
+    );
+    let acceptance = lopdf::Document::load(&done.reports[4].file).expect("PDF");
+    let words = crate::common::squeeze(&crate::common::pdf_text(&acceptance));
+    assert!(
+        words.contains(&crate::common::squeeze(
+            "The Project Kickoff Report is still a draft"
+        )),
+        "{words}"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(done.dir.join("manifest.json")).expect("manifest"))
+            .expect("JSON");
+    assert_eq!(manifest["signed_off"], false);
+}
+
+#[test]
+fn contract_wording_follows_the_engagement() {
+    let remote = sources(&sample());
+    let startup = source_of(&remote, ReportKey::Startup);
+    // The monitoring authorisation is a duty without conditions.
+    assert!(
+        startup.contains("Authorises the provider to monitor and analyse security events 7x24.")
+    );
+    assert!(!startup.contains("where security services are in scope"));
+    // No residency: no on-site duties.
+    assert!(!startup.contains("office conditions"));
+    assert!(!startup.contains("Works at the customer's site"));
+    let plan = source_of(&remote, ReportKey::Plan);
+    assert!(plan.contains("as confirmed in writing by the customer"));
+    // The exclusions of the contract, with the help note, always.
+    assert!(plan.contains("The service does not cover"));
+    assert!(plan.contains("the platform's community"));
+    // Only the packages bought promise their deliverables.
+    assert!(!plan.contains("consulting sessions are also held"));
+    let acceptance = source_of(&remote, ReportKey::Acceptance);
+    assert!(acceptance.contains("in its cloud account console"));
+    assert!(!acceptance.contains("provider's account console"));
+    // The distribution statement invents no obligation.
+    assert!(!startup.contains("disclos"));
+
+    let onsite = en_sample_with(
+        "  large_resource_demand: false\n",
+        "  large_resource_demand: false\n  distribution: Northwind platform team and Contoso engagement team only.\n  residency:\n    - from: 2026-09-28\n      to: 2026-10-02\n      location: Northwind HQ, Rotterdam\n",
+    )
+    .replace(
+        "  packages: [full-link-diagnosis]",
+        "  packages: [full-link-diagnosis, full-link-consulting]",
+    );
+    let onsite = onsite.replace(
+            "  provider:\n    name: Cirrus Expert Services Ltd.",
+            "  provider:\n    name: Cirrus Expert Services Ltd.\n    community: the Contoso Developer Forum\n    marketplace: Contoso Marketplace",
+        );
+    let all = sources(&onsite);
+    let startup = source_of(&all, ReportKey::Startup);
+    assert!(startup.contains("office conditions"));
+    assert!(startup.contains("personal safety"));
+    assert!(startup.contains("Works at the customer's site"));
+    assert!(startup.contains("Northwind platform team and Contoso engagement team only."));
+    let plan = source_of(&all, ReportKey::Plan);
+    assert!(plan.contains("consulting sessions are also held"));
+    assert!(plan.contains("the Contoso Developer Forum"));
+    assert!(plan.contains("Contoso Marketplace"));
+}
+
+#[test]
+fn topics_count_what_was_delivered() {
+    let delivered = en_sample_with(
+        "    format: online\n",
+        "    format: online\n    consulting_topics: [database-diagnosis]\n",
+    );
+    let service = source_of(&sources(&delivered), ReportKey::Service);
+    assert!(
+        service.contains("18 in the catalogue, 3 in the plan, 1 delivered"),
+        "{}",
+        service
+            .lines()
+            .find(|l| l.contains("in the catalogue"))
+            .unwrap_or_default()
+    );
+}
+
+fn source_of(all: &[(ReportKey, String)], key: ReportKey) -> String {
+    all.iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, s)| s.clone())
+        .expect("report")
+}
+
+/// The generated Typst source of every report of `yaml`.
+fn sources(yaml: &str) -> Vec<(ReportKey, String)> {
+    let (_dir, path) = engagement_file(yaml);
+    let loaded = load(&path).expect("loads");
+    let validation = validate(&loaded);
+    let renderer = Renderer::new(RenderOptions {
+        format: OutputFormat::Typ,
+        ..RenderOptions::default()
+    });
+    renderer
+        .sources(&loaded, &validation)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|f| (f.key, f.source))
+        .collect()
+}

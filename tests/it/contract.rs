@@ -580,3 +580,68 @@ fn sources(yaml: &str) -> Vec<(ReportKey, String)> {
         .map(|f| (f.key, f.source))
         .collect()
 }
+
+#[test]
+fn acceptance_of_the_application_and_early_termination_are_recorded() {
+    let yaml = en_sample_with(
+        "  large_resource_demand: false\n",
+        "  large_resource_demand: false\n  accepted:\n    on: 2026-09-09\n    by: Hannah Okafor\n  termination:\n    on: 2026-11-06\n    reason: withheld-information\n    by: Hannah Okafor\n    note: The carrier feed's error logs were not provided after two requests.\n",
+    );
+    let v = validation(&yaml);
+    assert!(v.diagnostics.is_empty(), "{:?}", v.diagnostics);
+    let all = sources(&yaml);
+    let startup = source_of(&all, ReportKey::Startup);
+    assert!(startup.contains("confirmed on 9 September 2026 that it takes on this service"));
+    for (key, source) in &all {
+        assert!(
+            source.contains("This service ended early, on 6 November 2026")
+                && source.contains("the customer withheld information the service needed")
+                && source.contains("This report covers the work completed before the end"),
+            "{key}"
+        );
+    }
+
+    // Both dates must fall where the contract puts them.
+    let early = yaml.replace("    on: 2026-09-09\n", "    on: 2026-09-01\n");
+    let v = validation(&early);
+    let (line, _) = position(&early, "    on: 2026-09-01", 0);
+    let d = assert_one(&v, "consistency", Severity::Error, (line, 9));
+    assert!(d.message.contains("accepted.on"), "{d}");
+    let after = yaml.replace("    on: 2026-11-06\n", "    on: 2026-12-01\n");
+    let v = validation(&after);
+    let (line, _) = position(&after, "    on: 2026-12-01", 0);
+    assert_one(&v, "consistency", Severity::Error, (line, 9));
+}
+
+#[test]
+fn the_statement_of_works_own_terms_are_kept_beside_the_catalogues() {
+    let dir = crate::common::zh_sample();
+    let loaded = load(&dir).expect("loads");
+    let validation = validate(&loaded);
+    let all: Vec<(ReportKey, String)> = Renderer::new(RenderOptions {
+        format: OutputFormat::Typ,
+        ..RenderOptions::default()
+    })
+    .sources(&loaded, &validation)
+    .expect("sources")
+    .into_iter()
+    .map(|f| (f.key, f.source))
+    .collect();
+    let plan = source_of(&all, ReportKey::Plan);
+    // The plan is the statement of work's 支持計劃; a Taiwan-usage topic
+    // label keeps the statement of work's term beside it.
+    assert!(plan.contains("與工作說明書用語對照"));
+    assert!(
+        plan.contains("(\"項目專家服務方案\", \"支持計劃\", \"§3.1.2\")"),
+        "{plan}"
+    );
+    assert!(plan.contains("\"作業系統性能調優（如核心參數調優）\", \"操作系統性能調優\""));
+    // A label that is the statement of work's own term is not repeated.
+    assert!(!plan.contains("\"網絡安全產品攻擊防護應用技巧\", \"§4.1 二\""));
+    let service = source_of(&all, ReportKey::Service);
+    // As markup, the hyphen is escaped.
+    assert!(
+        service.contains("《專家服務報告\\-全鏈路專家診斷與調優》"),
+        "{service}"
+    );
+}

@@ -172,6 +172,34 @@ fn order(sink: &mut Sink<'_>, earlier: &Date, earlier_name: &str, later: &Date, 
     }
 }
 
+/// Reports `date` when it falls outside `window`, at the date itself: it
+/// is the value out of place.
+fn within(sink: &mut Sink<'_>, date: (&Date, &str), window: [(&Date, &str); 2]) {
+    let [first, last] = window;
+    let (earlier, later) = if **date.0 < **first.0 {
+        (first, date)
+    } else if **date.0 > **last.0 {
+        (date, last)
+    } else {
+        return;
+    };
+    sink.report(
+        RuleId::Consistency,
+        "date-order",
+        date.0.pos,
+        format!(
+            "`{}` ({}) is before `{}` ({})",
+            later.1, **later.0, earlier.1, **earlier.0
+        ),
+    )
+    .arg("later", later.1)
+    .arg("earlier", earlier.1)
+    .hint(format!(
+        "`{}` falls between `{}` ({}) and `{}` ({})",
+        date.1, first.1, **first.0, last.1, **last.0
+    ));
+}
+
 fn dates(input: &Input<'_>, sink: &mut Sink<'_>) {
     let e = input.e;
     let h = &e.engagement;
@@ -215,18 +243,12 @@ fn dates(input: &Input<'_>, sink: &mut Sink<'_>) {
         }
     }
     if let Some(accepted) = &h.accepted {
-        order(
-            sink,
-            &h.applied_on,
-            "applied_on",
-            &accepted.on,
-            "accepted.on",
-        );
-        order(sink, &accepted.on, "accepted.on", &h.starts_on, "starts_on");
+        let window = [(&h.applied_on, "applied_on"), (&h.starts_on, "starts_on")];
+        within(sink, (&accepted.on, "accepted.on"), window);
     }
     if let Some(end) = &h.termination {
-        order(sink, &h.starts_on, "starts_on", &end.on, "termination.on");
-        order(sink, &end.on, "termination.on", &h.ends_on, "ends_on");
+        let window = [(&h.starts_on, "starts_on"), (&h.ends_on, "ends_on")];
+        within(sink, (&end.on, "termination.on"), window);
     }
     for s in e.solutions.iter() {
         if let Some(due) = &s.implement_by {

@@ -80,7 +80,7 @@ pub fn paths(loaded: &Loaded) -> Vec<Spanned<String>> {
         .collect();
     let mut from = 0;
     for field in loaded.engagement.markdown_fields() {
-        for dest in crate::fill::markdown::images(field) {
+        for dest in crate::model::markdown::images(field) {
             // The path stands in the YAML as written; find it there.
             let needle = format!("]({dest}");
             let at = loaded.source[from..]

@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostic;
+use crate::fonts::fonts;
 use crate::load::Loaded;
 use crate::model::Pos;
-use crate::typeset::fonts;
 
 /// The diagnostic code of an uncovered character.
 pub const CODE: &str = "glyph";

@@ -10,12 +10,15 @@
 #![warn(missing_docs)]
 
 pub mod assets;
+pub mod atomic;
 pub mod batch;
 pub mod calendar;
 pub mod check;
 pub mod diagnostic;
+pub mod digest;
 pub mod discover;
 pub mod fill;
+pub mod fonts;
 pub mod glyphs;
 pub mod init;
 pub mod load;

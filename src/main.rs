@@ -12,11 +12,11 @@ use clap::{CommandFactory, FromArgMatches};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use cli::{Args, CheckArgs, CheckFormat, Command, InitArgs, RenderArgs, VerifyArgs};
+use dossier::atomic::write_atomic;
 use dossier::batch::{Batch, Outcome, Plan, Summary};
 use dossier::discover::discover;
 use dossier::load::load;
 use dossier::manifest::verify;
-use dossier::output::write_atomic;
 use dossier::validate::validate;
 use dossier::{Diagnostic, Renderer, ReportKey};
 

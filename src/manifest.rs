@@ -26,8 +26,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
+pub use crate::digest::sha256_hex;
 use crate::report::ReportKey;
 
 /// The manifest's file name inside a bundle.
@@ -340,15 +340,4 @@ pub fn verify(dir: &Path) -> Result<(Manifest, Vec<Mismatch>), ManifestError> {
         problem: Problem::Unlisted,
     }));
     Ok((manifest, mismatches))
-}
-
-/// The SHA-256 of `bytes`, in lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
 }

@@ -70,7 +70,7 @@ pub fn export(dir: &Path, force: bool) -> Result<Vec<PathBuf>, ExportError> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
-        crate::output::write_atomic(&path, text.as_bytes()).map_err(io)?;
+        crate::atomic::write_atomic(&path, text.as_bytes()).map_err(io)?;
         written.push(path);
     }
     Ok(written)

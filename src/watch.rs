@@ -6,16 +6,19 @@
 //! change is not typeset again. A save that does not load (broken YAML)
 //! renders nothing, so the last good PDFs stay in place.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use notify_debouncer_full::notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
 use crate::discover::discover;
-use crate::render::{Memo, RenderError, RenderOptions, RenderedEngagement, Renderer};
+use crate::render::{RenderError, RenderOptions, RenderedEngagement, Renderer, TypesetCache};
+use crate::report::ReportKey;
+use crate::typeset::Typeset;
 
 /// How long a burst of file events may last before it is acted on: editors
 /// write a file in several steps.
@@ -69,7 +72,7 @@ pub fn watch(
     let render_all = |changed: Option<&[PathBuf]>, report: &mut dyn FnMut(WatchRender<'_>)| {
         let started = Instant::now();
         // A new renderer each time: user templates are read afresh.
-        let renderer = Renderer::new(options.render.clone()).with_memo(memo.clone());
+        let renderer = Renderer::new(options.render.clone()).with_cache(memo.clone());
         for path in discover(&options.paths, Some(&options.render.out)) {
             if let Some(changed) = changed
                 && !changed.iter().any(|c| affects(c, &path, &options.render))
@@ -179,4 +182,28 @@ fn is_scratch(path: &Path) -> bool {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name == "4913"
+}
+
+/// The last typeset result of each report, for renders that follow one
+/// another: a report whose Typst source and files did not change is not
+/// typeset again.
+#[derive(Default)]
+pub struct Memo {
+    reports: Mutex<HashMap<(PathBuf, ReportKey), (String, Typeset)>>,
+}
+
+impl TypesetCache for Memo {
+    fn get(&self, file: &Path, report: ReportKey, inputs: &str) -> Option<Typeset> {
+        let reports = self.reports.lock().ok()?;
+        reports
+            .get(&(file.to_path_buf(), report))
+            .filter(|(known, _)| known == inputs)
+            .map(|(_, typeset)| typeset.clone())
+    }
+
+    fn put(&self, file: &Path, report: ReportKey, inputs: String, typeset: Typeset) {
+        if let Ok(mut reports) = self.reports.lock() {
+            reports.insert((file.to_path_buf(), report), (inputs, typeset));
+        }
+    }
 }

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::locale::{Catalogue, CatalogueError};
 use crate::model::{Plan, Risk, Sample, StressTest};
 
-use super::context::risk_level;
+use crate::model::risk_level;
 
 /// A numeric axis from `min` to `max` with "nice" ticks (1, 2 or 5 times a
 /// power of ten apart), always including 0 for quantities.

@@ -57,7 +57,7 @@ pub fn build(
     let images: Vec<String> = engagement
         .markdown_fields()
         .into_iter()
-        .flat_map(super::markdown::images)
+        .flat_map(crate::model::markdown::images)
         .map(|dest| crate::assets::typst_path(&dest))
         .collect();
     base.insert("images".into(), json!(images));
@@ -491,7 +491,7 @@ impl Builder<'_> {
             .iter()
             .map(|r| {
                 let score = u32::from(*r.likelihood) * u32::from(*r.impact);
-                let level = risk_level(score);
+                let level = crate::model::risk_level(score);
                 Ok(json!({
                     "id": r.id.value,
                     "description": r.description,
@@ -578,7 +578,8 @@ impl Builder<'_> {
                     .risks
                     .iter()
                     .filter(|r| {
-                        risk_level(u32::from(*r.likelihood) * u32::from(*r.impact)) == *level
+                        crate::model::risk_level(u32::from(*r.likelihood) * u32::from(*r.impact))
+                            == *level
                     })
                     .map(|r| r.id.value.as_str())
                     .collect();
@@ -980,16 +981,6 @@ fn number(value: f64) -> String {
     } else {
         let text = format!("{value:.3}");
         text.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
-
-/// The level of a likelihood × impact score.
-pub fn risk_level(score: u32) -> &'static str {
-    match score {
-        20.. => "critical",
-        12..=19 => "high",
-        6..=11 => "medium",
-        _ => "low",
     }
 }
 

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::escape;
 
@@ -31,24 +31,10 @@ pub fn to_typst_with(markdown: &str, depth: u8, images: &BTreeSet<String>) -> St
         code: None,
         links: Vec::new(),
     };
-    for event in Parser::new_ext(markdown, options()) {
+    for event in Parser::new_ext(markdown, crate::model::markdown::options()) {
         writer.event(event);
     }
     writer.out.trim().to_string()
-}
-
-/// The destinations of the images in `markdown`, in order.
-pub fn images(markdown: &str) -> Vec<String> {
-    Parser::new_ext(markdown, options())
-        .filter_map(|event| match event {
-            Event::Start(Tag::Image { dest_url, .. }) => Some(dest_url.to_string()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
 }
 
 struct Writer<'a> {

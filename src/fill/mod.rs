@@ -19,11 +19,13 @@ use minijinja::{
 
 pub use context::{DeliveredReport, EngagementContext, build as build_context};
 
+use chrono::NaiveDate;
+
 use crate::locale::{Catalogue, CatalogueError};
 use crate::model::Locale;
 use crate::report::ReportKey;
 use crate::templates;
-use crate::typeset::TypesetError;
+use crate::validate::{Checked, Validation};
 
 /// The name under which the style module is imported by the reports.
 pub const STYLE_MODULE: &str = "style.typ";
@@ -73,6 +75,30 @@ pub enum FillError {
         /// Why.
         message: String,
     },
+}
+
+/// What every report of one engagement is filled from: its labels, its
+/// template context, and the style modules its reports import.
+pub struct Fill {
+    /// The labels of the engagement's locale.
+    pub catalogue: Catalogue,
+    /// What the templates see, shared by the five reports.
+    pub context: EngagementContext,
+    /// The style module's text.
+    pub style: String,
+    /// The modules the style imports: name and text.
+    pub modules: Vec<(&'static str, String)>,
+}
+
+/// One report's generated Typst source.
+#[derive(Debug, Clone)]
+pub struct Filled {
+    /// Which report.
+    pub key: ReportKey,
+    /// The Typst source.
+    pub source: String,
+    /// Whether it passed its rules.
+    pub is_final: bool,
 }
 
 /// The template engine, set up once and shared by every render.
@@ -126,6 +152,51 @@ impl Filler {
         Ok(Catalogue::parse(locale, &name, &text)?)
     }
 
+    /// Prepares the filling of `checked`'s reports, dated `date`.
+    pub fn prepare(&self, checked: &Checked, date: NaiveDate) -> Result<Fill, FillError> {
+        let engagement = &checked.loaded.engagement;
+        let catalogue = self.catalogue(engagement.locale.value)?;
+        let context = context::build(engagement, &catalogue, date)?;
+        let style = self.source(STYLE_MODULE)?;
+        let modules = STYLE_IMPORTS
+            .iter()
+            .map(|name| {
+                let mut text = self.source(name)?;
+                if *name == THEME_MODULE {
+                    text.push_str(&brand_colours(checked.accent.as_deref()));
+                }
+                Ok((*name, text))
+            })
+            .collect::<Result<Vec<_>, FillError>>()?;
+        Ok(Fill {
+            catalogue,
+            context,
+            style,
+            modules,
+        })
+    }
+
+    /// Fills the template of `key`: a draft with its gaps unless
+    /// `validation` lets it be final. `delivered` lists the reports the
+    /// acceptance report certifies.
+    pub fn report(
+        &self,
+        fill: &Fill,
+        key: ReportKey,
+        validation: &Validation,
+        delivered: &[DeliveredReport],
+    ) -> Result<Filled, FillError> {
+        let gaps = validation.gaps(key);
+        let context = fill
+            .context
+            .for_report(key, &fill.catalogue, &gaps, delivered)?;
+        Ok(Filled {
+            key,
+            source: self.fill(key, &context)?,
+            is_final: validation.is_final(key),
+        })
+    }
+
     /// How a template file is named to the user: its path when it comes
     /// from the template directory, its name when built in.
     pub fn origin(&self, name: &str) -> String {
@@ -135,29 +206,15 @@ impl Filler {
         }
     }
 
-    /// Points a Typst error at the template file and line it comes from:
-    /// a style module by its name, the generated report source through the
-    /// template line whose literal text the failing line holds (the report's
-    /// template first, then the shared macros).
-    pub fn locate(&self, mut error: TypesetError) -> TypesetError {
-        if let Some(generated) = error.generated.take() {
-            let candidates = [error.origin.clone(), MACROS.to_string()];
-            let found = candidates.iter().find_map(|name| {
-                let text = self.source(name).ok()?;
-                Some((name.clone(), template_line(&text, &generated)?))
-            });
-            if let Some((name, line)) = found {
-                error.message = format!(
-                    "{} (line {} of the generated Typst)",
-                    error.message, error.line
-                );
-                error.origin = name;
-                error.line = line;
-                error.column = 1;
-            }
-        }
-        error.origin = self.origin(&error.origin);
-        error
+    /// The template file and line that produced `generated`, a line of
+    /// the Typst source filled from `template`: the template line whose
+    /// literal text it holds, in the report's template first, then in the
+    /// shared macros.
+    pub fn trace(&self, template: &str, generated: &str) -> Option<(String, usize)> {
+        [template, MACROS].iter().find_map(|name| {
+            let text = self.source(name).ok()?;
+            Some((name.to_string(), template_line(&text, generated)?))
+        })
     }
 
     /// A Jinja error, named by the file the user can open.
@@ -381,4 +438,17 @@ fn join_labels_filter(items: &Value, sep: &str) -> Result<String, JinjaError> {
         });
     }
     Ok(labels.join(sep))
+}
+
+/// The provider's accent colour, as lines appended to the theme module
+/// (which every report and the cover import); nothing for the built-in look.
+fn brand_colours(accent: Option<&str>) -> String {
+    match accent {
+        Some(hex) => format!(
+            "\n// The provider's brand colour, from the engagement.\n\
+             #palette.insert(\"accent\", rgb(\"{hex}\"))\n\
+             #palette.insert(\"accent-light\", rgb(\"{hex}\").lighten(88%))\n"
+        ),
+        None => String::new(),
+    }
 }

@@ -4,6 +4,7 @@
 //! context are built from them; nothing here is computed.
 
 mod keys;
+pub mod markdown;
 mod spanned;
 
 pub use keys::*;
@@ -570,6 +571,16 @@ pub struct Risk {
     /// Findings this risk comes from.
     #[serde(default)]
     pub findings: Vec<Spanned<String>>,
+}
+
+/// The level of a likelihood × impact score.
+pub fn risk_level(score: u32) -> &'static str {
+    match score {
+        20.. => "critical",
+        12..=19 => "high",
+        6..=11 => "medium",
+        _ => "low",
+    }
 }
 
 /// A stress test with its series before and after tuning.

@@ -1,6 +1,5 @@
 //! Typst source → PDF, in process, with the shipped fonts.
 
-mod fonts;
 mod world;
 
 use std::path::Path;
@@ -11,8 +10,10 @@ use typst::{World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
-pub use fonts::{FontSet, fonts};
 pub use world::{Files, ReportWorld, files, files_in};
+
+use crate::digest::sha256_hex;
+use crate::timings::{Stage, Timings};
 
 /// Why a report could not be typeset.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -33,27 +34,73 @@ pub struct TypesetError {
     pub generated: Option<String>,
 }
 
-/// A typeset report.
-pub struct Typeset {
+/// A laid-out report.
+pub struct Document {
     /// The laid-out pages.
     pub document: PagedDocument,
 }
 
-impl Typeset {
+impl Document {
     /// How many pages the report has.
     pub fn pages(&self) -> usize {
         self.document.pages().len()
     }
 }
 
+/// What the typeset stage makes of one report: its PDF and, when asked
+/// for, an image of each page.
+#[derive(Debug, Clone)]
+pub struct Typeset {
+    /// The PDF.
+    pub bytes: Vec<u8>,
+    /// How many pages it has.
+    pub pages: usize,
+    /// SHA-256 of the PDF, in lowercase hex.
+    pub sha256: String,
+    /// Page images, when the output format asks for them.
+    pub previews: Vec<Vec<u8>>,
+}
+
 /// Lays out a report. `origin` names the template that produced `main`,
 /// for error messages.
-pub fn compile(world: &ReportWorld, origin: &str) -> Result<Typeset, TypesetError> {
+pub fn compile(world: &ReportWorld, origin: &str) -> Result<Document, TypesetError> {
     let result = typst::compile::<PagedDocument>(world);
     match result.output {
-        Ok(document) => Ok(Typeset { document }),
+        Ok(document) => Ok(Document { document }),
         Err(errors) => Err(describe(world, origin, &errors)),
     }
+}
+
+/// Lays out `world`'s report and writes it as PDF (and page images when
+/// `preview` asks for them), counting the time in `timings`.
+pub fn typeset(
+    world: &ReportWorld,
+    origin: &str,
+    settings: &PdfSettings,
+    preview: Option<Preview>,
+    timings: &Timings,
+) -> Result<Typeset, TypesetError> {
+    let document = timings.time(Stage::Layout, || compile(world, origin))?;
+    let bytes = timings.time(Stage::Export, || pdf(&document, settings, world, origin))?;
+    let previews = match preview {
+        Some(preview) => timings
+            .time(Stage::Export, || previews(&document, preview))
+            .map_err(|message| TypesetError {
+                origin: origin.to_string(),
+                line: 0,
+                column: 0,
+                message,
+                hints: Vec::new(),
+                generated: None,
+            })?,
+        None => Vec::new(),
+    };
+    Ok(Typeset {
+        sha256: sha256_hex(&bytes),
+        pages: document.pages(),
+        bytes,
+        previews,
+    })
 }
 
 /// Options for writing a PDF.
@@ -67,7 +114,7 @@ pub struct PdfSettings {
 
 /// Writes a typeset report as PDF.
 pub fn pdf(
-    typeset: &Typeset,
+    typeset: &Document,
     settings: &PdfSettings,
     world: &ReportWorld,
     origin: &str,
@@ -106,7 +153,7 @@ pub enum Preview {
 }
 
 /// One image per page of `typeset`, for review bots and web pages.
-pub fn previews(typeset: &Typeset, preview: Preview) -> Result<Vec<Vec<u8>>, String> {
+pub fn previews(typeset: &Document, preview: Preview) -> Result<Vec<Vec<u8>>, String> {
     typeset
         .document
         .pages()

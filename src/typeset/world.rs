@@ -12,8 +12,8 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-use super::fonts::fonts;
 use crate::assets::Assets;
+use crate::fonts::fonts;
 
 /// The id of the generated report source. One fixed id for every document:
 /// Typst's file-id interner never frees and is capped at 2^16 ids.

@@ -7,6 +7,7 @@ mod rules;
 
 use std::path::Path;
 
+use crate::assets::{self, Assets};
 use crate::calendar::WorkingCalendar;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::Loaded;
@@ -105,6 +106,72 @@ pub struct Gap<'a> {
     /// For the acceptance report: the certified report the problem keeps a
     /// draft, which keeps the acceptance report a draft too.
     pub draft: Option<ReportKey>,
+}
+
+/// An engagement that may be rendered, with what the later stages need:
+/// its diagnostics (which decide the finals), its images read into memory,
+/// and the provider's brand colour.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The engagement as read.
+    pub loaded: Loaded,
+    /// What validation found.
+    pub validation: Validation,
+    /// The images it refers to, checked and read.
+    pub assets: Assets,
+    /// The provider's accent colour as `#rrggbb`, if it gave a valid one.
+    pub accent: Option<String>,
+}
+
+/// Why an engagement cannot be rendered at all.
+#[derive(Debug, Clone)]
+pub struct Refused {
+    /// The problems, among them those that stop rendering.
+    pub validation: Validation,
+    /// The YAML's text, for showing them.
+    pub text: String,
+}
+
+/// Validates `loaded` and, unless a problem stops rendering, reads its
+/// images: the hand-off from checking to filling.
+pub fn check(loaded: Loaded) -> Result<Checked, Refused> {
+    let validation = validate(&loaded);
+    if validation.blocks_rendering() {
+        return Err(Refused {
+            validation,
+            text: loaded.source,
+        });
+    }
+    Checked::new(loaded, validation)
+}
+
+impl Checked {
+    /// `loaded`, already validated as `validation`, with its images read.
+    pub fn new(loaded: Loaded, validation: Validation) -> Result<Checked, Refused> {
+        let assets = match assets::read(&loaded) {
+            Ok(assets) => assets,
+            Err(diagnostics) => {
+                return Err(Refused {
+                    validation: Validation { diagnostics },
+                    text: loaded.source,
+                });
+            }
+        };
+        let accent = loaded
+            .engagement
+            .engagement
+            .provider
+            .brand
+            .as_ref()
+            .and_then(|b| b.accent.as_ref())
+            .and_then(|a| crate::model::hex_colour(a));
+        Ok(Checked {
+            loaded,
+            validation,
+            assets,
+            accent,
+        })
+    }
 }
 
 /// Checks an engagement against every rule.

@@ -7,9 +7,9 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 
 /// Noto Sans CJK Regular: every face of the collection (JP, KR, SC, TC, HK and Mono).
-static REGULAR: &[u8] = include_bytes!("../../fonts/NotoSansCJK-Regular.ttc");
+static REGULAR: &[u8] = include_bytes!("../fonts/NotoSansCJK-Regular.ttc");
 /// Noto Sans CJK Bold.
-static BOLD: &[u8] = include_bytes!("../../fonts/NotoSansCJK-Bold.ttc");
+static BOLD: &[u8] = include_bytes!("../fonts/NotoSansCJK-Bold.ttc");
 
 /// The fonts Typst may use, and their book.
 pub struct FontSet {

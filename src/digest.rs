@@ -1,0 +1,15 @@
+//! SHA-256 digests as the manifest, the acceptance report and `sha256sum`
+//! write them.
+
+use sha2::{Digest, Sha256};
+
+/// The SHA-256 of `bytes`, in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}

@@ -1,0 +1,134 @@
+//! Why an engagement was not rendered.
+
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostic;
+use crate::fill::FillError;
+use crate::load::LoadError;
+use crate::manifest::ManifestError;
+use crate::output::DeliverError;
+use crate::report::ReportKey;
+use crate::typeset::TypesetError;
+use crate::validate::{Refused, Validation};
+
+/// Why an engagement was not rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The YAML could not be read.
+    #[error("{}", .0.diagnostic)]
+    Load(#[from] LoadError),
+    /// Validation found errors that stop rendering: any error under
+    /// `strict`, and always an id that cannot name a folder.
+    #[error("{} validation errors", validation.counts().0)]
+    Invalid {
+        /// What validation found.
+        validation: Validation,
+        /// The YAML's text, for showing the diagnostics.
+        text: String,
+    },
+    /// Another engagement of the batch has the same id.
+    #[error("{diagnostic}")]
+    DuplicateId {
+        /// Where the id is, naming the other file.
+        diagnostic: Box<Diagnostic>,
+        /// The YAML's text, for showing the diagnostic.
+        text: String,
+    },
+    /// A template failed.
+    #[error("{report}: {source}")]
+    Fill {
+        /// The report being filled.
+        report: ReportKey,
+        /// What failed.
+        source: FillError,
+    },
+    /// Typst failed.
+    #[error("{report}: {source}")]
+    Typeset {
+        /// The report being typeset.
+        report: ReportKey,
+        /// What failed.
+        source: TypesetError,
+    },
+    /// The bundle holds a signed-off acceptance and the render would change it.
+    #[error(
+        "{} holds a signed-off acceptance; this render would change {}. Use --force to overwrite it",
+        dir.display(),
+        changed.join(", ")
+    )]
+    Protected {
+        /// The bundle.
+        dir: PathBuf,
+        /// The files that would change.
+        changed: Vec<String>,
+    },
+    /// dossier itself failed; a bug, reported instead of stopping the batch.
+    #[error("internal error: {message}")]
+    Internal {
+        /// What the failure said.
+        message: String,
+    },
+    /// The existing manifest could not be read.
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+    /// The output could not be written, or an input file not read.
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        /// What was being done: `read` or `write`.
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl RenderError {
+    /// The diagnostics of a YAML problem, with the YAML's text, when that is
+    /// what failed.
+    pub fn diagnostics(&self) -> Option<(Vec<&Diagnostic>, Option<&str>)> {
+        match self {
+            RenderError::Load(e) => Some((vec![&e.diagnostic], e.text.as_deref())),
+            RenderError::DuplicateId { diagnostic, text } => {
+                Some((vec![diagnostic], Some(text.as_str())))
+            }
+            RenderError::Invalid { validation, text } => {
+                Some((validation.diagnostics.iter().collect(), Some(text.as_str())))
+            }
+            _ => None,
+        }
+    }
+
+    /// The first error diagnostic, when the YAML is what failed.
+    pub fn diagnostic(&self) -> Option<(&Diagnostic, Option<&str>)> {
+        let (diagnostics, text) = self.diagnostics()?;
+        let first = diagnostics
+            .iter()
+            .find(|d| d.severity == crate::Severity::Error)
+            .or(diagnostics.first())?;
+        Some((first, text))
+    }
+}
+
+impl From<Refused> for RenderError {
+    fn from(refused: Refused) -> Self {
+        RenderError::Invalid {
+            validation: refused.validation,
+            text: refused.text,
+        }
+    }
+}
+
+impl From<DeliverError> for RenderError {
+    fn from(error: DeliverError) -> Self {
+        match error {
+            DeliverError::Protected { dir, changed } => RenderError::Protected { dir, changed },
+            DeliverError::Manifest(e) => RenderError::Manifest(e),
+            DeliverError::Io { path, source } => RenderError::Io {
+                action: "write",
+                path,
+                source,
+            },
+        }
+    }
+}

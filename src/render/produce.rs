@@ -1,0 +1,178 @@
+//! Filling and typesetting the reports of one engagement: the four the
+//! acceptance report certifies in parallel, then the acceptance report with
+//! their digests.
+
+use rayon::prelude::*;
+
+use super::{RenderError, Renderer};
+use crate::digest::sha256_hex;
+use crate::fill::{DeliveredReport, Fill, Filled, Filler};
+use crate::output::{OutputFormat, Produced};
+use crate::report::ReportKey;
+use crate::typeset::{self, Files, PdfSettings, ReportWorld, Typeset, TypesetError};
+use crate::validate::Checked;
+
+/// The last PDF typeset for a report, kept across renders that follow one
+/// another (`dossier watch`) so that a report whose Typst source and files
+/// did not change is not typeset again.
+pub trait TypesetCache: Send + Sync {
+    /// The PDF of `report` of the engagement in `file`, if it was typeset
+    /// from exactly `inputs`.
+    fn get(&self, file: &std::path::Path, report: ReportKey, inputs: &str) -> Option<Typeset>;
+    /// Keeps the PDF of `report` typeset from `inputs`.
+    fn put(&self, file: &std::path::Path, report: ReportKey, inputs: String, typeset: Typeset);
+}
+
+/// What every report of one engagement is produced from.
+struct Inputs<'a> {
+    checked: &'a Checked,
+    fill: &'a Fill,
+    /// The files the reports' worlds serve: images and style modules.
+    files: Files,
+    /// One digest of `files`.
+    files_digest: String,
+}
+
+impl Renderer {
+    /// Fills and typesets the reports asked for, and the four the
+    /// acceptance report certifies when it is asked for.
+    pub(super) fn produce(
+        &self,
+        checked: &Checked,
+        fill: &Fill,
+    ) -> Result<Vec<Produced>, RenderError> {
+        let files = typeset::files(&checked.assets, &fill.modules);
+        let inputs = Inputs {
+            checked,
+            fill,
+            files_digest: files_digest(&files),
+            files,
+        };
+        let certify = self.selected(ReportKey::Acceptance);
+        let others: Vec<ReportKey> = ReportKey::ALL
+            .into_iter()
+            .filter(|k| *k != ReportKey::Acceptance && (certify || self.selected(*k)))
+            .collect();
+        // Sources are typeset when PDFs are wanted, and always for the
+        // reports the acceptance report certifies.
+        let wanted = self.options.format != OutputFormat::Typ;
+        let mut produced = others
+            .par_iter()
+            .map(|key| self.produce_one(&inputs, *key, &[], wanted || certify))
+            .collect::<Result<Vec<_>, _>>()?;
+        if certify {
+            let delivered: Vec<DeliveredReport> = produced
+                .iter()
+                .filter_map(|p| {
+                    let pdf = p.typeset.as_ref()?;
+                    Some(DeliveredReport {
+                        key: p.filled.key,
+                        pages: pdf.pages,
+                        sha256: pdf.sha256.clone(),
+                        is_final: p.filled.is_final,
+                    })
+                })
+                .collect();
+            produced.push(self.produce_one(&inputs, ReportKey::Acceptance, &delivered, wanted)?);
+        }
+        Ok(produced)
+    }
+
+    fn produce_one(
+        &self,
+        inputs: &Inputs<'_>,
+        key: ReportKey,
+        delivered: &[DeliveredReport],
+        typeset: bool,
+    ) -> Result<Produced, RenderError> {
+        let filled = self
+            .timings
+            .time(crate::timings::Stage::Fill, || {
+                self.filler
+                    .report(inputs.fill, key, &inputs.checked.validation, delivered)
+            })
+            .map_err(|source| RenderError::Fill {
+                report: key,
+                source,
+            })?;
+        if !typeset {
+            return Ok(Produced {
+                filled,
+                typeset: None,
+                fresh: false,
+            });
+        }
+        let file = &inputs.checked.loaded.file;
+        let digest = format!(
+            "{}{}{}",
+            sha256_hex(filled.source.as_bytes()),
+            inputs.files_digest,
+            filled.is_final
+        );
+        if let Some(known) = self.cache.as_ref().and_then(|c| c.get(file, key, &digest)) {
+            return Ok(Produced {
+                filled,
+                typeset: Some(known),
+                fresh: false,
+            });
+        }
+        let pdf = self.typeset(inputs, &filled)?;
+        if let Some(cache) = &self.cache {
+            cache.put(file, key, digest, pdf.clone());
+        }
+        Ok(Produced {
+            filled,
+            typeset: Some(pdf),
+            fresh: true,
+        })
+    }
+
+    fn typeset(&self, inputs: &Inputs<'_>, filled: &Filled) -> Result<Typeset, RenderError> {
+        let origin = filled.key.template();
+        let world = ReportWorld::new(
+            filled.source.clone(),
+            inputs.fill.style.clone(),
+            inputs.files.clone(),
+        );
+        let settings = PdfSettings {
+            ident: sha256_hex(filled.source.as_bytes()),
+            // Final reports are archival; drafts are working copies.
+            archival: filled.is_final,
+        };
+        let preview = self.options.format.preview();
+        typeset::typeset(&world, &origin, &settings, preview, &self.timings).map_err(|source| {
+            RenderError::Typeset {
+                report: filled.key,
+                source: locate(&self.filler, source),
+            }
+        })
+    }
+}
+
+/// Points a Typst error at the template file and line it comes from: a
+/// style module by its name, the generated report source through the
+/// template line that produced the failing line.
+fn locate(filler: &Filler, mut error: TypesetError) -> TypesetError {
+    if let Some(generated) = error.generated.take()
+        && let Some((name, line)) = filler.trace(&error.origin, &generated)
+    {
+        error.message = format!(
+            "{} (line {} of the generated Typst)",
+            error.message, error.line
+        );
+        error.origin = name;
+        error.line = line;
+        error.column = 1;
+    }
+    error.origin = filler.origin(&error.origin);
+    error
+}
+
+/// One digest of the files a report's world serves, paths and contents.
+fn files_digest(files: &Files) -> String {
+    let listing: String = files
+        .iter()
+        .map(|(path, bytes)| format!("{}  {path}\n", sha256_hex(bytes)))
+        .collect();
+    sha256_hex(listing.as_bytes())
+}

@@ -5,6 +5,7 @@ mod catalogues;
 mod common;
 mod contract;
 mod escaping;
+mod layers;
 mod load;
 mod render;
 mod rich;

@@ -1,0 +1,165 @@
+//! What the customer wants and what the plan promises: objectives with
+//! their targets, the scope, the plan and its activities.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::*;
+
+/// A business goal the customer states.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Objective {
+    /// Short statement of the goal.
+    pub title: String,
+    /// Details: the anomaly, the target figure, the sync need.
+    #[serde(default)]
+    pub detail: Markdown,
+    /// Measurable targets agreed for this goal (§3.1.3: the system's
+    /// figures reach the stability both parties agreed on).
+    #[serde(default)]
+    pub targets: Vec<Target>,
+}
+
+/// A measurable target of an objective and, once measured, its result.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    /// What is measured, e.g. `P99 latency of the order API`.
+    pub metric: String,
+    /// The agreed figure.
+    pub target: Spanned<f64>,
+    /// Unit of the figure, e.g. `ms`, `req/s`, `%`.
+    pub unit: String,
+    /// Whether the result must stay at most or reach at least the target.
+    pub comparison: Spanned<Comparison>,
+    /// The measured figure, once measured.
+    #[serde(default)]
+    pub result: Option<Spanned<f64>>,
+    /// The stress test or finding whose measurement the result comes from.
+    #[serde(default)]
+    pub measured_by: Option<Spanned<String>>,
+}
+
+impl Target {
+    /// Whether the result meets the target; `None` before it is measured.
+    pub fn met(&self) -> Option<bool> {
+        let result = self.result.as_ref()?.value;
+        Some(match self.comparison.value {
+            Comparison::AtMost => result <= self.target.value,
+            Comparison::AtLeast => result >= self.target.value,
+        })
+    }
+}
+
+/// The scope of the service.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scope {
+    /// Diagnosis scenarios covered (§4.1 一).
+    pub scenarios: Vec<Spanned<Scenario>>,
+    /// Consulting topics covered (§4.1 二).
+    #[serde(default)]
+    pub topics: Vec<Spanned<Topic>>,
+    /// Requests the customer raised that the contract excludes (§2.1).
+    #[serde(default)]
+    pub excluded: Vec<ExcludedRequest>,
+}
+
+/// A request outside the contract's scope.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExcludedRequest {
+    /// What the customer asked for.
+    pub request: String,
+    /// Which exclusion of §2.1 it falls under.
+    pub category: Spanned<Exclusion>,
+    /// Why it is excluded, and where the customer can get help instead.
+    pub reason: String,
+}
+
+/// The service plan (§3.1.2, §6).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// When the plan was sent to the customer.
+    pub submitted_on: Date,
+    /// When the customer confirmed it.
+    #[serde(default)]
+    pub confirmed_on: Option<Date>,
+    /// Who confirmed it.
+    #[serde(default)]
+    pub confirmed_by: Option<String>,
+    /// How it was confirmed.
+    #[serde(default)]
+    pub confirmation: Option<Spanned<Confirmation>>,
+    /// Milestones.
+    #[serde(default)]
+    pub milestones: Vec<Milestone>,
+    /// Activities of each phase.
+    pub phases: Phases,
+}
+
+/// A milestone of the plan.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Milestone {
+    /// What is reached.
+    pub name: String,
+    /// When.
+    pub date: Date,
+    /// Who is accountable.
+    pub owner: String,
+}
+
+/// The activities of the three phases of §6.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Phases {
+    /// Assessment: requirements and surveys.
+    pub assessment: Vec<PlannedActivity>,
+    /// Inspection: checks, diagnosis, tuning.
+    pub inspection: Vec<PlannedActivity>,
+    /// Acceptance: reports and sign-off.
+    pub acceptance: Vec<PlannedActivity>,
+}
+
+impl Phases {
+    /// Every activity of the three phases, in order.
+    pub fn activities(&self) -> impl Iterator<Item = &PlannedActivity> {
+        self.assessment
+            .iter()
+            .chain(&self.inspection)
+            .chain(&self.acceptance)
+    }
+
+    /// The phases in order, each with its activities.
+    pub fn iter(&self) -> [(Phase, &[PlannedActivity]); 3] {
+        [
+            (Phase::Assessment, &self.assessment),
+            (Phase::Inspection, &self.inspection),
+            (Phase::Acceptance, &self.acceptance),
+        ]
+    }
+}
+
+/// One scheduled activity.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlannedActivity {
+    /// Identifier, e.g. `A-05`, for service items to name as evidence.
+    #[serde(default)]
+    pub id: Option<Spanned<String>>,
+    /// The catalogue activity (§6).
+    pub activity: Spanned<Activity>,
+    /// First day.
+    pub from: Date,
+    /// Last day.
+    pub to: Date,
+    /// Who leads it.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// What exactly is done.
+    #[serde(default)]
+    pub notes: Option<String>,
+}

@@ -197,6 +197,7 @@ fn bundles_are_identical_whatever_the_jobs_and_the_clock() {
     assert!(second.status.success(), "{}", stderr(&second));
     let (a, b) = (tree(one.path()), tree(two.path()));
     assert_eq!(a.len(), 18, "three bundles of five reports and a manifest");
+    assert_eq!(a.len(), b.len(), "both runs write the same files");
     for ((name_a, bytes_a), (name_b, bytes_b)) in a.iter().zip(&b) {
         assert_eq!(name_a, name_b);
         assert!(bytes_a == bytes_b, "{} differs", name_a.display());
@@ -323,8 +324,21 @@ fn a_killed_batch_leaves_only_whole_files_and_a_rerun_completes_it() {
         }
         std::thread::sleep(Duration::from_millis(5));
     }
+    // The kill must land while the batch runs, or it tests nothing.
+    assert!(
+        child.try_wait().expect("status").is_none(),
+        "the batch ended before it could be killed"
+    );
     child.kill().expect("SIGKILL");
     child.wait().expect("reaped");
+    let written = walkdir(&out)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .count();
+    assert!(
+        written < ids.len() * 5,
+        "the killed run wrote every report: it was not interrupted"
+    );
 
     for path in walkdir(&out) {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");

@@ -216,6 +216,8 @@ fn rendering_twice_gives_identical_bytes() {
     let b = tempfile::tempdir().expect("temp dir");
     let first = render(&en_sample(), a.path());
     let second = render(&en_sample(), b.path());
+    assert_eq!(first.reports.len(), 5);
+    assert_eq!(first.reports.len(), second.reports.len());
     for (x, y) in first.reports.iter().zip(&second.reports) {
         let bx = std::fs::read(&x.file).expect("read");
         let by = std::fs::read(&y.file).expect("read");
@@ -275,14 +277,35 @@ fn a_missing_signoff_makes_the_acceptance_report_a_draft() {
 
 #[test]
 fn final_reports_are_pdf_a_and_drafts_are_not() {
+    let claims_pdf_a = |file: &std::path::Path| {
+        let bytes = std::fs::read(file).expect("read");
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        text.contains("pdfaid:part") && text.contains("pdfaid:conformance")
+    };
     let out = tempfile::tempdir().expect("temp dir");
     let done = render(&en_sample(), out.path());
-    let bytes = std::fs::read(&done.reports[0].file).expect("read");
-    let text = String::from_utf8_lossy(&bytes);
-    assert!(
-        text.contains("pdfaid:part") && text.contains("pdfaid:conformance"),
-        "no PDF/A identification"
-    );
+    for report in &done.reports {
+        assert!(report.is_final);
+        assert!(
+            claims_pdf_a(&report.file),
+            "{}: no PDF/A identification",
+            report.file.display()
+        );
+    }
+    // A late start keeps the kickoff report and the plan (and so the
+    // acceptance report) drafts: those are plain PDF.
+    let late = crate::common::en_sample_with("  starts_on: 2026-09-28", "  starts_on: 2026-09-18");
+    let (dir, path) = crate::common::engagement_file(&late);
+    let drafts = render(&path, &dir.path().join("out"));
+    for report in &drafts.reports {
+        assert_eq!(
+            claims_pdf_a(&report.file),
+            report.is_final,
+            "{}",
+            report.file.display()
+        );
+    }
+    assert_eq!(drafts.reports.iter().filter(|r| !r.is_final).count(), 3);
 }
 
 #[test]

@@ -120,3 +120,208 @@ fn is_default_ignorable(c: char) -> bool {
         | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
         | 0xFEFF | 0xFFA0 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF)
 }
+
+/// A problem made by patching the English sample: `from` replaced by `to`
+/// (exactly once), reported under `rule` (or, for a file that does not
+/// load, with no rule) at the value that `at` starts, `offset` characters
+/// in.
+pub struct Violation {
+    /// The rule that reports it; the file's name.
+    pub rule: &'static str,
+    /// The sample's text replaced.
+    pub from: &'static str,
+    /// Its replacement.
+    pub to: &'static str,
+    /// How serious the report is.
+    pub severity: dossier::Severity,
+    /// Text of the patched file where the offending value is written.
+    pub at: &'static str,
+    /// Characters from the start of `at` to the value.
+    pub offset: usize,
+}
+
+use dossier::Severity::{Error, Warning};
+
+/// One violation of each contract rule, and the load errors.
+pub const VIOLATIONS: &[Violation] = &[
+    Violation {
+        rule: "lead-time",
+        from: "  starts_on: 2026-09-28",
+        to: "  starts_on: 2026-09-18",
+        severity: Error,
+        at: "starts_on: 2026-09-18",
+        offset: 11,
+    },
+    Violation {
+        rule: "large-demand",
+        from: "  large_resource_demand: false",
+        to: "  large_resource_demand: true",
+        severity: Warning,
+        at: "starts_on: 2026-09-28",
+        offset: 11,
+    },
+    Violation {
+        rule: "plan-confirmed",
+        from: "  confirmed_on: 2026-10-05",
+        to: "  confirmed_on: 2026-10-12",
+        severity: Error,
+        at: "confirmed_on: 2026-10-12",
+        offset: 14,
+    },
+    Violation {
+        rule: "implement-window",
+        from: "    implement_by: 2026-11-13",
+        to: "    implement_by: 2026-11-25",
+        severity: Error,
+        at: "implement_by: 2026-11-25",
+        offset: 14,
+    },
+    Violation {
+        rule: "out-of-scope",
+        from: "    status: resolved\n    description: Queries for recent events",
+        to: "    status: resolved\n    excluded: third-party-software\n    description: Queries for recent events",
+        severity: Warning,
+        at: "excluded: third-party-software",
+        offset: 10,
+    },
+    Violation {
+        rule: "completion",
+        from: "enablement:\n  - topic: Reading PostgreSQL lock waits and execution plans\n    date: 2026-10-20\n    audience: Platform and SRE teams (9 people)\n    presenter: Tomás Reyes\n    format: online\n",
+        to: "enablement: []\n",
+        severity: Warning,
+        at: "enablement: []",
+        offset: 12,
+    },
+    Violation {
+        rule: "service-items",
+        from: "  items:\n    - { item: expert-diagnosis, evidence: [NW-F1, NW-F2, NW-F3] }\n    - { item: risk-assessment, evidence: [NW-R1, NW-R2, NW-R3] }\n    - { item: quality-optimization, evidence: [NW-S1, NW-S2, NW-S3] }\n",
+        to: "  items: []\n",
+        severity: Warning,
+        at: "items: []",
+        offset: 7,
+    },
+    Violation {
+        rule: "signoff",
+        from: "  signoff:\n    by: Daniel Whitfield\n    title: Head of Platform Engineering\n    on: 2026-11-16\n    method: email\n    reference: \"Message-ID: <acceptance-nw-2026-007@northwind.example>\"\n",
+        to: "",
+        severity: Warning,
+        at: "- { item: expert-diagnosis",
+        offset: 0,
+    },
+    Violation {
+        rule: "security-auth",
+        from: "    - { item: quality-optimization, evidence: [NW-S1, NW-S2, NW-S3] }\n",
+        to: "    - { item: quality-optimization, evidence: [NW-S1, NW-S2, NW-S3] }\n    - { item: security-inspection, evidence: [NW-F1] }\n",
+        severity: Error,
+        at: "security-inspection, evidence",
+        offset: 0,
+    },
+    Violation {
+        rule: "consistency",
+        from: "    findings: [NW-F1]\n  - id: NW-R2",
+        to: "    findings: [NW-F9]\n  - id: NW-R2",
+        severity: Error,
+        at: "NW-F9",
+        offset: 0,
+    },
+    Violation {
+        rule: "declined-reason",
+        from: "    implemented_on: 2026-11-03\n    status: implemented\n",
+        to: "    status: declined\n",
+        severity: Error,
+        at: "status: declined",
+        offset: 8,
+    },
+    Violation {
+        rule: "targets",
+        from: "November peak.\n",
+        to: "November peak.\n    targets:\n      - { metric: p99, target: 300, unit: ms, comparison: at-most }\n",
+        severity: Warning,
+        at: "target: 300",
+        offset: 8,
+    },
+    Violation {
+        rule: "placeholder",
+        from: "    name: Northwind Logistics Ltd.",
+        to: "    name: Customer name",
+        severity: Warning,
+        at: "Customer name",
+        offset: 0,
+    },
+    Violation {
+        rule: "deviations",
+        from: "\nhistory:",
+        to: "\nexceptions:\n  - rule: lead-time\n    what: x\n    agreed_by: { customer: a, provider: b }\n    agreed_on: 2026-09-08\n    evidence: y\n\nhistory:",
+        severity: Warning,
+        at: "rule: lead-time",
+        offset: 6,
+    },
+    Violation {
+        rule: "unknown-key",
+        from: "  title: Northwind Tracking",
+        to: "  titel: Northwind Tracking",
+        severity: Error,
+        at: "titel",
+        offset: 0,
+    },
+    Violation {
+        rule: "unknown-scenario",
+        from: "  scenarios: [data, cloud-native]",
+        to: "  scenarios: [data, cloud-natve]",
+        severity: Error,
+        at: "cloud-natve",
+        offset: 0,
+    },
+    Violation {
+        rule: "invalid-date",
+        from: "  starts_on: 2026-09-28",
+        to: "  starts_on: 2026-02-30",
+        severity: Error,
+        at: "starts_on: 2026-02-30",
+        offset: 11,
+    },
+    Violation {
+        rule: "missing-key",
+        from: "  customer:\n    name: Northwind Logistics Ltd.\n    contacts:\n      - name: Daniel Whitfield\n        role: Head of Platform Engineering\n        email: d.whitfield@northwind.example\n        phone: \"+44 20 7946 0321\"\n      - name: Priya Raman\n        role: SRE lead\n        email: p.raman@northwind.example\n",
+        to: "",
+        severity: Error,
+        // The mapping's last key: where the parser finds it complete.
+        at: "large_resource_demand: false",
+        offset: 0,
+    },
+];
+
+/// The violation named `rule`.
+pub fn violation(rule: &str) -> &'static Violation {
+    VIOLATIONS
+        .iter()
+        .find(|v| v.rule == rule)
+        .unwrap_or_else(|| panic!("no violation `{rule}`"))
+}
+
+impl Violation {
+    /// The patched sample's text.
+    pub fn yaml(&self) -> String {
+        en_sample_with(self.from, self.to)
+    }
+
+    /// The patched sample written as `<rule>.yaml` in a fresh directory.
+    pub fn file(&self) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(format!("{}.yaml", self.rule));
+        std::fs::write(&path, self.yaml()).expect("write violation");
+        (dir, path)
+    }
+
+    /// The line and column where the problem must be reported.
+    pub fn position(&self) -> (u32, u32) {
+        let yaml = self.yaml();
+        let start = yaml
+            .find(self.at)
+            .unwrap_or_else(|| panic!("{}: `{}` not in the patched sample", self.rule, self.at));
+        let before = &yaml[..start];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1 + self.offset;
+        (line as u32, column as u32)
+    }
+}

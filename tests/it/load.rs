@@ -16,36 +16,41 @@ fn samples_load() {
     assert_eq!((starts.pos.line, starts.pos.column), (34, 14));
 }
 
-/// Loads a fixture from `tests/fixtures/bad` and returns its diagnostic.
+/// Loads the sample broken as the violation `name` describes, and returns
+/// its diagnostic, which must be where the violation says.
 fn bad(name: &str) -> dossier::Diagnostic {
-    let path = root().join("tests/fixtures/bad").join(name);
-    match load(&path) {
-        Ok(_) => panic!("{name} should not load"),
-        Err(err) => *err.diagnostic,
-    }
+    let v = crate::common::violation(name);
+    let (_dir, path) = v.file();
+    let err = load(&path).expect_err("the file is broken");
+    assert_eq!(
+        (err.diagnostic.pos.line, err.diagnostic.pos.column),
+        v.position(),
+        "{name}"
+    );
+    *err.diagnostic
 }
 
 #[test]
 fn unknown_key_is_reported_with_position_and_suggestion() {
-    let d = bad("unknown-key.yaml");
+    let d = bad("unknown-key");
     assert_eq!(d.message, "unknown key `titel`");
-    assert_eq!((d.pos.line, d.pos.column), (7, 3));
+    assert_eq!((d.pos.line, d.pos.column), (8, 3));
     assert_eq!(d.hints, vec!["did you mean `title`?".to_string()]);
-    assert!(d.to_string().contains("unknown-key.yaml:7:3"), "{d}");
+    assert!(d.to_string().contains("unknown-key.yaml:8:3"), "{d}");
 }
 
 #[test]
 fn unknown_value_is_reported_with_suggestion() {
-    let d = bad("unknown-scenario.yaml");
+    let d = bad("unknown-scenario");
     assert_eq!(d.message, "unknown value `cloud-natve`");
-    assert_eq!((d.pos.line, d.pos.column), (46, 21));
+    assert_eq!((d.pos.line, d.pos.column), (47, 21));
     assert_eq!(d.hints, vec!["did you mean `cloud-native`?".to_string()]);
 }
 
 #[test]
 fn invalid_date_is_reported_at_the_value() {
-    let d = bad("invalid-date.yaml");
-    assert_eq!((d.pos.line, d.pos.column), (33, 14));
+    let d = bad("invalid-date");
+    assert_eq!((d.pos.line, d.pos.column), (34, 14));
     assert!(
         d.message.contains("input is out of range") || d.message.contains("date"),
         "{}",
@@ -55,7 +60,7 @@ fn invalid_date_is_reported_at_the_value() {
 
 #[test]
 fn missing_key_names_the_key() {
-    let d = bad("missing-key.yaml");
+    let d = bad("missing-key");
     assert_eq!(d.message, "missing key `customer`");
     assert!(d.pos.line > 0);
 }
@@ -102,7 +107,7 @@ fn alias_bombs_are_stopped() {
 
 #[test]
 fn rendered_diagnostic_shows_the_source_line() {
-    let path = root().join("tests/fixtures/bad/unknown-key.yaml");
+    let (_dir, path) = crate::common::violation("unknown-key").file();
     let err = load(&path).expect_err("bad");
     let text = err.diagnostic.render(err.text.as_deref(), false);
     assert!(text.contains("error: unknown key `titel`"), "{text}");

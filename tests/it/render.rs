@@ -311,7 +311,7 @@ fn final_reports_are_pdf_a_and_drafts_are_not() {
 #[test]
 fn strict_mode_writes_nothing_for_an_invalid_engagement() {
     let out = tempfile::tempdir().expect("temp dir");
-    let fixture = crate::common::root().join("tests/fixtures/rules/signoff.yaml");
+    let (_dir, fixture) = crate::common::violation("signoff").file();
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
         .args(["render", "--strict", "-q", "-o"])
         .arg(out.path())

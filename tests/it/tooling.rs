@@ -108,19 +108,19 @@ fn init_never_overwrites() {
 
 #[test]
 fn check_github_prints_workflow_annotations() {
-    let fixture = root().join("tests/fixtures/rules/lead-time.yaml");
+    let (_dir, fixture) = crate::common::violation("lead-time").file();
     let output = dossier(&["check", arg(&fixture), "--format", "github"]);
     assert_eq!(output.status.code(), Some(1));
     let stdout = text(&output.stdout);
     let line = stdout.lines().next().expect("one annotation");
     let prefix = format!(
-        "::error file={},line=33,col=14,title=lead-time (§3%2C §6)::",
+        "::error file={},line=34,col=14,title=lead-time (§3%2C §6)::",
         arg(&fixture)
     );
     assert!(line.starts_with(&prefix), "{line}");
     assert!(line.contains("working days"), "{line}");
     assert!(line.contains("%0Ahelp: "), "{line}");
-    let warning = root().join("tests/fixtures/rules/large-demand.yaml");
+    let (_other, warning) = crate::common::violation("large-demand").file();
     let output = dossier(&["check", arg(&warning), "--format", "github"]);
     assert!(text(&output.stdout).starts_with("::warning file="));
 }

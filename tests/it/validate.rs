@@ -3,117 +3,32 @@
 
 use std::process::Command;
 
-use dossier::Severity;
 use dossier::load::load;
 use dossier::validate::{RuleId, validate};
 
-use crate::common::{en_sample, en_sample_with, engagement_file, root, zh_sample};
-
-/// Each rule with its fixture and where the violation must be reported.
-const VIOLATIONS: &[(&str, Severity, u32, u32)] = &[
-    ("lead-time", Severity::Error, 33, 14),
-    ("large-demand", Severity::Warning, 33, 14),
-    ("plan-confirmed", Severity::Error, 55, 17),
-    ("implement-window", Severity::Error, 236, 19),
-    ("out-of-scope", Severity::Warning, 166, 15),
-    ("completion", Severity::Warning, 239, 13),
-    ("service-items", Severity::Warning, 247, 10),
-    ("signoff", Severity::Warning, 247, 10),
-    ("security-auth", Severity::Error, 247, 163),
-    ("consistency", Severity::Error, 186, 16),
-];
-
-/// The rules whose violation is a patch of the English sample: the rule,
-/// the text replaced and its replacement, the severity, and the text (and
-/// character offset into it) where the violation must be reported.
-const PATCHED: &[(&str, &str, &str, Severity, &str, usize)] = &[
-    (
-        "declined-reason",
-        "    implemented_on: 2026-11-03\n    status: implemented\n",
-        "    status: declined\n",
-        Severity::Error,
-        "status: declined",
-        8,
-    ),
-    (
-        "targets",
-        "November peak.\n",
-        "November peak.\n    targets:\n      - { metric: p99, target: 300, unit: ms, comparison: at-most }\n",
-        Severity::Warning,
-        "target: 300",
-        8,
-    ),
-    (
-        "placeholder",
-        "    name: Northwind Logistics Ltd.",
-        "    name: Customer name",
-        Severity::Warning,
-        "Customer name",
-        0,
-    ),
-    (
-        "deviations",
-        "\nhistory:",
-        "\nexceptions:\n  - rule: lead-time\n    what: x\n    agreed_by: { customer: a, provider: b }\n    agreed_on: 2026-09-08\n    evidence: y\n\nhistory:",
-        Severity::Warning,
-        "rule: lead-time",
-        6,
-    ),
-];
+use crate::common::{en_sample, en_sample_with, engagement_file, root, violation, zh_sample};
 
 #[test]
 fn every_rule_has_a_violating_fixture() {
-    let ids: Vec<&str> = RuleId::ALL.iter().map(|r| r.id()).collect();
-    for id in &ids {
-        assert!(
-            VIOLATIONS.iter().any(|(rule, ..)| rule == id)
-                || PATCHED.iter().any(|(rule, ..)| rule == id),
-            "no fixture for {id}"
-        );
-    }
-    for (rule, from, to, severity, at, offset) in PATCHED {
-        let yaml = en_sample_with(from, to);
-        let start = yaml.find(at).unwrap_or_else(|| panic!("{rule}: `{at}`"));
-        let line = yaml[..start].matches('\n').count() as u32 + 1;
-        let column = yaml[..start]
-            .rsplit('\n')
-            .next()
-            .map_or(0, |l| l.chars().count()) as u32
-            + 1
-            + *offset as u32;
-        let (_dir, path) = engagement_file(&yaml);
-        let validation = validate(&load(&path).expect("loads"));
-        let found: Vec<_> = validation.diagnostics.iter().collect();
-        assert_eq!(found.len(), 1, "{rule}: {found:?}");
-        assert_eq!(found[0].rule, Some(*rule), "{rule}");
-        assert_eq!(found[0].severity, *severity, "{rule}");
-        assert_eq!(
-            (found[0].pos.line, found[0].pos.column),
-            (line, column),
-            "{rule}"
-        );
-        assert!(!found[0].hints.is_empty(), "{rule}: no hint");
-    }
-    for (rule, severity, line, column) in VIOLATIONS {
-        let path = root().join(format!("tests/fixtures/rules/{rule}.yaml"));
-        let loaded = load(&path).unwrap_or_else(|e| panic!("{rule}: {}", e.diagnostic));
+    for rule in RuleId::ALL {
+        let v = violation(rule.id());
+        let (_dir, path) = v.file();
+        let loaded = load(&path).unwrap_or_else(|e| panic!("{}: {}", v.rule, e.diagnostic));
         let validation = validate(&loaded);
-        let found = validation
-            .diagnostics
-            .iter()
-            .find(|d| d.rule == Some(rule))
-            .unwrap_or_else(|| panic!("{rule}: not reported; got {:?}", validation.diagnostics));
-        assert_eq!(found.severity, *severity, "{rule}");
+        // The violation, and nothing its rule does not report.
+        for d in &validation.diagnostics {
+            assert_eq!(d.rule, Some(v.rule), "{}: unexpected {d}", v.rule);
+        }
+        let found = validation.diagnostics.first().expect("reported");
+        assert_eq!(found.rule, Some(v.rule), "{}", v.rule);
+        assert_eq!(found.severity, v.severity, "{}", v.rule);
         assert_eq!(
             (found.pos.line, found.pos.column),
-            (*line, *column),
-            "{rule}: {found}"
+            v.position(),
+            "{}: {found}",
+            v.rule
         );
-        assert!(!found.hints.is_empty(), "{rule}: no hint");
-        // Nothing else is wrong with the fixture.
-        for d in &validation.diagnostics {
-            assert_eq!(d.rule, Some(*rule), "{rule}: unexpected {d}");
-        }
+        assert!(!found.hints.is_empty(), "{}: no hint", v.rule);
     }
 }
 
@@ -261,10 +176,12 @@ fn dossier() -> Command {
 
 #[test]
 fn check_json_carries_every_field() {
+    let (_a, lead_time) = violation("lead-time").file();
+    let (_b, large_demand) = violation("large-demand").file();
     let output = dossier()
         .args(["check", "--format", "json"])
-        .arg(root().join("tests/fixtures/rules/lead-time.yaml"))
-        .arg(root().join("tests/fixtures/rules/large-demand.yaml"))
+        .arg(&lead_time)
+        .arg(&large_demand)
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(1));
@@ -282,7 +199,7 @@ fn check_json_carries_every_field() {
             .expect("file")
             .ends_with("lead-time.yaml")
     );
-    assert_eq!(d["line"], 33);
+    assert_eq!(d["line"], 34);
     assert_eq!(d["column"], 14);
     assert!(
         d["message"]
@@ -318,16 +235,17 @@ fn check_passes_the_samples_and_exits_zero() {
 
 #[test]
 fn check_human_output_points_at_the_value() {
+    let (_dir, lead_time) = violation("lead-time").file();
     let output = dossier()
         .arg("check")
-        .arg(root().join("tests/fixtures/rules/lead-time.yaml"))
+        .arg(&lead_time)
         .env("NO_COLOR", "1")
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(1));
     let text = String::from_utf8_lossy(&output.stderr);
     assert!(text.contains("[lead-time, §3, §6]"), "{text}");
-    assert!(text.contains("lead-time.yaml:33:14"), "{text}");
+    assert!(text.contains("lead-time.yaml:34:14"), "{text}");
     assert!(text.contains("^^^^^^^^^^"), "{text}");
     assert!(text.contains("help: start on 2026-09-21"), "{text}");
 }

@@ -17,9 +17,6 @@ use crate::model::Spanned;
 /// The largest image dossier embeds: 10 MiB.
 pub const MAX_IMAGE_BYTES: u64 = 10 * 1024 * 1024;
 
-/// The diagnostic code of a path that cannot be used.
-pub const CODE: &str = "asset";
-
 /// The checked images of one engagement, by the path Typst knows them
 /// under (`/` followed by the path relative to the engagement directory).
 #[derive(Debug, Clone, Default)]
@@ -226,7 +223,7 @@ fn resolve(loaded: &Loaded, path: &Spanned<String>) -> Result<PathBuf, Box<Diagn
 
 fn problem(loaded: &Loaded, path: &Spanned<String>, message: String) -> Diagnostic {
     let mut d = Diagnostic::error(&loaded.file, path.pos, message);
-    d.code = Some(CODE);
+    d.code = Some(crate::diagnostic::Code::Asset);
     d.reports = crate::ReportKey::ALL.to_vec();
     d.hints.push(format!(
         "give a PNG, JPEG or SVG file inside {}, e.g. `diagrams/overview.png`",

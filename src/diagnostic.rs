@@ -6,40 +6,22 @@ use std::path::PathBuf;
 use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
+pub use crate::code::{Code, RuleId, Severity};
 use crate::model::Pos;
 use crate::report::ReportKey;
-
-/// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Worth knowing; never blocks.
-    Warning,
-    /// Stops a final render.
-    Error,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        })
-    }
-}
 
 /// One problem with an engagement, pointing at where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
     /// How serious it is.
     pub severity: Severity,
-    /// The stable id of the rule that raised it, if a rule did.
-    pub rule: Option<&'static str>,
+    /// The rule that raised it, if a rule did.
+    pub rule: Option<RuleId>,
     /// The clause of the statement of work the rule enforces, e.g. `§3.1.2`.
     pub clause: Option<&'static str>,
     /// What kind of problem this is; names its wording in the catalogues.
     #[serde(skip)]
-    pub code: Option<&'static str>,
+    pub code: Option<Code>,
     /// Values the wording refers to, by name.
     #[serde(skip)]
     pub args: Vec<(&'static str, String)>,

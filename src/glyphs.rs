@@ -10,9 +10,6 @@ use crate::fonts::fonts;
 use crate::load::Loaded;
 use crate::model::Pos;
 
-/// The diagnostic code of an uncovered character.
-pub const CODE: &str = "glyph";
-
 /// Every character in the YAML's values that no shipped font can draw;
 /// one diagnostic per distinct character, at its first use. Comments are
 /// not checked: they are never printed.
@@ -40,7 +37,7 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
                     c as u32
                 ),
             );
-            d.code = Some(CODE);
+            d.code = Some(crate::diagnostic::Code::Glyph);
             d.reports = crate::ReportKey::ALL.to_vec();
             d.hints
                 .push("replace it with text the Noto Sans CJK fonts cover, or remove it".into());

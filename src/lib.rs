@@ -14,6 +14,7 @@ pub mod atomic;
 pub mod batch;
 pub mod calendar;
 pub mod check;
+pub mod code;
 pub mod diagnostic;
 pub mod digest;
 pub mod discover;

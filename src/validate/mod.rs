@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::assets::{self, Assets};
 use crate::calendar::WorkingCalendar;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::load::Loaded;
 use crate::model::{Engagement, Pos};
 use crate::report::ReportKey;
@@ -37,10 +37,7 @@ impl Validation {
     pub fn blocks_rendering(&self) -> bool {
         self.diagnostics.iter().any(|d| {
             d.severity == Severity::Error
-                && matches!(
-                    d.code,
-                    Some("bad-id" | crate::assets::CODE | crate::glyphs::CODE)
-                )
+                && matches!(d.code, Some(Code::BadId | Code::Asset | Code::Glyph))
         })
     }
 
@@ -216,13 +213,13 @@ impl Sink<'_> {
     pub fn report(
         &mut self,
         rule: RuleId,
-        code: &'static str,
+        code: Code,
         pos: Pos,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
         let mut diagnostic = Diagnostic::error(self.file, pos, message);
         diagnostic.severity = rule.severity();
-        diagnostic.rule = Some(rule.id());
+        diagnostic.rule = Some(rule);
         diagnostic.clause = rule.clause();
         diagnostic.code = Some(code);
         if diagnostic.severity == Severity::Error {

@@ -1,8 +1,10 @@
 //! The label catalogues agree with each other and with the model's keys.
 
+use dossier::code::Code;
 use dossier::fill::{Filler, TemplateOptions};
 use dossier::model::{
-    Activity, Exclusion, Locale, Package, Phase, Scenario, ServiceItem, Severity, Topic,
+    Activity, Comparison, Exclusion, Locale, Package, Phase, Scenario, ServiceItem, Severity,
+    TerminationReason, Topic, WaivableRule,
 };
 
 fn catalogue(locale: Locale) -> dossier::locale::Catalogue {
@@ -29,7 +31,20 @@ fn every_locale_has_the_same_labels() {
 fn every_key_of_the_model_has_a_label() {
     for locale in Locale::ALL {
         let t = catalogue(*locale);
-        let groups: [(&str, Vec<&str>); 8] = [
+        let groups: [(&str, Vec<&str>); 12] = [
+            ("gaps", Code::ALL.iter().map(|k| k.key()).collect()),
+            (
+                "rule_names",
+                WaivableRule::ALL.iter().map(|k| k.key()).collect(),
+            ),
+            (
+                "termination_reasons",
+                TerminationReason::ALL.iter().map(|k| k.key()).collect(),
+            ),
+            (
+                "comparisons",
+                Comparison::ALL.iter().map(|k| k.key()).collect(),
+            ),
             ("packages", Package::ALL.iter().map(|k| k.key()).collect()),
             ("scenarios", Scenario::ALL.iter().map(|k| k.key()).collect()),
             ("topics", Topic::ALL.iter().map(|k| k.key()).collect()),

@@ -341,6 +341,6 @@ fn an_id_that_is_not_a_folder_name_is_refused() {
     });
     let err = renderer.render(&path).expect_err("refused");
     let (diagnostic, _) = err.diagnostic().expect("diagnostic");
-    assert_eq!(diagnostic.code, Some("bad-id"));
+    assert_eq!(diagnostic.code.map(|c| c.key()), Some("bad-id"));
     assert!(!dir.path().join("escaped").exists() && !out.exists());
 }

@@ -17,10 +17,15 @@ fn every_rule_has_a_violating_fixture() {
         let validation = validate(&loaded);
         // The violation, and nothing its rule does not report.
         for d in &validation.diagnostics {
-            assert_eq!(d.rule, Some(v.rule), "{}: unexpected {d}", v.rule);
+            assert_eq!(
+                d.rule.map(|r| r.id()),
+                Some(v.rule),
+                "{}: unexpected {d}",
+                v.rule
+            );
         }
         let found = validation.diagnostics.first().expect("reported");
-        assert_eq!(found.rule, Some(v.rule), "{}", v.rule);
+        assert_eq!(found.rule.map(|r| r.id()), Some(v.rule), "{}", v.rule);
         assert_eq!(found.severity, v.severity, "{}", v.rule);
         assert_eq!(
             (found.pos.line, found.pos.column),
@@ -55,7 +60,12 @@ fn rules_of(yaml: &str) -> Vec<(String, u32)> {
     validate(&loaded)
         .diagnostics
         .iter()
-        .map(|d| (d.rule.unwrap_or_default().to_string(), d.pos.line))
+        .map(|d| {
+            (
+                d.rule.map(|r| r.id()).unwrap_or_default().to_string(),
+                d.pos.line,
+            )
+        })
         .collect()
 }
 
@@ -163,7 +173,10 @@ fn image_paths_stay_inside_the_engagement() {
         std::fs::write(&file, base.replace("PATH", path)).expect("write");
         let loaded = load(&file).expect("loads");
         let validation = validate(&loaded);
-        let d = validation.diagnostics.iter().find(|d| d.code == Some(code));
+        let d = validation
+            .diagnostics
+            .iter()
+            .find(|d| d.code.map(|c| c.key()) == Some(code));
         let d = d
             .unwrap_or_else(|| panic!("{path}: expected {code}, got {:?}", validation.diagnostics));
         assert_eq!((d.pos.line, d.pos.column), (137, 13), "{path}");

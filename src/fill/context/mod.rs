@@ -245,7 +245,7 @@ fn number(value: f64) -> String {
 /// in the report's language, and where in the YAML to fix it.
 fn gap(g: &Gap<'_>, t: &Catalogue) -> Result<Value, CatalogueError> {
     let d = g.diagnostic;
-    let code = d.code.unwrap_or("consistency");
+    let code = d.code.map_or("consistency", |c| c.key());
     let mut values: Vec<(&str, String)> = Vec::new();
     for (name, value) in &d.args {
         values.push((name, localize_arg(name, value, t)?));
@@ -272,7 +272,7 @@ fn gap(g: &Gap<'_>, t: &Catalogue) -> Result<Value, CatalogueError> {
     } else {
         file
     };
-    Ok(json!([d.rule.unwrap_or("—"), text, location]))
+    Ok(json!([d.rule.map_or("—", |r| r.id()), text, location]))
 }
 
 /// Writes a rule's argument the report's way: dates in the locale's

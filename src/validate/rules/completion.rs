@@ -3,6 +3,7 @@
 //! assessment.
 
 use super::RuleId;
+use crate::diagnostic::Code;
 use crate::model::Pos;
 use crate::validate::{Input, Sink};
 
@@ -47,7 +48,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         }
         sink.report(
             RuleId::Completion,
-            "completion-missing",
+            Code::CompletionMissing,
             pos,
             format!(
                 "the service report has no {}: `{key}` is empty",

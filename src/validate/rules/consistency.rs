@@ -7,6 +7,7 @@ use std::hash::Hash;
 use std::path::{Component, Path};
 
 use super::RuleId;
+use crate::diagnostic::Code;
 use crate::model::{Date, EvidenceKind, Figure, Pos, Spanned};
 use crate::validate::{Input, Sink};
 
@@ -21,7 +22,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
     if *e.schema != SCHEMA_VERSION {
         sink.report(
             RuleId::Consistency,
-            "schema-version",
+            Code::SchemaVersion,
             e.schema.pos,
             format!("unknown format version {}", *e.schema),
         )
@@ -44,7 +45,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
             if !(1..=5).contains(&value.value) {
                 sink.report(
                     RuleId::Consistency,
-                    "score-range",
+                    Code::ScoreRange,
                     value.pos,
                     format!(
                         "risk {} has {name} {}; it must be from 1 to 5",
@@ -64,7 +65,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         {
             sink.report(
                 RuleId::Consistency,
-                "scenario-out",
+                Code::ScenarioOut,
                 f.scenario.pos,
                 format!(
                     "finding {} is in scenario `{}`, which `scope.scenarios` does not list",
@@ -78,7 +79,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
     if e.engagement.provider.team.is_empty() {
         sink.report(
             RuleId::Consistency,
-            "empty-team",
+            Code::EmptyTeam,
             e.engagement.provider.team.pos,
             "the provider's team is empty",
         )
@@ -87,7 +88,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
     if e.history.is_empty() {
         sink.report(
             RuleId::Consistency,
-            "empty-history",
+            Code::EmptyHistory,
             e.history.pos,
             "the version history is empty",
         )
@@ -98,7 +99,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         if holidays.contains(&*day.date) {
             sink.report(
                 RuleId::Consistency,
-                "calendar-conflict",
+                Code::CalendarConflict,
                 day.date.pos,
                 format!(
                     "{} is listed both as a holiday and as a working day",
@@ -117,7 +118,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
     {
         sink.report(
             RuleId::Consistency,
-            "bad-colour",
+            Code::BadColour,
             accent.pos,
             format!("`{}` is not a colour", accent.value),
         )
@@ -145,7 +146,7 @@ fn identifier(sink: &mut Sink<'_>, id: &Spanned<String>) {
     if !ok {
         sink.report(
             RuleId::Consistency,
-            "bad-id",
+            Code::BadId,
             id.pos,
             format!(
                 "engagement id `{}` is not usable as a folder name",
@@ -160,7 +161,7 @@ fn order(sink: &mut Sink<'_>, earlier: &Date, earlier_name: &str, later: &Date, 
     if **later < **earlier {
         sink.report(
             RuleId::Consistency,
-            "date-order",
+            Code::DateOrder,
             later.pos,
             format!(
                 "`{later_name}` ({}) is before `{earlier_name}` ({})",
@@ -185,7 +186,7 @@ fn within(sink: &mut Sink<'_>, date: (&Date, &str), window: [(&Date, &str); 2]) 
     };
     sink.report(
         RuleId::Consistency,
-        "date-order",
+        Code::DateOrder,
         date.0.pos,
         format!(
             "`{}` ({}) is before `{}` ({})",
@@ -225,7 +226,7 @@ fn dates(input: &Input<'_>, sink: &mut Sink<'_>) {
             if a.activity.phase() != phase {
                 sink.report(
                     RuleId::Consistency,
-                    "wrong-phase",
+                    Code::WrongPhase,
                     a.activity.pos,
                     format!(
                         "`{}` belongs to the {} phase, not {}",
@@ -269,7 +270,7 @@ fn unique_ids<'a>(sink: &mut Sink<'_>, kind: &str, ids: impl Iterator<Item = &'a
         if let Some(first) = seen.get(id.as_str()) {
             sink.report(
                 RuleId::Consistency,
-                "duplicate-id",
+                Code::DuplicateId,
                 id.pos,
                 format!(
                     "{kind} id `{}` is used twice (first at line {}); findings, risks, solutions, stress tests, sessions and activities share one set of ids",
@@ -362,7 +363,7 @@ fn resolve(
     }
     let diagnostic = sink.report(
         RuleId::Consistency,
-        "unknown-reference",
+        Code::UnknownReference,
         reference.pos,
         format!(
             "{owner} refers to {kind} `{}`, which does not exist",
@@ -388,7 +389,7 @@ fn no_repeats<'a, T: Eq + Hash + Display + 'a>(
         if !seen.insert(&item.value) {
             sink.report(
                 RuleId::Consistency,
-                "duplicate-key",
+                Code::DuplicateKey,
                 item.pos,
                 format!("`{}` is listed twice", item.value),
             )
@@ -402,7 +403,7 @@ fn no_repeats<'a, T: Eq + Hash + Display + 'a>(
 fn asset(root: &Path, sink: &mut Sink<'_>, figure: &Figure) {
     let raw = &figure.path;
     let path = Path::new(raw.as_str());
-    let mut fail = |code: &'static str, message: String, hint: &str| {
+    let mut fail = |code: Code, message: String, hint: &str| {
         sink.report(RuleId::Consistency, code, raw.pos, message)
             .arg("path", &raw.value)
             .hint(hint);
@@ -413,7 +414,7 @@ fn asset(root: &Path, sink: &mut Sink<'_>, figure: &Figure) {
             .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
     {
         fail(
-            "asset-outside",
+            Code::AssetOutside,
             format!("image path `{}` leaves the engagement directory", raw.value),
             "use a path relative to the engagement directory, without `..`",
         );
@@ -425,7 +426,7 @@ fn asset(root: &Path, sink: &mut Sink<'_>, figure: &Figure) {
         .map(str::to_ascii_lowercase);
     if !matches!(extension.as_deref(), Some("png" | "jpg" | "jpeg" | "svg")) {
         fail(
-            "asset-not-image",
+            Code::AssetNotImage,
             format!("`{}` is not a PNG, JPEG or SVG file", raw.value),
             "export the image as PNG, JPEG or SVG",
         );
@@ -434,7 +435,7 @@ fn asset(root: &Path, sink: &mut Sink<'_>, figure: &Figure) {
     let full = root.join(path);
     let (Ok(real), Ok(real_root)) = (full.canonicalize(), root.canonicalize()) else {
         fail(
-            "asset-missing",
+            Code::AssetMissing,
             format!("image `{}` does not exist", raw.value),
             "check the path and the file name's case",
         );
@@ -442,7 +443,7 @@ fn asset(root: &Path, sink: &mut Sink<'_>, figure: &Figure) {
     };
     if !real.starts_with(&real_root) {
         fail(
-            "asset-outside",
+            Code::AssetOutside,
             format!(
                 "image `{}` is a link to a file outside the engagement directory",
                 raw.value
@@ -454,13 +455,13 @@ fn asset(root: &Path, sink: &mut Sink<'_>, figure: &Figure) {
     match std::fs::metadata(&real) {
         Ok(meta) if !meta.is_file() => {
             fail(
-                "asset-missing",
+                Code::AssetMissing,
                 format!("`{}` is not a file", raw.value),
                 "point at the image file itself",
             );
         }
         Ok(meta) if meta.len() > MAX_ASSET_BYTES => fail(
-            "asset-too-large",
+            Code::AssetTooLarge,
             format!(
                 "image `{}` is {} bytes; the limit is {MAX_ASSET_BYTES}",
                 raw.value,
@@ -470,7 +471,7 @@ fn asset(root: &Path, sink: &mut Sink<'_>, figure: &Figure) {
         ),
         Ok(_) => {}
         Err(err) => fail(
-            "asset-missing",
+            Code::AssetMissing,
             format!("cannot read image `{}`: {err}", raw.value),
             "check the file's permissions",
         ),

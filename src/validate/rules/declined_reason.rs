@@ -2,6 +2,7 @@
 //! or a solution without a sound technical reason.
 
 use super::RuleId;
+use crate::diagnostic::Code;
 use crate::model::SolutionStatus;
 use crate::validate::{Input, Sink};
 
@@ -12,7 +13,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         if declined && reason.is_none_or(str::is_empty) {
             sink.report(
                 RuleId::DeclinedReason,
-                "declined-unreasoned",
+                Code::DeclinedUnreasoned,
                 s.status.pos,
                 format!(
                     "solution {} is declined without a recorded technical reason",

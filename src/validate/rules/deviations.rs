@@ -5,6 +5,7 @@
 //! not happen.
 
 use super::RuleId;
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Exception, WaivableRule};
 use crate::validate::Sink;
@@ -24,12 +25,18 @@ pub fn rule_of(rule: WaivableRule) -> RuleId {
 /// solution.
 fn covers(exception: &Exception, diagnostic: &Diagnostic) -> bool {
     let rule = rule_of(exception.rule.value);
-    if diagnostic.rule != Some(rule.id()) {
+    if diagnostic.rule != Some(rule) {
         return false;
     }
     let timing = matches!(
         diagnostic.code,
-        Some("lead-time" | "large-demand" | "plan-late" | "implement-late" | "implemented-late")
+        Some(
+            Code::LeadTime
+                | Code::LargeDemand
+                | Code::PlanLate
+                | Code::ImplementLate
+                | Code::ImplementedLate
+        )
     );
     let subject = diagnostic
         .args
@@ -62,7 +69,7 @@ pub(super) fn apply(exceptions: &[Exception], sink: &mut Sink<'_>) {
         let needs_solution = x.rule.value == WaivableRule::ImplementWindow && x.solution.is_none();
         let diagnostic = sink.report(
             RuleId::Deviations,
-            "deviation-unused",
+            Code::DeviationUnused,
             x.rule.pos,
             format!(
                 "this exception to `{}` covers no breach of the rule{}",

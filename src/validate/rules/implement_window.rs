@@ -4,6 +4,7 @@
 
 use super::RuleId;
 use crate::calendar::add_month;
+use crate::diagnostic::Code;
 use crate::model::SolutionStatus;
 use crate::validate::{Input, Sink};
 
@@ -19,7 +20,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
             None => {
                 sink.report(
                     RuleId::ImplementWindow,
-                    "implement-undated",
+                    Code::ImplementUndated,
                     s.needs_implementation.pos,
                     format!(
                         "solution {} needs implementation but has no `implement_by` date",
@@ -33,7 +34,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
             Some(due) if **due > limit => {
                 sink.report(
                     RuleId::ImplementWindow,
-                    "implement-late",
+                    Code::ImplementLate,
                     due.pos,
                     format!(
                         "solution {} is due {}, more than a calendar month after its proposal on {}",
@@ -53,7 +54,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         {
             sink.report(
                 RuleId::ImplementWindow,
-                "implemented-late",
+                Code::ImplementedLate,
                 done.pos,
                 format!(
                     "solution {} was implemented on {}, more than a calendar month after its proposal on {}",

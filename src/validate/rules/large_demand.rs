@@ -2,6 +2,7 @@
 
 use super::RuleId;
 use crate::calendar::add_month;
+use crate::diagnostic::Code;
 use crate::validate::{Input, Sink};
 
 pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
@@ -15,7 +16,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
     }
     sink.report(
         RuleId::LargeDemand,
-        "large-demand",
+        Code::LargeDemand,
         h.starts_on.pos,
         format!(
             "with a large resource demand the customer should apply a calendar month ahead; the service starts on {}, before {earliest}",

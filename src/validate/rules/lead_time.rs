@@ -1,6 +1,7 @@
 //! §3, §6: the customer applies at least 10 working days before the start.
 
 use super::RuleId;
+use crate::diagnostic::Code;
 use crate::validate::{Input, Sink};
 
 /// Working days required between application and start.
@@ -17,7 +18,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         .working_days_between(*h.applied_on, *h.starts_on);
     sink.report(
         RuleId::LeadTime,
-        "lead-time",
+        Code::LeadTime,
         h.starts_on.pos,
         format!(
             "the service starts {days} working days after the application on {}; the contract needs {LEAD_DAYS}",

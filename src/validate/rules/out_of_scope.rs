@@ -2,6 +2,7 @@
 //! the customer's behalf and third-party software are outside the service.
 
 use super::RuleId;
+use crate::diagnostic::Code;
 use crate::validate::{Input, Sink};
 
 pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
@@ -12,7 +13,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         };
         sink.report(
             RuleId::OutOfScope,
-            "out-of-scope-finding",
+            Code::OutOfScopeFinding,
             category.pos,
             format!(
                 "finding {} falls under the exclusion `{}`",
@@ -26,7 +27,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
             if let Some(reference) = s.findings.iter().find(|r| r.value == f.id.value) {
                 sink.report(
                     RuleId::OutOfScope,
-                    "out-of-scope-solution",
+                    Code::OutOfScopeSolution,
                     reference.pos,
                     format!(
                         "solution {} addresses finding {}, which is out of scope",

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde::de::{MapAccess, SeqAccess, Visitor};
 
 use super::RuleId;
+use crate::diagnostic::Code;
 use crate::model::Spanned;
 use crate::report::ReportKey;
 use crate::validate::{Input, Sink};
@@ -75,7 +76,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         let diagnostic = sink
             .report(
                 RuleId::Placeholder,
-                "placeholder",
+                Code::Placeholder,
                 pos,
                 format!(
                     "`{dotted}` still holds the placeholder `{value}` that `dossier init` wrote"

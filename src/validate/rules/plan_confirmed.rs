@@ -2,6 +2,7 @@
 //! working days of its submission.
 
 use super::RuleId;
+use crate::diagnostic::Code;
 use crate::validate::{Input, Sink};
 
 /// Working days the customer has to confirm the plan.
@@ -15,7 +16,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
     let Some(confirmed) = &plan.confirmed_on else {
         sink.report(
             RuleId::PlanConfirmed,
-            "plan-unconfirmed",
+            Code::PlanUnconfirmed,
             plan.submitted_on.pos,
             "the plan has no recorded confirmation by the customer",
         )
@@ -29,7 +30,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
     if plan.confirmation.is_none() || plan.confirmed_by.is_none() {
         sink.report(
             RuleId::PlanConfirmed,
-            "plan-method",
+            Code::PlanMethod,
             confirmed.pos,
             "the plan confirmation does not say who confirmed it and how",
         )
@@ -41,7 +42,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
             .working_days_between(*plan.submitted_on, **confirmed);
         sink.report(
             RuleId::PlanConfirmed,
-            "plan-late",
+            Code::PlanLate,
             confirmed.pos,
             format!(
                 "the plan was confirmed {days} working days after its submission on {}; the contract allows {CONFIRM_DAYS}",

@@ -5,6 +5,7 @@
 //! on record: given, when and by whom.
 
 use super::RuleId;
+use crate::diagnostic::Code;
 use crate::model::{Pos, Topic};
 use crate::validate::{Input, Sink};
 
@@ -17,7 +18,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         None => {
             sink.report(
                 RuleId::SecurityAuth,
-                "security-unauthorised",
+                Code::SecurityUnauthorised,
                 pos,
                 format!("{what} touches security, but no 7x24 security-event monitoring authorisation is recorded"),
             )
@@ -26,7 +27,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         Some(security) if !*security.monitoring_authorised => {
             sink.report(
                 RuleId::SecurityAuth,
-                "security-unauthorised",
+                Code::SecurityUnauthorised,
                 security.monitoring_authorised.pos,
                 format!("{what} touches security, but the customer has not authorised 7x24 security-event monitoring"),
             )
@@ -35,7 +36,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         Some(security) if security.authorised_on.is_none() || security.authorised_by.is_none() => {
             sink.report(
                 RuleId::SecurityAuth,
-                "security-unrecorded",
+                Code::SecurityUnrecorded,
                 security.monitoring_authorised.pos,
                 "the 7x24 monitoring authorisation does not say when and by whom it was given",
             )

@@ -2,6 +2,7 @@
 //! and each item it claims points at what delivered it.
 
 use super::RuleId;
+use crate::diagnostic::Code;
 use crate::model::{SecurityKind, ServiceItem};
 use crate::validate::{Input, Sink};
 
@@ -10,7 +11,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
     if items.is_empty() {
         sink.report(
             RuleId::ServiceItems,
-            "service-items-missing",
+            Code::ServiceItemsMissing,
             items.pos,
             "the service report covers none of the ten service items of the acceptance standard",
         )
@@ -20,7 +21,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
     for entry in items.iter().filter(|i| i.evidence.is_empty()) {
         sink.report(
             RuleId::ServiceItems,
-            "service-item-unproven",
+            Code::ServiceItemUnproven,
             entry.item.pos,
             format!(
                 "the service item `{}` is ticked but names nothing that delivered it",
@@ -57,7 +58,7 @@ fn unticked_with_evidence(input: &Input<'_>, sink: &mut Sink<'_>) {
         };
         sink.report(
             RuleId::ServiceItems,
-            "service-item-unticked",
+            Code::ServiceItemUnticked,
             pos,
             format!(
                 "`{item}` work was done but the service item `{item}` is not listed in `acceptance.items`"

@@ -2,6 +2,7 @@
 //! signed it off (console confirmation, email, stamp or signature).
 
 use super::RuleId;
+use crate::diagnostic::Code;
 use crate::model::SignoffMethod;
 use crate::validate::{Input, Sink};
 
@@ -10,7 +11,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
     let Some(signoff) = &acceptance.signoff else {
         sink.report(
             RuleId::Signoff,
-            "signoff-missing",
+            Code::SignoffMissing,
             acceptance.items.pos,
             "the acceptance report has no customer sign-off",
         )
@@ -30,7 +31,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
     {
         sink.report(
             RuleId::Signoff,
-            "signoff-reference",
+            Code::SignoffReference,
             signoff.method.pos,
             format!(
                 "a {} sign-off needs a `reference` the customer can check",

@@ -4,6 +4,7 @@
 //! compares them.
 
 use super::RuleId;
+use crate::diagnostic::Code;
 use crate::report::ReportKey;
 use crate::validate::{Input, Sink};
 
@@ -13,7 +14,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
             let diagnostic = sink
                 .report(
                     RuleId::Targets,
-                    "target-unmeasured",
+                    Code::TargetUnmeasured,
                     target.target.pos,
                     format!("the target for `{}` has no measured result yet", target.metric),
                 )
@@ -26,7 +27,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         if target.measured_by.is_none() {
             sink.report(
                 RuleId::Targets,
-                "target-unsourced",
+                Code::TargetUnsourced,
                 result.pos,
                 format!(
                     "the result for `{}` does not say where it was measured",
@@ -39,7 +40,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         if target.met() == Some(false) {
             sink.report(
                 RuleId::Targets,
-                "target-missed",
+                Code::TargetMissed,
                 result.pos,
                 format!(
                     "`{}` measured {} {}, which misses the target of {} {}",

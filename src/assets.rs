@@ -13,6 +13,8 @@ use std::sync::Arc;
 use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
 use crate::model::Spanned;
+use crate::model::markdown::MARKDOWN_FIELDS;
+use crate::scalars::scalars;
 
 /// The largest image dossier embeds: 10 MiB.
 pub const MAX_IMAGE_BYTES: u64 = 10 * 1024 * 1024;
@@ -75,31 +77,19 @@ pub fn paths(loaded: &Loaded) -> Vec<Spanned<String>> {
                 .and_then(|b| b.logo.clone()),
         )
         .collect();
-    let mut from = 0;
-    for field in loaded.engagement.markdown_fields() {
-        for dest in crate::model::markdown::images(field) {
-            // The path stands in the YAML as written; find it there.
-            let needle = format!("]({dest}");
-            let at = loaded.source[from..]
-                .find(&needle)
-                .map(|i| from + i + 2)
-                .or_else(|| loaded.source.find(&needle).map(|i| i + 2));
-            let pos = at.map(|i| pos_of(&loaded.source, i)).unwrap_or_default();
-            if let Some(i) = at {
-                from = i;
-            }
+    let source = &loaded.source;
+    let markdown = scalars(source)
+        .into_iter()
+        .filter(|s| MARKDOWN_FIELDS.iter().any(|f| s.is_at(f)));
+    for field in markdown {
+        for dest in crate::model::markdown::images(&field.text) {
+            // The path as written, after the `](` that opens it.
+            let mut pos = field.locate(source, &format!("]({dest}"));
+            pos.column += 2;
             paths.push(Spanned { value: dest, pos });
         }
     }
     paths
-}
-
-fn pos_of(text: &str, byte: usize) -> crate::model::Pos {
-    let before = &text[..byte.min(text.len())];
-    crate::model::Pos {
-        line: (before.matches('\n').count() + 1) as u32,
-        column: (before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1) as u32,
-    }
 }
 
 /// Checks every image path of the engagement; the diagnostics point at

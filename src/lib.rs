@@ -29,6 +29,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod report;
+pub mod scalars;
 pub mod schema;
 pub mod templates;
 pub mod timings;

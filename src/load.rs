@@ -96,7 +96,7 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     }
     let bytes = std::fs::read(&file).map_err(|e| fail(format!("cannot read file: {e}")))?;
     let source = String::from_utf8(bytes).map_err(|e| {
-        let pos = pos_of_byte(
+        let pos = Pos::of_byte(
             &String::from_utf8_lossy(e.as_bytes()),
             e.utf8_error().valid_up_to(),
         );
@@ -216,15 +216,5 @@ pub fn closest<'a>(found: &str, candidates: &[&'a str]) -> Option<&'a str> {
         [(best, name), (second, _), ..] if *best >= 0.8 && best - second > 1e-9 => Some(name),
         [(best, name)] if *best >= 0.8 => Some(name),
         _ => None,
-    }
-}
-
-fn pos_of_byte(text: &str, byte: usize) -> Pos {
-    let before = &text[..byte.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Pos {
-        line: line as u32,
-        column: column as u32,
     }
 }

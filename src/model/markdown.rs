@@ -5,6 +5,22 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
+/// Where the Markdown fields stand in an engagement file, as their keys
+/// (sequence positions left out): the fields
+/// [`Engagement::markdown_fields`](super::Engagement::markdown_fields)
+/// returns, by position in the YAML.
+pub const MARKDOWN_FIELDS: &[&str] = &[
+    "objectives.detail",
+    "survey.business",
+    "survey.architecture",
+    "survey.analysis",
+    "findings.description",
+    "findings.root_cause",
+    "findings.recommendation",
+    "stress_tests.conclusion",
+    "solutions.description",
+];
+
 /// The Markdown extensions dossier reads.
 pub fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS

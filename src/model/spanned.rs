@@ -19,6 +19,32 @@ impl Pos {
     pub fn is_known(self) -> bool {
         self.line > 0
     }
+
+    /// The position of the byte at `byte` in `text`.
+    pub fn of_byte(text: &str, byte: usize) -> Pos {
+        let before = &text[..byte.min(text.len())];
+        Pos {
+            line: (before.matches('\n').count() + 1) as u32,
+            column: (before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1) as u32,
+        }
+    }
+
+    /// The byte of `text` this position points at (its end when past it).
+    pub fn byte_in(self, text: &str) -> usize {
+        let mut byte = 0;
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            if i + 1 == self.line as usize {
+                let column = (self.column as usize).saturating_sub(1);
+                return byte
+                    + line
+                        .char_indices()
+                        .nth(column)
+                        .map_or(line.len(), |(b, _)| b);
+            }
+            byte += line.len();
+        }
+        text.len()
+    }
 }
 
 impl fmt::Display for Pos {

@@ -115,3 +115,43 @@ fn rendered_diagnostic_shows_the_source_line() {
     assert!(text.contains("^"), "{text}");
     assert!(text.contains("did you mean `title`?"), "{text}");
 }
+
+#[test]
+fn the_markdown_fields_are_found_by_their_keys() {
+    use dossier::model::markdown::MARKDOWN_FIELDS;
+    for path in [zh_sample(), crate::common::en_sample()] {
+        let loaded = load(&path).expect("loads");
+        let mut by_key: Vec<String> = dossier::scalars::scalars(&loaded.source)
+            .into_iter()
+            .filter(|s| MARKDOWN_FIELDS.iter().any(|f| s.is_at(f)))
+            .map(|s| s.text)
+            .collect();
+        let mut typed: Vec<String> = loaded
+            .engagement
+            .markdown_fields()
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect();
+        by_key.sort();
+        typed.sort();
+        assert!(!typed.is_empty());
+        assert_eq!(by_key, typed, "{}", path.display());
+    }
+}
+
+#[test]
+fn a_value_is_located_where_it_is_written() {
+    let source =
+        "a: plain 中x\nb: \"quoted 😀\"\nc: | # a comment with 😀\n  line one\n  line 😀 two\n";
+    let scalars = dossier::scalars::scalars(source);
+    let at = |key: &str, needle: &str| {
+        let s = scalars.iter().find(|s| s.is_at(key)).expect("scalar");
+        let pos = s.locate(source, needle);
+        (pos.line, pos.column)
+    };
+    assert_eq!(at("a", "x"), (1, 11));
+    assert_eq!(at("b", "😀"), (2, 12));
+    // Not the comment after the block indicator: the text below it.
+    assert_eq!(at("c", "😀"), (5, 8));
+}

@@ -1,11 +1,8 @@
 //! Why an engagement was not rendered.
 
-use std::path::PathBuf;
-
 use crate::diagnostic::Diagnostic;
 use crate::fill::FillError;
 use crate::load::LoadError;
-use crate::manifest::ManifestError;
 use crate::output::DeliverError;
 use crate::report::ReportKey;
 use crate::typeset::TypesetError;
@@ -50,37 +47,16 @@ pub enum RenderError {
         /// What failed.
         source: TypesetError,
     },
-    /// The bundle holds a signed-off acceptance and the render would change it.
-    #[error(
-        "{} holds a signed-off acceptance; this render would change {}. Use --force to overwrite it",
-        dir.display(),
-        changed.join(", ")
-    )]
-    Protected {
-        /// The bundle.
-        dir: PathBuf,
-        /// The files that would change.
-        changed: Vec<String>,
-    },
     /// dossier itself failed; a bug, reported instead of stopping the batch.
     #[error("internal error: {message}")]
     Internal {
         /// What the failure said.
         message: String,
     },
-    /// The existing manifest could not be read.
+    /// The bundle could not be written: it is signed off, its manifest is
+    /// unreadable, or a file could not be written.
     #[error(transparent)]
-    Manifest(#[from] ManifestError),
-    /// The output could not be written, or an input file not read.
-    #[error("cannot {action} {}: {source}", path.display())]
-    Io {
-        /// What was being done: `read` or `write`.
-        action: &'static str,
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
+    Deliver(#[from] DeliverError),
 }
 
 impl RenderError {
@@ -115,20 +91,6 @@ impl From<Refused> for RenderError {
         RenderError::Invalid {
             validation: refused.validation,
             text: refused.text,
-        }
-    }
-}
-
-impl From<DeliverError> for RenderError {
-    fn from(error: DeliverError) -> Self {
-        match error {
-            DeliverError::Protected { dir, changed } => RenderError::Protected { dir, changed },
-            DeliverError::Manifest(e) => RenderError::Manifest(e),
-            DeliverError::Io { path, source } => RenderError::Io {
-                action: "write",
-                path,
-                source,
-            },
         }
     }
 }

@@ -34,9 +34,12 @@ pub const STYLE_MODULE: &str = "style.typ";
 /// own so that it can be replaced alone (`--templates DIR`).
 pub const STYLE_IMPORTS: &[&str] = &[THEME_MODULE, "cover.typ"];
 
-/// The module holding the reports' colours; the provider's brand colour is
-/// appended to it.
+/// The module holding the reports' colours.
 pub const THEME_MODULE: &str = "theme.typ";
+
+/// The provider's brand as the theme reads it: `{"accent": "#rrggbb"}`, or
+/// `{"accent": null}` for the built-in look.
+pub const BRAND_DATA: &str = "brand.json";
 
 /// The template of Jinja macros the reports import.
 const MACROS: &str = "macros.typ.j2";
@@ -86,7 +89,8 @@ pub struct Fill {
     pub context: EngagementContext,
     /// The style module's text.
     pub style: String,
-    /// The modules the style imports: name and text.
+    /// The modules the style imports, and the brand data the theme reads:
+    /// name and text.
     pub modules: Vec<(&'static str, String)>,
 }
 
@@ -158,16 +162,13 @@ impl Filler {
         let catalogue = self.catalogue(engagement.locale.value)?;
         let context = context::build(engagement, &catalogue, date)?;
         let style = self.source(STYLE_MODULE)?;
-        let modules = STYLE_IMPORTS
+        let mut modules = STYLE_IMPORTS
             .iter()
-            .map(|name| {
-                let mut text = self.source(name)?;
-                if *name == THEME_MODULE {
-                    text.push_str(&brand_colours(checked.accent.as_deref()));
-                }
-                Ok((*name, text))
-            })
+            .map(|name| Ok((*name, self.source(name)?)))
             .collect::<Result<Vec<_>, FillError>>()?;
+        // The provider's brand is data the theme reads, never Typst code.
+        let brand = serde_json::json!({ "accent": checked.accent });
+        modules.push((BRAND_DATA, brand.to_string()));
         Ok(Fill {
             catalogue,
             context,
@@ -438,17 +439,4 @@ fn join_labels_filter(items: &Value, sep: &str) -> Result<String, JinjaError> {
         });
     }
     Ok(labels.join(sep))
-}
-
-/// The provider's accent colour, as lines appended to the theme module
-/// (which every report and the cover import); nothing for the built-in look.
-fn brand_colours(accent: Option<&str>) -> String {
-    match accent {
-        Some(hex) => format!(
-            "\n// The provider's brand colour, from the engagement.\n\
-             #palette.insert(\"accent\", rgb(\"{hex}\"))\n\
-             #palette.insert(\"accent-light\", rgb(\"{hex}\").lighten(88%))\n"
-        ),
-        None => String::new(),
-    }
 }

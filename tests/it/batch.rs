@@ -386,6 +386,7 @@ fn typst_sources_compile_on_their_own() {
         "04-service.typ",
         "05-acceptance.typ",
         "brand",
+        "brand.json",
         "cover.typ",
         "diagrams",
         "evidence",

@@ -488,8 +488,12 @@ fn the_providers_brand_is_data() {
     ]);
     assert!(made.status.success(), "{}", text(&made.stderr));
     let bundle = out.join("ZP-2026-FL-001");
+    // The colour is data the theme reads, not code written into it.
+    let brand = std::fs::read_to_string(bundle.join("brand.json")).expect("brand");
+    assert_eq!(brand, r##"{"accent":"#0f5e6e"}"##);
     let theme = std::fs::read_to_string(bundle.join("theme.typ")).expect("theme");
-    assert!(theme.contains("rgb(\"#0f5e6e\")"), "{theme}");
+    assert!(!theme.contains("0f5e6e"), "{theme}");
+    assert!(theme.contains("json(\"/brand.json\")"), "{theme}");
     assert!(bundle.join("brand/logo.svg").is_file());
     let startup = std::fs::read_to_string(bundle.join("01-startup.typ")).expect("source");
     assert!(startup.contains("\"logo\": \"/brand/logo.svg\""));

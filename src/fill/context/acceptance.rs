@@ -1,12 +1,11 @@
 //! The context of acceptance: service items, completion, targets,
 //! deviations, the statement of work's terms and the deliverables.
 
-use serde_json::{Value, json};
-
+use super::types::*;
 use super::*;
 
 impl Builder<'_> {
-    pub(super) fn acceptance(&self) -> Built {
+    pub(super) fn acceptance(&self) -> Result<AcceptanceCtx, CatalogueError> {
         let a = &self.e.acceptance;
         let sep = self.t.get("locale.list_sep")?;
         let items = ServiceItem::ALL
@@ -16,40 +15,48 @@ impl Builder<'_> {
                 let evidence: Vec<&str> = entry
                     .map(|e| e.evidence.iter().map(|id| id.as_str()).collect())
                     .unwrap_or_default();
-                Ok(json!({
-                    "key": item.key(),
-                    "label": self.label("service_items", item.key())?,
-                    "covered": entry.is_some(),
-                    "evidence": if evidence.is_empty() { "—".to_string() } else { evidence.join(sep) },
-                }))
+                Ok(ServiceItemRow {
+                    key: item.key(),
+                    label: self.label("service_items", item.key())?,
+                    covered: entry.is_some(),
+                    evidence: if evidence.is_empty() {
+                        NONE.to_string()
+                    } else {
+                        evidence.join(sep)
+                    },
+                })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
         let open_items = a
             .open_items
             .iter()
             .map(|o| {
-                Ok(json!({
-                    "description": o.description,
-                    "owner": o.owner,
-                    "due": self.opt_date(o.due.as_ref().map(|d| d.value))?,
-                }))
+                Ok(OpenItemCtx {
+                    description: o.description.clone(),
+                    owner: o.owner.clone(),
+                    due: self.opt_date(o.due.as_ref().map(|d| d.value))?,
+                })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
         let signoff = match &a.signoff {
-            Some(s) => json!({
-                "by": s.by,
-                "title": s.title,
-                "on": self.date(*s.on)?,
-                "method": self.label("signoff_method", s.method.key())?,
-                "reference": s.reference,
+            Some(s) => Some(SignoffCtx {
+                by: s.by.clone(),
+                title: s.title.clone(),
+                on: self.date(*s.on)?,
+                method: self.label("signoff_method", s.method.key())?,
+                reference: s.reference.clone(),
             }),
-            None => Value::Null,
+            None => None,
         };
-        Ok(json!({ "items": items, "open_items": open_items, "signoff": signoff }))
+        Ok(AcceptanceCtx {
+            items,
+            open_items,
+            signoff,
+        })
     }
 
     /// The elements of a complete delivery (§3.1.4), with what covers each.
-    pub(super) fn completion(&self) -> Built {
+    pub(super) fn completion(&self) -> Result<Vec<CompletionRow>, CatalogueError> {
         let e = self.e;
         let t = self.t;
         let count = |key: &str, n: usize| -> Result<(String, bool), CatalogueError> {
@@ -90,15 +97,18 @@ impl Builder<'_> {
         ];
         rows.into_iter()
             .map(|(key, (evidence, done))| {
-                Ok(json!({ "label": t.get(&format!("acceptance.{key}"))?, "evidence": evidence, "done": done }))
+                Ok(CompletionRow {
+                    label: t.get(&format!("acceptance.{key}"))?.to_string(),
+                    evidence,
+                    done,
+                })
             })
-            .collect::<Result<Vec<_>, CatalogueError>>()
-            .map(Value::Array)
+            .collect()
     }
 
     /// The measurable targets of the objectives against their results
     /// (§3.1.3), for the 目標達成對照 table.
-    pub(super) fn targets(&self) -> Built {
+    pub(super) fn targets(&self) -> Result<Vec<TargetRow>, CatalogueError> {
         let t = self.t;
         let mut rows = Vec::new();
         for o in &self.e.objectives {
@@ -129,22 +139,22 @@ impl Builder<'_> {
                     Some(false) => "missed",
                     None => "unmeasured",
                 };
-                rows.push(json!({
-                    "objective": o.title,
-                    "metric": target.metric,
-                    "target": format!("{comparison} {}", figure(target.target.value)),
-                    "result": target.result.as_ref().map(|r| figure(r.value)),
-                    "source": source,
-                    "met": met,
-                    "met_label": t.key("target_status", met)?,
-                }));
+                rows.push(TargetRow {
+                    objective: o.title.clone(),
+                    metric: target.metric.clone(),
+                    target: format!("{comparison} {}", figure(target.target.value)),
+                    result: target.result.as_ref().map(|r| figure(r.value)),
+                    source,
+                    met,
+                    met_label: t.key("target_status", met)?.to_string(),
+                });
             }
         }
-        Ok(Value::Array(rows))
+        Ok(rows)
     }
 
     /// The agreed deviations, each with the reports of the rule it covers.
-    pub(super) fn deviations(&self) -> Result<Vec<(Vec<ReportKey>, Value)>, CatalogueError> {
+    pub(super) fn deviations(&self) -> Result<Vec<(Vec<ReportKey>, DeviationRow)>, CatalogueError> {
         self.e
             .exceptions
             .iter()
@@ -156,15 +166,15 @@ impl Builder<'_> {
                 }
                 Ok((
                     rule.reports().to_vec(),
-                    json!({
-                        "clause": rule.clause().unwrap_or("—"),
-                        "rule": clause,
-                        "what": x.what,
-                        "customer": x.agreed_by.customer,
-                        "provider": x.agreed_by.provider,
-                        "on": self.date(*x.agreed_on)?,
-                        "evidence": x.evidence,
-                    }),
+                    DeviationRow {
+                        clause: rule.clause().unwrap_or(NONE),
+                        rule: clause,
+                        what: x.what.clone(),
+                        customer: x.agreed_by.customer.clone(),
+                        provider: x.agreed_by.provider.clone(),
+                        on: self.date(*x.agreed_on)?,
+                        evidence: x.evidence.clone(),
+                    },
                 ))
             })
             .collect()
@@ -173,26 +183,26 @@ impl Builder<'_> {
     /// The statement of work's own terms beside the catalogue's where they
     /// differ, for the plan's table of terms, and whether the service
     /// report is the diagnosis package's named deliverable.
-    pub(super) fn contract(&self) -> Built {
+    pub(super) fn contract(&self) -> Result<ContractCtx, CatalogueError> {
         let e = self.e;
         let term = |path: String| self.t.get(&path).map(str::to_string);
-        let mut terms = vec![json!([
+        let mut terms = vec![(
             self.label("reports", "plan")?,
             term("contract_terms.plan".into())?,
-            "§3.1.2"
-        ])];
+            "§3.1.2",
+        )];
         for p in e.engagement.packages.iter() {
             let label = self.label("packages", p.key())?;
             let contract = term(format!("contract_terms.packages.{}", p.key()))?;
             if label_differs(&label, &contract) {
-                terms.push(json!([label, contract, "§4.1"]));
+                terms.push((label, contract, "§4.1"));
             }
         }
         for topic in e.scope.topics.iter() {
             let label = self.label("topics", topic.key())?;
             let contract = term(format!("contract_terms.topics.{}", topic.key()))?;
             if label_differs(&label, &contract) {
-                terms.push(json!([label, contract, "§4.1 二"]));
+                terms.push((label, contract, "§4.1 二"));
             }
         }
         let diagnosis = e
@@ -200,21 +210,20 @@ impl Builder<'_> {
             .packages
             .iter()
             .any(|p| p.value == Package::FullLinkDiagnosis);
-        Ok(json!({ "terms": terms, "diagnosis": diagnosis }))
+        Ok(ContractCtx { terms, diagnosis })
     }
 
-    pub(super) fn deliverables(&self) -> Built {
+    pub(super) fn deliverables(&self) -> Result<Vec<DeliverableRow>, CatalogueError> {
         ReportKey::ALL
             .iter()
             .map(|k| {
-                Ok(json!({
-                    "number": k.number(),
-                    "key": k.key(),
-                    "title": self.label("reports", k.key())?,
-                    "file": k.file_name("pdf"),
-                }))
+                Ok(DeliverableRow {
+                    number: k.number(),
+                    key: k.key(),
+                    title: self.label("reports", k.key())?,
+                    file: k.file_name("pdf"),
+                })
             })
-            .collect::<Result<Vec<_>, CatalogueError>>()
-            .map(Value::Array)
+            .collect()
     }
 }

@@ -2,12 +2,12 @@
 //! objectives, scope, plan and survey.
 
 use chrono::{Datelike, NaiveDate};
-use serde_json::{Value, json};
 
+use super::types::*;
 use super::*;
 
 impl Builder<'_> {
-    pub(super) fn meta(&self, date: NaiveDate) -> Built {
+    pub(super) fn meta(&self, date: NaiveDate) -> Result<Meta, CatalogueError> {
         let h = &self.e.engagement;
         let t = self.t;
         let latest = self.e.history.iter().max_by_key(|r| r.date.value);
@@ -16,12 +16,12 @@ impl Builder<'_> {
             .history
             .iter()
             .map(|r| {
-                Ok(json!([
-                    r.version,
+                Ok((
+                    r.version.clone(),
                     self.date(r.date.value)?,
-                    r.author,
-                    r.change
-                ]))
+                    r.author.clone(),
+                    r.change.clone(),
+                ))
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
         let keywords: Vec<String> = t
@@ -41,60 +41,69 @@ impl Builder<'_> {
                 ],
             ),
         };
-        let mut labels = serde_json::Map::new();
-        for key in [
-            "customer",
-            "provider",
-            "engagement_id",
-            "engagement",
-            "version",
-            "date",
-            "classification",
-            "control",
-            "history",
-            "author",
-            "change",
-            "distribution",
-            "toc",
-            "page",
-            "draft",
-            "prepared_for",
-            "prepared_by",
-            "figure",
-            "figures",
-        ] {
-            labels.insert(key.into(), json!(t.get(&format!("doc.{key}"))?));
-        }
-        labels.insert("distribution_text".into(), json!(distribution));
-        for key in ["title", "intro", "rule", "location", "item"] {
-            labels.insert(format!("gaps_{key}"), json!(t.get(&format!("gaps.{key}"))?));
-        }
-        Ok(json!({
-            "id": h.id.value,
-            "engagement": h.title,
-            "customer": h.customer.name,
-            "provider": h.provider.name,
-            "logo": h.provider.brand.as_ref().and_then(|b| b.logo.as_ref()).map(|l| crate::assets::typst_path(l)),
-            "classification": h.classification,
-            "version": latest.map(|r| r.version.as_str()).unwrap_or("1.0"),
-            "date": self.date(date)?,
-            "date_parts": [date.year(), date.month(), date.day()],
-            "authors": std::iter::once(h.provider.name.clone())
+        let doc = |key: &str| t.get(&format!("doc.{key}")).map(str::to_string);
+        let gaps = |key: &str| t.get(&format!("gaps.{key}")).map(str::to_string);
+        let labels = DocLabels {
+            author: doc("author")?,
+            change: doc("change")?,
+            classification: doc("classification")?,
+            control: doc("control")?,
+            customer: doc("customer")?,
+            date: doc("date")?,
+            distribution: doc("distribution")?,
+            distribution_text: distribution,
+            draft: doc("draft")?,
+            engagement: doc("engagement")?,
+            engagement_id: doc("engagement_id")?,
+            figure: doc("figure")?,
+            figures: doc("figures")?,
+            gaps_intro: gaps("intro")?,
+            gaps_item: gaps("item")?,
+            gaps_location: gaps("location")?,
+            gaps_rule: gaps("rule")?,
+            gaps_title: gaps("title")?,
+            history: doc("history")?,
+            page: doc("page")?,
+            prepared_by: doc("prepared_by")?,
+            prepared_for: doc("prepared_for")?,
+            provider: doc("provider")?,
+            toc: doc("toc")?,
+            version: doc("version")?,
+        };
+        Ok(Meta {
+            id: h.id.value.clone(),
+            engagement: h.title.clone(),
+            customer: h.customer.name.clone(),
+            provider: h.provider.name.clone(),
+            logo: h
+                .provider
+                .brand
+                .as_ref()
+                .and_then(|b| b.logo.as_ref())
+                .map(|l| crate::assets::typst_path(l)),
+            classification: h.classification.clone(),
+            version: latest.map_or("1.0", |r| r.version.as_str()).to_string(),
+            date: self.date(date)?,
+            date_parts: (date.year(), date.month(), date.day()),
+            authors: std::iter::once(h.provider.name.clone())
                 .chain(h.provider.team.iter().map(|p| p.name.clone()))
-                .collect::<Vec<_>>(),
-            "keywords": keywords,
-            "lang": t.get("locale.lang")?,
-            "region": t.get("locale.region")?,
-            "font": t.get("locale.font")?,
-            "mono": t.get("locale.mono")?,
-            "history": history,
-            "labels": labels,
-            "draft": false,
-            "gaps": [],
-        }))
+                .collect(),
+            keywords,
+            lang: t.get("locale.lang")?.to_string(),
+            region: t.get("locale.region")?.to_string(),
+            font: t.get("locale.font")?.to_string(),
+            mono: t.get("locale.mono")?.to_string(),
+            history,
+            labels,
+            // Set per report.
+            draft: false,
+            gaps: Vec::new(),
+            title: String::new(),
+            subject: String::new(),
+        })
     }
 
-    pub(super) fn header(&self) -> Built {
+    pub(super) fn header(&self) -> Result<Header, CatalogueError> {
         let h = &self.e.engagement;
         let calendar = WorkingCalendar::new(&self.e.calendar);
         let packages = h
@@ -105,7 +114,13 @@ impl Builder<'_> {
         let residency = h
             .residency
             .iter()
-            .map(|r| Ok(json!({ "from": self.date(*r.from)?, "to": self.date(*r.to)?, "location": r.location })))
+            .map(|r| {
+                Ok(ResidencyCtx {
+                    from: self.date(*r.from)?,
+                    to: self.date(*r.to)?,
+                    location: r.location.clone(),
+                })
+            })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
         let period = fill(
             self.t.get("locale.period")?,
@@ -119,84 +134,105 @@ impl Builder<'_> {
         } else {
             "common.no_word"
         };
-        Ok(json!({
-            "id": h.id.value,
-            "title": h.title,
-            "classification": h.classification,
-            "packages": packages,
-            "provider": {
-                "name": h.provider.name,
-                "team": people(&h.provider.team),
-                "lead": h.provider.team.first().map(|p| p.name.as_str()),
-                "lead_role": h.provider.team.first().map(|p| p.role.as_str()),
+        Ok(Header {
+            id: h.id.value.clone(),
+            title: h.title.clone(),
+            classification: h.classification.clone(),
+            packages,
+            provider: ProviderCtx {
+                name: h.provider.name.clone(),
+                team: people(&h.provider.team),
+                lead: h.provider.team.first().map(|p| p.name.clone()),
+                lead_role: h.provider.team.first().map(|p| p.role.clone()),
             },
-            "customer": { "name": h.customer.name, "contacts": people(&h.customer.contacts) },
-            "applied_on": self.date(*h.applied_on)?,
-            "starts_on": self.date(*h.starts_on)?,
-            "ends_on": self.date(*h.ends_on)?,
-            "period": period,
-            "large_resource_demand": self.t.get(yes_no)?,
-            "lead_days": calendar.working_days_between(*h.applied_on, *h.starts_on),
-            "residency": residency,
-            "onsite": !h.residency.is_empty(),
-            "accepted": match &h.accepted {
-                Some(a) => json!({ "on": self.date(*a.on)?, "by": a.by, "note": a.note }),
-                None => Value::Null,
+            customer: CustomerCtx {
+                name: h.customer.name.clone(),
+                contacts: people(&h.customer.contacts),
             },
-            "termination": match &h.termination {
-                Some(x) => json!({
-                    "on": self.date(*x.on)?,
-                    "by": x.by,
-                    "note": x.note,
-                    "reason": self.label("termination_reasons", x.reason.key())?,
+            applied_on: self.date(*h.applied_on)?,
+            starts_on: self.date(*h.starts_on)?,
+            ends_on: self.date(*h.ends_on)?,
+            period,
+            large_resource_demand: self.t.get(yes_no)?.to_string(),
+            lead_days: calendar.working_days_between(*h.applied_on, *h.starts_on),
+            residency,
+            onsite: !h.residency.is_empty(),
+            accepted: match &h.accepted {
+                Some(a) => Some(AcceptedCtx {
+                    on: self.date(*a.on)?,
+                    by: a.by.clone(),
+                    note: a.note.clone(),
                 }),
-                None => Value::Null,
+                None => None,
             },
-            "consulting": h.packages.iter().any(|p| p.value == Package::FullLinkConsulting),
-            "diagnosis": h.packages.iter().any(|p| p.value == Package::FullLinkDiagnosis),
-        }))
-    }
-
-    pub(super) fn objectives(&self) -> Value {
-        json!(
-            self.e
-                .objectives
+            termination: match &h.termination {
+                Some(x) => Some(TerminationCtx {
+                    on: self.date(*x.on)?,
+                    by: x.by.clone(),
+                    note: x.note.clone(),
+                    reason: self.label("termination_reasons", x.reason.key())?,
+                }),
+                None => None,
+            },
+            consulting: h
+                .packages
                 .iter()
-                .map(|o| json!({ "title": o.title, "detail": o.detail }))
-                .collect::<Vec<_>>()
-        )
+                .any(|p| p.value == Package::FullLinkConsulting),
+            diagnosis: h
+                .packages
+                .iter()
+                .any(|p| p.value == Package::FullLinkDiagnosis),
+        })
     }
 
-    pub(super) fn scope(&self) -> Built {
+    pub(super) fn objectives(&self) -> Vec<ObjectiveCtx> {
+        self.e
+            .objectives
+            .iter()
+            .map(|o| ObjectiveCtx {
+                title: o.title.clone(),
+                detail: o.detail.clone(),
+            })
+            .collect()
+    }
+
+    pub(super) fn scope(&self) -> Result<ScopeCtx, CatalogueError> {
         let s = &self.e.scope;
         let scenarios = s
             .scenarios
             .iter()
             .map(|k| {
-                Ok(json!({
-                    "key": k.key(),
-                    "label": self.label("scenarios", k.key())?,
-                    "short": self.label("scenario_short", k.key())?,
-                }))
+                Ok(ScenarioCtx {
+                    key: k.key(),
+                    label: self.label("scenarios", k.key())?,
+                    short: self.label("scenario_short", k.key())?,
+                })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
         let topics = s
             .topics
             .iter()
             .map(|k| {
-                let number = crate::model::Topic::ALL.iter().position(|t| *t == k.value).map_or(0, |i| i + 1);
-                Ok(json!({ "key": k.key(), "label": self.label("topics", k.key())?, "number": number }))
+                let number = crate::model::Topic::ALL
+                    .iter()
+                    .position(|t| *t == k.value)
+                    .map_or(0, |i| i + 1);
+                Ok(TopicCtx {
+                    key: k.key(),
+                    label: self.label("topics", k.key())?,
+                    number,
+                })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
         let excluded = s
             .excluded
             .iter()
             .map(|x| {
-                Ok(json!({
-                    "request": x.request,
-                    "category": self.label("exclusions", x.category.key())?,
-                    "reason": x.reason,
-                }))
+                Ok(ExcludedCtx {
+                    request: x.request.clone(),
+                    category: self.label("exclusions", x.category.key())?,
+                    reason: x.reason.clone(),
+                })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
         let provider = &self.e.engagement.provider;
@@ -223,21 +259,27 @@ impl Builder<'_> {
             .iter()
             .map(|x| self.label("exclusions", x.key()))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(json!({
-            "scenarios": scenarios,
-            "topics": topics,
-            "excluded": excluded,
-            "exclusions": exclusions,
-            "support": support,
-        }))
+        Ok(ScopeCtx {
+            scenarios,
+            topics,
+            excluded,
+            exclusions,
+            support,
+        })
     }
 
-    pub(super) fn plan(&self) -> Built {
+    pub(super) fn plan(&self) -> Result<PlanCtx, CatalogueError> {
         let p = &self.e.plan;
         let milestones = p
             .milestones
             .iter()
-            .map(|m| Ok(json!({ "name": m.name, "date": self.date(*m.date)?, "owner": m.owner })))
+            .map(|m| {
+                Ok(MilestoneCtx {
+                    name: m.name.clone(),
+                    date: self.date(*m.date)?,
+                    owner: m.owner.clone(),
+                })
+            })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
         let phases = p
             .phases
@@ -247,50 +289,57 @@ impl Builder<'_> {
                 let activities = activities
                     .iter()
                     .map(|a| {
-                        Ok(json!({
-                            "key": a.activity.key(),
-                            "label": self.label("activities", a.activity.key())?,
-                            "from": self.date(*a.from)?,
-                            "to": self.date(*a.to)?,
-                            "owner": a.owner,
-                            "notes": a.notes,
-                        }))
+                        Ok(ActivityCtx {
+                            key: a.activity.key(),
+                            label: self.label("activities", a.activity.key())?,
+                            from: self.date(*a.from)?,
+                            to: self.date(*a.to)?,
+                            owner: a.owner.clone(),
+                            notes: a.notes.clone(),
+                        })
                     })
                     .collect::<Result<Vec<_>, CatalogueError>>()?;
-                Ok(json!({ "key": phase.key(), "label": self.label("phases", phase.key())?, "activities": activities }))
+                Ok(PhaseCtx {
+                    key: phase.key(),
+                    label: self.label("phases", phase.key())?,
+                    activities,
+                })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
         let confirmation = match &p.confirmation {
-            Some(c) => json!(self.label("confirmation", c.key())?),
-            None => Value::Null,
+            Some(c) => Some(self.label("confirmation", c.key())?),
+            None => None,
         };
-        Ok(json!({
-            "submitted_on": self.date(*p.submitted_on)?,
-            "confirmed_on": self.opt_date(p.confirmed_on.as_ref().map(|d| d.value))?,
-            "confirmed_by": p.confirmed_by,
-            "confirmation": confirmation,
-            "milestones": milestones,
-            "phases": phases,
-            "gantt": charts::gantt(p, self.t)?,
-        }))
+        Ok(PlanCtx {
+            submitted_on: self.date(*p.submitted_on)?,
+            confirmed_on: self.opt_date(p.confirmed_on.as_ref().map(|d| d.value))?,
+            confirmed_by: p.confirmed_by.clone(),
+            confirmation,
+            milestones,
+            phases,
+            gantt: charts::gantt(p, self.t)?,
+        })
     }
 
-    pub(super) fn survey(&self) -> Value {
+    pub(super) fn survey(&self) -> SurveyCtx {
         let s = &self.e.survey;
-        let resources: Vec<Value> = s
-            .resources
-            .iter()
-            .map(|r| json!({ "product": r.product, "spec": r.spec, "count": r.count, "region": r.region, "notes": r.notes }))
-            .collect();
-        let total: u64 = s.resources.iter().map(|r| u64::from(r.count)).sum();
-        let diagrams: Vec<Value> = s.diagrams.iter().map(figure).collect();
-        json!({
-            "business": s.business,
-            "architecture": s.architecture,
-            "diagrams": diagrams,
-            "resources": resources,
-            "resource_total": total,
-            "analysis": s.analysis.value,
-        })
+        SurveyCtx {
+            business: s.business.clone(),
+            architecture: s.architecture.clone(),
+            diagrams: s.diagrams.iter().map(figure).collect(),
+            resources: s
+                .resources
+                .iter()
+                .map(|r| ResourceCtx {
+                    product: r.product.clone(),
+                    spec: r.spec.clone(),
+                    count: r.count,
+                    region: r.region.clone(),
+                    notes: r.notes.clone(),
+                })
+                .collect(),
+            resource_total: s.resources.iter().map(|r| u64::from(r.count)).sum(),
+            analysis: s.analysis.value.clone(),
+        }
     }
 }

@@ -4,11 +4,15 @@
 //! locale's way and totals already counted, so they stay free of logic.
 
 use chrono::NaiveDate;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 mod acceptance;
 mod engagement;
 mod results;
+mod types;
+
+use types::*;
 
 use super::charts;
 use crate::calendar::WorkingCalendar;
@@ -20,13 +24,55 @@ use crate::model::{
 use crate::report::ReportKey;
 use crate::validate::Gap;
 
+/// Data every report of one engagement shares.
+#[derive(Serialize)]
+struct Shared {
+    /// The catalogue, for the labels templates look up themselves.
+    t: Value,
+    engagement: Header,
+    objectives: Vec<ObjectiveCtx>,
+    scope: ScopeCtx,
+    plan: PlanCtx,
+    survey: SurveyCtx,
+    findings: Vec<FindingCtx>,
+    risks: Vec<RiskCtx>,
+    stress_tests: Vec<StressTestCtx>,
+    /// The risk matrix's data, for `risk-matrix(…)`.
+    risk_matrix: Value,
+    solutions: Vec<SolutionCtx>,
+    enablement: Vec<SessionCtx>,
+    security: Option<SecurityCtx>,
+    acceptance: AcceptanceCtx,
+    completion: Vec<CompletionRow>,
+    deliverables: Vec<DeliverableRow>,
+    summary: SummaryCtx,
+    /// The images inside Markdown fields, by the path Typst knows them
+    /// under; rendering happens only once all passed the asset checks.
+    images: Vec<String>,
+    targets: Vec<TargetRow>,
+    contract: ContractCtx,
+}
+
+/// What one report's template sees: the shared data and its own part.
+#[derive(Serialize)]
+struct ReportContext<'a> {
+    #[serde(flatten)]
+    shared: &'a Shared,
+    meta: Meta,
+    delivered: Vec<DeliveredRow>,
+    deviations: Vec<&'a DeviationRow>,
+    report: ReportCtx,
+}
+
 /// Data every report of one engagement shares, plus a per-report part.
 pub struct EngagementContext {
-    base: serde_json::Map<String, Value>,
+    shared: Shared,
+    /// The document metadata, completed per report.
+    meta: Meta,
     /// Whether the customer confirmed the plan: its subject line says so.
     plan_confirmed: bool,
     /// The agreed deviations, each with the reports that print it.
-    deviations: Vec<(Vec<ReportKey>, Value)>,
+    deviations: Vec<(Vec<ReportKey>, DeviationRow)>,
 }
 
 /// Builds the shared context of `engagement` in the catalogue's locale.
@@ -37,38 +83,36 @@ pub fn build(
     date: NaiveDate,
 ) -> Result<EngagementContext, CatalogueError> {
     let b = Builder { e: engagement, t };
-    let mut base = serde_json::Map::new();
-    base.insert("t".into(), t.tree().clone());
-    base.insert("meta".into(), b.meta(date)?);
-    base.insert("engagement".into(), b.header()?);
-    base.insert("objectives".into(), b.objectives());
-    base.insert("scope".into(), b.scope()?);
-    base.insert("plan".into(), b.plan()?);
-    base.insert("survey".into(), b.survey());
-    base.insert("findings".into(), b.findings()?);
-    base.insert("risks".into(), b.risks()?);
-    base.insert("stress_tests".into(), b.stress_tests()?);
-    base.insert("risk_matrix".into(), charts::risk_matrix(&engagement.risks));
-    base.insert("solutions".into(), b.solutions()?);
-    base.insert("enablement".into(), b.enablement()?);
-    base.insert("security".into(), b.security()?);
-    base.insert("acceptance".into(), b.acceptance()?);
-    base.insert("completion".into(), b.completion()?);
-    base.insert("deliverables".into(), b.deliverables()?);
-    base.insert("summary".into(), b.summary()?);
-    // The images inside Markdown fields, by the path Typst knows them under.
-    // Rendering happens only once all of them passed the asset checks.
-    let images: Vec<String> = engagement
-        .markdown_fields()
-        .into_iter()
-        .flat_map(crate::model::markdown::images)
-        .map(|dest| crate::assets::typst_path(&dest))
-        .collect();
-    base.insert("images".into(), json!(images));
-    base.insert("targets".into(), b.targets()?);
-    base.insert("contract".into(), b.contract()?);
+    let shared = Shared {
+        t: t.tree().clone(),
+        engagement: b.header()?,
+        objectives: b.objectives(),
+        scope: b.scope()?,
+        plan: b.plan()?,
+        survey: b.survey(),
+        findings: b.findings()?,
+        risks: b.risks()?,
+        stress_tests: b.stress_tests()?,
+        risk_matrix: charts::risk_matrix(&engagement.risks),
+        solutions: b.solutions()?,
+        enablement: b.enablement()?,
+        security: b.security()?,
+        acceptance: b.acceptance()?,
+        completion: b.completion()?,
+        deliverables: b.deliverables()?,
+        summary: b.summary()?,
+        images: engagement
+            .markdown_fields()
+            .into_iter()
+            .flat_map(crate::model::markdown::images)
+            .map(|dest| crate::assets::typst_path(&dest))
+            .collect(),
+        targets: b.targets()?,
+        contract: b.contract()?,
+    };
     Ok(EngagementContext {
-        base,
+        shared,
+        meta: b.meta(date)?,
         plan_confirmed: engagement.plan.confirmed_on.is_some(),
         deviations: b.deviations()?,
     })
@@ -88,53 +132,56 @@ impl EngagementContext {
         gaps: &[Gap<'_>],
         delivered: &[DeliveredReport],
     ) -> Result<minijinja::Value, CatalogueError> {
-        let mut ctx = self.base.clone();
-        let title = t.key("reports", report.key())?;
+        let title = t.key("reports", report.key())?.to_string();
         let subject = match report {
             ReportKey::Plan if self.plan_confirmed => t.get("subjects.plan_confirmed")?,
             _ => t.key("subjects", report.key())?,
-        };
+        }
+        .to_string();
         let gaps = gaps
             .iter()
             .map(|d| gap(d, t))
             .collect::<Result<Vec<_>, _>>()?;
-        if let Some(Value::Object(meta)) = ctx.get_mut("meta") {
-            meta.insert("title".into(), json!(title));
-            meta.insert("subject".into(), json!(subject));
-            meta.insert("draft".into(), json!(!gaps.is_empty()));
-            meta.insert("gaps".into(), json!(gaps));
-        }
+        let meta = Meta {
+            title: title.clone(),
+            subject: subject.clone(),
+            draft: !gaps.is_empty(),
+            gaps,
+            ..self.meta.clone()
+        };
         let delivered = delivered
             .iter()
             .map(|d| {
-                Ok(json!({
-                    "number": d.key.number(),
-                    "title": t.key("reports", d.key.key())?,
-                    "file": d.key.file_name("pdf"),
-                    "pages": d.pages,
-                    "sha256": d.sha256,
-                    "status": t.key("status", if d.is_final { "final" } else { "draft" })?,
-                }))
+                Ok(DeliveredRow {
+                    number: d.key.number(),
+                    title: t.key("reports", d.key.key())?.to_string(),
+                    file: d.key.file_name("pdf"),
+                    pages: d.pages,
+                    sha256: d.sha256.clone(),
+                    status: t
+                        .key("status", if d.is_final { "final" } else { "draft" })?
+                        .to_string(),
+                })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
-        ctx.insert("delivered".into(), json!(delivered));
-        let deviations: Vec<&Value> = self
-            .deviations
-            .iter()
-            .filter(|(reports, _)| report == ReportKey::Acceptance || reports.contains(&report))
-            .map(|(_, row)| row)
-            .collect();
-        ctx.insert("deviations".into(), json!(deviations));
-        ctx.insert(
-            "report".into(),
-            json!({
-                "key": report.key(),
-                "number": report.number(),
-                "title": title,
-                "subject": subject,
-            }),
-        );
-        Ok(minijinja::Value::from(minijinja::value::Serde(ctx)))
+        let context = ReportContext {
+            shared: &self.shared,
+            meta,
+            delivered,
+            deviations: self
+                .deviations
+                .iter()
+                .filter(|(reports, _)| report == ReportKey::Acceptance || reports.contains(&report))
+                .map(|(_, row)| row)
+                .collect(),
+            report: ReportCtx {
+                key: report.key(),
+                number: report.number(),
+                title,
+                subject,
+            },
+        };
+        Ok(minijinja::Value::from(minijinja::value::Serde(&context)))
     }
 }
 
@@ -156,26 +203,27 @@ struct Builder<'a> {
     t: &'a Catalogue,
 }
 
-type Built = Result<Value, CatalogueError>;
+/// What a table prints for a value that is not there.
+const NONE: &str = "—";
 
 impl Builder<'_> {
     fn date(&self, date: NaiveDate) -> Result<String, CatalogueError> {
         self.t.date(date)
     }
 
-    fn opt_date(&self, date: Option<NaiveDate>) -> Result<Value, CatalogueError> {
-        Ok(match date {
-            Some(d) => json!(self.date(d)?),
-            None => Value::Null,
-        })
+    fn opt_date(&self, date: Option<NaiveDate>) -> Result<Option<String>, CatalogueError> {
+        date.map(|d| self.date(d)).transpose()
     }
 
     fn label(&self, group: &str, key: &str) -> Result<String, CatalogueError> {
         self.t.key(group, key).map(str::to_string)
     }
 
-    fn keyed(&self, group: &str, key: &str) -> Built {
-        Ok(json!({ "key": key, "label": self.label(group, key)? }))
+    fn keyed(&self, group: &str, key: &'static str) -> Result<Keyed, CatalogueError> {
+        Ok(Keyed {
+            key,
+            label: self.label(group, key)?,
+        })
     }
 }
 
@@ -204,31 +252,43 @@ fn delivered_topics(e: &Engagement) -> Vec<Topic> {
 
 /// An image as templates place it: its path inside the report's world and
 /// its caption.
-fn figure(f: &Figure) -> Value {
-    json!({ "src": crate::assets::typst_path(&f.path), "caption": f.caption })
+fn figure(f: &Figure) -> FigureCtx {
+    FigureCtx {
+        src: crate::assets::typst_path(&f.path),
+        caption: f.caption.clone(),
+    }
 }
 
-fn people(list: &[Person]) -> Value {
-    json!(
-        list.iter()
-            .map(|p| json!({ "name": p.name, "role": p.role, "email": p.email, "phone": p.phone }))
-            .collect::<Vec<_>>()
-    )
+fn people(list: &[Person]) -> Vec<PersonCtx> {
+    list.iter()
+        .map(|p| PersonCtx {
+            name: p.name.clone(),
+            role: p.role.clone(),
+            email: p.email.clone(),
+            phone: p.phone.clone(),
+        })
+        .collect()
 }
 
-fn samples(list: &[Sample]) -> Value {
-    json!(
-        list.iter()
-            .map(|s| json!({
-                "concurrency": s.concurrency,
-                "throughput": number(s.throughput),
-                "p50": number(s.p50),
-                "p95": number(s.p95),
-                "p99": number(s.p99),
-                "error_rate": number(s.error_rate),
-            }))
-            .collect::<Vec<_>>()
-    )
+fn samples(list: &[Sample]) -> Vec<SampleCtx> {
+    list.iter()
+        .map(|s| SampleCtx {
+            concurrency: s.concurrency,
+            throughput: number(s.throughput),
+            p50: number(s.p50),
+            p95: number(s.p95),
+            p99: number(s.p99),
+            error_rate: number(s.error_rate),
+        })
+        .collect()
+}
+
+/// Ids joined the locale's way, e.g. `F-01、F-02`.
+fn ids(list: &[crate::model::Spanned<String>], sep: &str) -> String {
+    list.iter()
+        .map(|f| f.value.as_str())
+        .collect::<Vec<_>>()
+        .join(sep)
 }
 
 /// A measurement as printed: whole numbers without a decimal point.
@@ -243,7 +303,7 @@ fn number(value: f64) -> String {
 
 /// One open gap as a draft's closing page shows it: the rule, the problem
 /// in the report's language, and where in the YAML to fix it.
-fn gap(g: &Gap<'_>, t: &Catalogue) -> Result<Value, CatalogueError> {
+fn gap(g: &Gap<'_>, t: &Catalogue) -> Result<(String, String, String), CatalogueError> {
     let d = g.diagnostic;
     let code = d.code.map_or("consistency", |c| c.key());
     let mut values: Vec<(&str, String)> = Vec::new();
@@ -272,7 +332,7 @@ fn gap(g: &Gap<'_>, t: &Catalogue) -> Result<Value, CatalogueError> {
     } else {
         file
     };
-    Ok(json!([d.rule.map_or("—", |r| r.id()), text, location]))
+    Ok((d.rule.map_or(NONE, |r| r.id()).to_string(), text, location))
 }
 
 /// Writes a rule's argument the report's way: dates in the locale's

@@ -1,35 +1,33 @@
 //! The context of the service's results: findings, risks, stress tests,
 //! the summary tables, solutions, enablement and security.
 
-use serde_json::{Value, json};
-
+use super::types::*;
 use super::*;
 
 impl Builder<'_> {
-    pub(super) fn findings(&self) -> Built {
+    pub(super) fn findings(&self) -> Result<Vec<FindingCtx>, CatalogueError> {
         self.e
             .findings
             .iter()
             .map(|f| {
-                Ok(json!({
-                    "id": f.id.value,
-                    "title": f.title,
-                    "scenario": self.label("scenario_short", f.scenario.key())?,
-                    "product": f.product,
-                    "severity": f.severity.key(),
-                    "severity_label": self.label("severities", f.severity.key())?,
-                    "status": self.label("finding_status", f.status.key())?,
-                    "description": f.description,
-                    "root_cause": f.root_cause,
-                    "recommendation": f.recommendation,
-                    "evidence": f.evidence.iter().map(figure).collect::<Vec<_>>(),
-                }))
+                Ok(FindingCtx {
+                    id: f.id.value.clone(),
+                    title: f.title.clone(),
+                    scenario: self.label("scenario_short", f.scenario.key())?,
+                    product: f.product.clone(),
+                    severity: f.severity.key(),
+                    severity_label: self.label("severities", f.severity.key())?,
+                    status: self.label("finding_status", f.status.key())?,
+                    description: f.description.clone(),
+                    root_cause: f.root_cause.clone(),
+                    recommendation: f.recommendation.clone(),
+                    evidence: f.evidence.iter().map(figure).collect(),
+                })
             })
-            .collect::<Result<Vec<_>, CatalogueError>>()
-            .map(Value::Array)
+            .collect()
     }
 
-    pub(super) fn risks(&self) -> Built {
+    pub(super) fn risks(&self) -> Result<Vec<RiskCtx>, CatalogueError> {
         let sep = self.t.get("locale.list_sep")?;
         self.e
             .risks
@@ -37,55 +35,50 @@ impl Builder<'_> {
             .map(|r| {
                 let score = u32::from(*r.likelihood) * u32::from(*r.impact);
                 let level = crate::model::risk_level(score);
-                Ok(json!({
-                    "id": r.id.value,
-                    "description": r.description,
-                    "likelihood": *r.likelihood,
-                    "impact": *r.impact,
-                    "score": score,
-                    "level": level,
-                    "level_label": self.label("risk_levels", level)?,
-                    "mitigation": r.mitigation,
-                    "owner": r.owner,
-                    "findings": r.findings.iter().map(|f| f.value.as_str()).collect::<Vec<_>>().join(sep),
-                }))
+                Ok(RiskCtx {
+                    id: r.id.value.clone(),
+                    description: r.description.clone(),
+                    likelihood: *r.likelihood,
+                    impact: *r.impact,
+                    score,
+                    level,
+                    level_label: self.label("risk_levels", level)?,
+                    mitigation: r.mitigation.clone(),
+                    owner: r.owner.clone(),
+                    findings: ids(&r.findings, sep),
+                })
             })
-            .collect::<Result<Vec<_>, CatalogueError>>()
-            .map(Value::Array)
+            .collect()
     }
 
-    pub(super) fn stress_tests(&self) -> Built {
+    pub(super) fn stress_tests(&self) -> Result<Vec<StressTestCtx>, CatalogueError> {
         self.e
             .stress_tests
             .iter()
             .map(|s| {
-                Ok(json!({
-                    "name": s.name,
-                    "tool": s.tool,
-                    "target": s.target,
-                    "unit": s.throughput_unit,
-                    "before": samples(&s.before),
-                    "after": samples(&s.after),
-                    "conclusion": s.conclusion,
-                    "chart": charts::stress(s, self.t)?,
-                }))
+                Ok(StressTestCtx {
+                    name: s.name.clone(),
+                    tool: s.tool.clone(),
+                    target: s.target.clone(),
+                    unit: s.throughput_unit.clone(),
+                    before: samples(&s.before),
+                    after: samples(&s.after),
+                    conclusion: s.conclusion.clone(),
+                    chart: charts::stress(s, self.t)?,
+                })
             })
-            .collect::<Result<Vec<_>, CatalogueError>>()
-            .map(Value::Array)
+            .collect()
     }
 
     /// The counts customers look for first: findings by severity and
     /// scenario, risks by level, solutions by status, and the consulting
     /// topics covered against the whole catalogue of §4.1.
-    pub(super) fn summary(&self) -> Built {
+    pub(super) fn summary(&self) -> Result<SummaryCtx, CatalogueError> {
         let e = self.e;
-        let scenarios: Vec<Value> = Scenario::ALL
+        let scenarios = Scenario::ALL
             .iter()
             .map(|s| self.label("scenario_short", s.key()))
-            .collect::<Result<Vec<_>, _>>()?
-            .into_iter()
-            .map(Value::from)
-            .collect();
+            .collect::<Result<Vec<_>, _>>()?;
         let findings = Severity::ALL
             .iter()
             .map(|severity| {
@@ -98,12 +91,12 @@ impl Builder<'_> {
                             .count()
                     })
                     .collect();
-                Ok(json!({
-                    "key": severity.key(),
-                    "label": self.label("severities", severity.key())?,
-                    "total": counts.iter().sum::<usize>(),
-                    "counts": counts,
-                }))
+                Ok(SeverityRow {
+                    key: severity.key(),
+                    label: self.label("severities", severity.key())?,
+                    total: counts.iter().sum::<usize>(),
+                    counts,
+                })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
         let column_totals: Vec<usize> = Scenario::ALL
@@ -128,21 +121,25 @@ impl Builder<'_> {
                     })
                     .map(|r| r.id.value.as_str())
                     .collect();
-                Ok(json!({
-                    "key": level,
-                    "label": self.label("risk_levels", level)?,
-                    "count": ids.len(),
-                    "ids": if ids.is_empty() { "—".to_string() } else { ids.join(sep) },
-                }))
+                Ok(RiskLevelRow {
+                    key: level,
+                    label: self.label("risk_levels", level)?,
+                    count: ids.len(),
+                    ids: if ids.is_empty() {
+                        NONE.to_string()
+                    } else {
+                        ids.join(sep)
+                    },
+                })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
         let solutions = SolutionStatus::ALL
             .iter()
             .map(|status| {
-                Ok(json!({
-                    "label": self.label("solution_status", status.key())?,
-                    "count": e.solutions.iter().filter(|s| *s.status == *status).count(),
-                }))
+                Ok(CountRow {
+                    label: self.label("solution_status", status.key())?,
+                    count: e.solutions.iter().filter(|s| *s.status == *status).count(),
+                })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
         let delivered = delivered_topics(e);
@@ -150,86 +147,84 @@ impl Builder<'_> {
             .iter()
             .enumerate()
             .map(|(i, topic)| {
-                Ok(json!({
-                    "number": i + 1,
-                    "label": self.label("topics", topic.key())?,
-                    "planned": e.scope.topics.iter().any(|t| t.value == *topic),
-                    "covered": delivered.contains(topic),
-                }))
+                Ok(TopicRow {
+                    number: i + 1,
+                    label: self.label("topics", topic.key())?,
+                    planned: e.scope.topics.iter().any(|t| t.value == *topic),
+                    covered: delivered.contains(topic),
+                })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
-        Ok(json!({
-            "scenarios": scenarios,
-            "findings": findings,
-            "finding_totals": column_totals,
-            "finding_total": e.findings.len(),
-            "risks": risks,
-            "solutions": solutions,
-            "topics": topics,
-            "topics_planned": e.scope.topics.len(),
-            "topics_covered": delivered.len(),
-            "topics_total": Topic::ALL.len(),
-        }))
+        Ok(SummaryCtx {
+            scenarios,
+            findings,
+            finding_totals: column_totals,
+            finding_total: e.findings.len(),
+            risks,
+            solutions,
+            topics,
+            topics_planned: e.scope.topics.len(),
+            topics_covered: delivered.len(),
+            topics_total: Topic::ALL.len(),
+        })
     }
 
-    pub(super) fn solutions(&self) -> Built {
+    pub(super) fn solutions(&self) -> Result<Vec<SolutionCtx>, CatalogueError> {
         let sep = self.t.get("locale.list_sep")?;
         self.e
             .solutions
             .iter()
             .map(|s| {
-                Ok(json!({
-                    "id": s.id.value,
-                    "title": s.title,
-                    "description": s.description,
-                    "findings": s.findings.iter().map(|f| f.value.as_str()).collect::<Vec<_>>().join(sep),
-                    "proposed_on": self.date(*s.proposed_on)?,
-                    "implement_by": self.opt_date(s.implement_by.as_ref().map(|d| d.value))?,
-                    "implemented_on": self.opt_date(s.implemented_on.as_ref().map(|d| d.value))?,
-                    "needs_implementation": *s.needs_implementation,
-                    "declined_reason": s.declined_reason,
-                    "status": self.label("solution_status", s.status.key())?,
-                }))
+                Ok(SolutionCtx {
+                    id: s.id.value.clone(),
+                    title: s.title.clone(),
+                    description: s.description.clone(),
+                    findings: ids(&s.findings, sep),
+                    proposed_on: self.date(*s.proposed_on)?,
+                    implement_by: self.opt_date(s.implement_by.as_ref().map(|d| d.value))?,
+                    implemented_on: self.opt_date(s.implemented_on.as_ref().map(|d| d.value))?,
+                    needs_implementation: *s.needs_implementation,
+                    declined_reason: s.declined_reason.clone(),
+                    status: self.label("solution_status", s.status.key())?,
+                })
             })
-            .collect::<Result<Vec<_>, CatalogueError>>()
-            .map(Value::Array)
+            .collect()
     }
 
-    pub(super) fn enablement(&self) -> Built {
+    pub(super) fn enablement(&self) -> Result<Vec<SessionCtx>, CatalogueError> {
         self.e
             .enablement
             .iter()
             .map(|s| {
                 let format = match &s.format {
-                    Some(f) => json!(self.label("session_format", f.key())?),
-                    None => Value::Null,
+                    Some(f) => Some(self.label("session_format", f.key())?),
+                    None => None,
                 };
-                Ok(json!({
-                    "topic": s.topic,
-                    "date": self.date(*s.date)?,
-                    "audience": s.audience,
-                    "presenter": s.presenter,
-                    "format": format,
-                }))
+                Ok(SessionCtx {
+                    topic: s.topic.clone(),
+                    date: self.date(*s.date)?,
+                    audience: s.audience.clone(),
+                    presenter: s.presenter.clone(),
+                    format,
+                })
             })
-            .collect::<Result<Vec<_>, CatalogueError>>()
-            .map(Value::Array)
+            .collect()
     }
 
-    pub(super) fn security(&self) -> Built {
+    pub(super) fn security(&self) -> Result<Option<SecurityCtx>, CatalogueError> {
         let Some(s) = &self.e.security else {
-            return Ok(Value::Null);
+            return Ok(None);
         };
         let monitoring = if *s.monitoring_authorised {
             fill(
                 self.t.get("service.authorised")?,
                 &[
-                    ("by", s.authorised_by.as_deref().unwrap_or("—")),
+                    ("by", s.authorised_by.as_deref().unwrap_or(NONE)),
                     (
                         "on",
                         &match &s.authorised_on {
                             Some(d) => self.date(d.value)?,
-                            None => "—".into(),
+                            None => NONE.into(),
                         },
                     ),
                 ],
@@ -241,16 +236,18 @@ impl Builder<'_> {
             .items
             .iter()
             .map(|i| {
-                Ok(json!({
-                    "kind": self.label("security_kind", i.kind.key())?,
-                    "title": i.title,
-                    "status": self.label("item_status", i.status.key())?,
-                    "notes": i.notes,
-                }))
+                Ok(SecurityItemCtx {
+                    kind: self.label("security_kind", i.kind.key())?,
+                    title: i.title.clone(),
+                    status: self.label("item_status", i.status.key())?,
+                    notes: i.notes.clone(),
+                })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
-        Ok(
-            json!({ "authorised": *s.monitoring_authorised, "monitoring": monitoring, "items": items }),
-        )
+        Ok(Some(SecurityCtx {
+            authorised: *s.monitoring_authorised,
+            monitoring,
+            items,
+        }))
     }
 }

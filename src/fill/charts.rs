@@ -4,7 +4,7 @@
 //! for empty and one-point data.
 
 use chrono::{Datelike, NaiveDate};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::locale::{Catalogue, CatalogueError};
 use crate::model::{Plan, Risk, Sample, StressTest};
@@ -41,14 +41,123 @@ impl Axis {
         }
     }
 
-    fn to_json(&self, label: &str) -> Value {
-        json!({
-            "label": label,
-            "min": self.min,
-            "max": self.max,
-            "ticks": self.ticks.iter().map(|t| json!({ "at": t, "label": tick_label(*t) })).collect::<Vec<_>>(),
-        })
+    fn labelled(&self, label: &str) -> AxisData {
+        AxisData {
+            label: label.to_string(),
+            max: self.max,
+            min: self.min,
+            ticks: self
+                .ticks
+                .iter()
+                .map(|t| Tick {
+                    at: *t,
+                    label: tick_label(*t),
+                })
+                .collect(),
+        }
     }
+}
+
+// The types below are written into the reports as Typst dictionaries
+// (`chart|typ`), so their fields stand in alphabetical order, as the
+// generated sources list them.
+
+/// An axis as the chart functions draw it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AxisData {
+    label: String,
+    max: f64,
+    min: f64,
+    ticks: Vec<Tick<f64>>,
+}
+
+/// A tick: where, and its label.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tick<T> {
+    at: T,
+    label: String,
+}
+
+/// The two charts of a stress test, or `empty`.
+#[derive(Debug, Clone, Serialize)]
+pub struct StressCharts {
+    empty: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    latency: Option<Plot>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    throughput: Option<Plot>,
+}
+
+/// One line chart: its series on two axes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plot {
+    series: Vec<Series>,
+    x: AxisData,
+    y: AxisData,
+}
+
+/// A line of a chart.
+#[derive(Debug, Clone, Serialize)]
+pub struct Series {
+    dash: bool,
+    label: String,
+    phase: &'static str,
+    points: Vec<[f64; 2]>,
+}
+
+/// The risk matrix, impact 5 first.
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskMatrix {
+    rows: Vec<MatrixRow>,
+}
+
+/// A row of the risk matrix: one impact.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixRow {
+    cells: Vec<MatrixCell>,
+    impact: u8,
+}
+
+/// A cell of the risk matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatrixCell {
+    ids: Vec<String>,
+    level: &'static str,
+}
+
+/// The plan's Gantt chart, or `empty`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Gantt {
+    days: i64,
+    empty: bool,
+    milestone_label: String,
+    milestones: Vec<GanttMark>,
+    phases: Vec<GanttPhase>,
+    rows: Vec<GanttRow>,
+    ticks: Vec<Tick<i64>>,
+}
+
+/// A milestone of the Gantt chart.
+#[derive(Debug, Clone, Serialize)]
+pub struct GanttMark {
+    at: i64,
+    label: String,
+}
+
+/// A phase of the Gantt chart's legend.
+#[derive(Debug, Clone, Serialize)]
+pub struct GanttPhase {
+    key: &'static str,
+    label: String,
+}
+
+/// A bar of the Gantt chart, in days from its start.
+#[derive(Debug, Clone, Serialize)]
+pub struct GanttRow {
+    from: i64,
+    label: String,
+    phase: &'static str,
+    to: i64,
 }
 
 /// The one of 1, 2, 5 × 10ⁿ nearest to `raw` (by ratio), so that an axis
@@ -74,23 +183,30 @@ fn tick_label(v: f64) -> String {
 /// The two charts of a stress test: throughput, and p95/p99 latency,
 /// against concurrency, before and (when measured) after tuning.
 /// `empty` is true when there is nothing to draw.
-pub fn stress(test: &StressTest, t: &Catalogue) -> Result<Value, CatalogueError> {
+pub fn stress(test: &StressTest, t: &Catalogue) -> Result<StressCharts, CatalogueError> {
     let all: Vec<&Sample> = test.before.iter().chain(&test.after).collect();
     if all.is_empty() {
-        return Ok(json!({ "empty": true }));
+        return Ok(StressCharts {
+            empty: true,
+            latency: None,
+            throughput: None,
+        });
     }
     let x = Axis::covering(all.iter().map(|s| f64::from(s.concurrency)), 6);
     let before = t.get("service.before")?;
     let after = t.get("service.after")?;
-    let series =
-        |label: &str, phase: &str, samples: &[Sample], pick: fn(&Sample) -> f64, dash: bool| {
-            json!({
-                "label": label,
-                "phase": phase,
-                "dash": dash,
-                "points": points(samples, pick),
-            })
-        };
+    let series = |label: &str,
+                  phase: &'static str,
+                  samples: &[Sample],
+                  pick: fn(&Sample) -> f64,
+                  dash: bool| {
+        Series {
+            label: label.to_string(),
+            phase,
+            dash,
+            points: points(samples, pick),
+        }
+    };
     let mut throughput = vec![series(
         before,
         "before",
@@ -132,19 +248,27 @@ pub fn stress(test: &StressTest, t: &Catalogue) -> Result<Value, CatalogueError>
         ));
     }
     let concurrency = t.get("service.concurrency")?;
-    let x = x.to_json(concurrency);
-    let throughput_axis = Axis::covering(all.iter().map(|s| s.throughput), 5).to_json(&format!(
+    let x = x.labelled(concurrency);
+    let throughput_axis = Axis::covering(all.iter().map(|s| s.throughput), 5).labelled(&format!(
         "{} ({})",
         t.get("service.throughput")?,
         test.throughput_unit
     ));
     let latency_axis = Axis::covering(all.iter().flat_map(|s| [s.p95, s.p99]), 5)
-        .to_json(t.get("service.latency_ms")?);
-    Ok(json!({
-        "empty": false,
-        "throughput": { "x": x, "y": throughput_axis, "series": throughput },
-        "latency": { "x": x, "y": latency_axis, "series": latency },
-    }))
+        .labelled(t.get("service.latency_ms")?);
+    Ok(StressCharts {
+        empty: false,
+        throughput: Some(Plot {
+            x: x.clone(),
+            y: throughput_axis,
+            series: throughput,
+        }),
+        latency: Some(Plot {
+            x,
+            y: latency_axis,
+            series: latency,
+        }),
+    })
 }
 
 /// Points sorted by concurrency.
@@ -160,31 +284,30 @@ fn points(samples: &[Sample], pick: fn(&Sample) -> f64) -> Vec<[f64; 2]> {
 
 /// The likelihood × impact heat map: 25 cells, impact 5 at the top, each
 /// with its risk level and the ids of the risks in it.
-pub fn risk_matrix(risks: &[Risk]) -> Value {
-    let mut rows = Vec::new();
-    for impact in (1..=5u8).rev() {
-        let cells: Vec<Value> = (1..=5u8)
-            .map(|likelihood| {
-                let ids: Vec<&str> = risks
-                    .iter()
-                    .filter(|r| *r.likelihood == likelihood && *r.impact == impact)
-                    .map(|r| r.id.value.as_str())
-                    .collect();
-                json!({
-                    "level": risk_level(u32::from(likelihood) * u32::from(impact)),
-                    "ids": ids,
+pub fn risk_matrix(risks: &[Risk]) -> RiskMatrix {
+    let rows = (1..=5u8)
+        .rev()
+        .map(|impact| MatrixRow {
+            impact,
+            cells: (1..=5u8)
+                .map(|likelihood| MatrixCell {
+                    level: risk_level(u32::from(likelihood) * u32::from(impact)),
+                    ids: risks
+                        .iter()
+                        .filter(|r| *r.likelihood == likelihood && *r.impact == impact)
+                        .map(|r| r.id.value.clone())
+                        .collect(),
                 })
-            })
-            .collect();
-        rows.push(json!({ "impact": impact, "cells": cells }));
-    }
-    json!({ "rows": rows })
+                .collect(),
+        })
+        .collect();
+    RiskMatrix { rows }
 }
 
 /// The plan's schedule as a Gantt chart: one bar per activity, grouped by
 /// phase, milestones as diamonds, on a day axis from the first to the last
 /// date with ticks a day, a week or a month apart.
-pub fn gantt(plan: &Plan, t: &Catalogue) -> Result<Value, CatalogueError> {
+pub fn gantt(plan: &Plan, t: &Catalogue) -> Result<Gantt, CatalogueError> {
     let activities: Vec<_> = plan.phases.iter().into_iter().collect();
     let dates: Vec<NaiveDate> = activities
         .iter()
@@ -192,7 +315,10 @@ pub fn gantt(plan: &Plan, t: &Catalogue) -> Result<Value, CatalogueError> {
         .chain(plan.milestones.iter().map(|m| m.date.value))
         .collect();
     let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) else {
-        return Ok(json!({ "empty": true }));
+        return Ok(Gantt {
+            empty: true,
+            ..Gantt::default()
+        });
     };
     let days = (*last - *first).num_days() + 1;
     let offset = |d: NaiveDate| (d - *first).num_days();
@@ -206,7 +332,10 @@ pub fn gantt(plan: &Plan, t: &Catalogue) -> Result<Value, CatalogueError> {
         let mut at = 0;
         while at <= days {
             let date = *first + chrono::Duration::days(at);
-            ticks.push(json!({ "at": at, "label": t.short_date(date)? }));
+            ticks.push(Tick {
+                at,
+                label: t.short_date(date)?,
+            });
             at += step;
         }
     } else {
@@ -214,7 +343,10 @@ pub fn gantt(plan: &Plan, t: &Catalogue) -> Result<Value, CatalogueError> {
         let mut date = NaiveDate::from_ymd_opt(first.year(), first.month(), 1).unwrap_or(*first);
         while date <= *last {
             if date >= *first {
-                ticks.push(json!({ "at": offset(date), "label": t.short_date(date)? }));
+                ticks.push(Tick {
+                    at: offset(date),
+                    label: t.short_date(date)?,
+                });
             }
             date = crate::calendar::add_month(date);
         }
@@ -222,33 +354,41 @@ pub fn gantt(plan: &Plan, t: &Catalogue) -> Result<Value, CatalogueError> {
     let mut rows = Vec::new();
     for (phase, list) in &activities {
         for a in list.iter() {
-            rows.push(json!({
-                "label": t.key("activities", a.activity.key())?,
-                "phase": phase.key(),
-                "from": offset(a.from.value),
-                "to": offset(a.to.value) + 1,
-            }));
+            rows.push(GanttRow {
+                label: t.key("activities", a.activity.key())?.to_string(),
+                phase: phase.key(),
+                from: offset(a.from.value),
+                to: offset(a.to.value) + 1,
+            });
         }
     }
     let phases = activities
         .iter()
         .filter(|(_, list)| !list.is_empty())
-        .map(|(phase, _)| Ok(json!({ "key": phase.key(), "label": t.key("phases", phase.key())? })))
+        .map(|(phase, _)| {
+            Ok(GanttPhase {
+                key: phase.key(),
+                label: t.key("phases", phase.key())?.to_string(),
+            })
+        })
         .collect::<Result<Vec<_>, CatalogueError>>()?;
-    let milestones: Vec<Value> = plan
+    let milestones = plan
         .milestones
         .iter()
-        .map(|m| json!({ "label": m.name, "at": offset(m.date.value) }))
+        .map(|m| GanttMark {
+            label: m.name.clone(),
+            at: offset(m.date.value),
+        })
         .collect();
-    Ok(json!({
-        "empty": false,
-        "days": days,
-        "ticks": ticks,
-        "rows": rows,
-        "phases": phases,
-        "milestones": milestones,
-        "milestone_label": t.get("plan.milestones")?,
-    }))
+    Ok(Gantt {
+        empty: false,
+        days,
+        ticks,
+        rows,
+        phases,
+        milestones,
+        milestone_label: t.get("plan.milestones")?.to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ struct Shared {
     risks: Vec<RiskCtx>,
     stress_tests: Vec<StressTestCtx>,
     /// The risk matrix's data, for `risk-matrix(…)`.
-    risk_matrix: Value,
+    risk_matrix: charts::RiskMatrix,
     solutions: Vec<SolutionCtx>,
     enablement: Vec<SessionCtx>,
     security: Option<SecurityCtx>,

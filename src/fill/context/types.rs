@@ -4,7 +4,8 @@
 //! order, as the generated source lists them.
 
 use serde::Serialize;
-use serde_json::Value;
+
+use crate::fill::charts;
 
 /// A catalogue key with its label.
 #[derive(Debug, Clone, Serialize)]
@@ -200,7 +201,7 @@ pub struct PlanCtx {
     pub milestones: Vec<MilestoneCtx>,
     pub phases: Vec<PhaseCtx>,
     /// The Gantt chart's data, for `gantt(…)`.
-    pub gantt: Value,
+    pub gantt: charts::Gantt,
 }
 
 /// A milestone.
@@ -301,7 +302,7 @@ pub struct StressTestCtx {
     pub after: Vec<SampleCtx>,
     pub conclusion: String,
     /// The charts' data, for `line-chart(…)`.
-    pub chart: Value,
+    pub chart: charts::StressCharts,
 }
 
 /// One measurement, as printed.

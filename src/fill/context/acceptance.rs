@@ -20,7 +20,7 @@ impl Builder<'_> {
                     label: self.label("service_items", item.key())?,
                     covered: entry.is_some(),
                     evidence: if evidence.is_empty() {
-                        NONE.to_string()
+                        self.absent()?.to_string()
                     } else {
                         evidence.join(sep)
                     },
@@ -167,7 +167,7 @@ impl Builder<'_> {
                 Ok((
                     rule.reports().to_vec(),
                     DeviationRow {
-                        clause: rule.clause().unwrap_or(NONE),
+                        clause: rule.clause().unwrap_or(self.absent()?).to_string(),
                         rule: clause,
                         what: x.what.clone(),
                         customer: x.agreed_by.customer.clone(),

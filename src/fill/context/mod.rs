@@ -203,9 +203,6 @@ struct Builder<'a> {
     t: &'a Catalogue,
 }
 
-/// What a table prints for a value that is not there.
-const NONE: &str = "—";
-
 impl Builder<'_> {
     fn date(&self, date: NaiveDate) -> Result<String, CatalogueError> {
         self.t.date(date)
@@ -213,6 +210,11 @@ impl Builder<'_> {
 
     fn opt_date(&self, date: Option<NaiveDate>) -> Result<Option<String>, CatalogueError> {
         date.map(|d| self.date(d)).transpose()
+    }
+
+    /// What the reports print for a value that is not there.
+    fn absent(&self) -> Result<&str, CatalogueError> {
+        self.t.get("locale.absent")
     }
 
     fn label(&self, group: &str, key: &str) -> Result<String, CatalogueError> {
@@ -332,7 +334,11 @@ fn gap(g: &Gap<'_>, t: &Catalogue) -> Result<(String, String, String), Catalogue
     } else {
         file
     };
-    Ok((d.rule.map_or(NONE, |r| r.id()).to_string(), text, location))
+    let rule = match d.rule {
+        Some(rule) => rule.id(),
+        None => t.get("locale.absent")?,
+    };
+    Ok((rule.to_string(), text, location))
 }
 
 /// Writes a rule's argument the report's way: dates in the locale's

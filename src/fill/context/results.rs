@@ -126,7 +126,7 @@ impl Builder<'_> {
                     label: self.label("risk_levels", level)?,
                     count: ids.len(),
                     ids: if ids.is_empty() {
-                        NONE.to_string()
+                        self.absent()?.to_string()
                     } else {
                         ids.join(sep)
                     },
@@ -219,12 +219,12 @@ impl Builder<'_> {
             fill(
                 self.t.get("service.authorised")?,
                 &[
-                    ("by", s.authorised_by.as_deref().unwrap_or(NONE)),
+                    ("by", s.authorised_by.as_deref().unwrap_or(self.absent()?)),
                     (
                         "on",
                         &match &s.authorised_on {
                             Some(d) => self.date(d.value)?,
-                            None => NONE.into(),
+                            None => self.absent()?.into(),
                         },
                     ),
                 ],

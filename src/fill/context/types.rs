@@ -465,7 +465,7 @@ pub struct TargetRow {
 /// An agreed deviation, as the deviations table prints it.
 #[derive(Debug, Clone, Serialize)]
 pub struct DeviationRow {
-    pub clause: &'static str,
+    pub clause: String,
     pub rule: String,
     pub what: String,
     pub customer: String,

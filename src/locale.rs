@@ -11,6 +11,8 @@ use crate::model::Locale;
 #[derive(Debug, Clone)]
 pub struct Catalogue {
     locale: Locale,
+    /// The file it was read from, for messages.
+    name: String,
     tree: Value,
 }
 
@@ -24,6 +26,15 @@ pub enum CatalogueError {
         name: String,
         /// What is wrong.
         message: String,
+    },
+    /// A catalogue from the template directory lacks labels the built-in
+    /// one has.
+    #[error("locale catalogue `{name}` lacks the labels {}", missing.join(", "))]
+    Incomplete {
+        /// The catalogue's file.
+        name: String,
+        /// The dotted paths of the missing labels.
+        missing: Vec<String>,
     },
     /// A label the program needs is missing.
     #[error("locale catalogue for `{locale}` has no label `{path}`")]
@@ -51,7 +62,11 @@ impl Catalogue {
                 message: "expected a mapping of labels".into(),
             });
         }
-        Ok(Self { locale, tree })
+        Ok(Self {
+            locale,
+            name: name.to_string(),
+            tree,
+        })
     }
 
     /// The template name of the catalogue for `locale`.
@@ -104,6 +119,27 @@ impl Catalogue {
             message: format!("`{key}` is not a valid date pattern: {pattern}"),
         })?;
         Ok(out)
+    }
+
+    /// Checks that this catalogue has every label of `reference` and that
+    /// its date patterns are valid: after this, no lookup the templates or
+    /// the program make can fail.
+    pub fn check_against(&self, reference: &Catalogue) -> Result<(), CatalogueError> {
+        let missing: Vec<String> = reference
+            .paths()
+            .difference(&self.paths())
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            return Err(CatalogueError::Incomplete {
+                name: self.name.clone(),
+                missing,
+            });
+        }
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
+        self.date(day)?;
+        self.short_date(day)?;
+        Ok(())
     }
 
     /// Every dotted path of a string leaf, for comparing catalogues.

@@ -149,11 +149,19 @@ impl Filler {
         })
     }
 
-    /// The label catalogue of `locale`.
+    /// The label catalogue of `locale`, checked once: a catalogue from the
+    /// template directory must have every label the built-in one has, so
+    /// that no render stops half-way for a missing label.
     pub fn catalogue(&self, locale: Locale) -> Result<Catalogue, FillError> {
         let name = Catalogue::template_name(locale);
         let text = self.source(&name)?;
-        Ok(Catalogue::parse(locale, &name, &text)?)
+        let catalogue = Catalogue::parse(locale, &self.origin(&name), &text)?;
+        if let Some(builtin) = templates::builtin(&name)
+            && builtin != text
+        {
+            catalogue.check_against(&Catalogue::parse(locale, &name, builtin)?)?;
+        }
+        Ok(catalogue)
     }
 
     /// Prepares the filling of `checked`'s reports, dated `date`.

@@ -90,3 +90,34 @@ fn dates_are_written_the_locale_way() {
         "25 November 2026"
     );
 }
+
+#[test]
+fn a_catalogue_of_ones_own_is_checked_before_anything_renders() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let mine = work.path().join("mine");
+    std::fs::create_dir_all(mine.join("locales")).expect("dir");
+    let builtin = dossier::templates::builtin("locales/en.yaml").expect("built in");
+    // A catalogue that lost two labels.
+    let trimmed: String = builtin
+        .lines()
+        .filter(|l| !l.starts_with("  absent:") && !l.starts_with("  toc:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(mine.join("locales/en.yaml"), trimmed).expect("write");
+    let out = work.path().join("out");
+    let output = crate::common::dossier(&[
+        "render",
+        crate::common::arg(&crate::common::en_sample()),
+        "-o",
+        crate::common::arg(&out),
+        "--templates",
+        crate::common::arg(&mine),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = crate::common::text(&output.stderr);
+    assert!(
+        stderr.contains("lacks the labels doc.toc, locale.absent"),
+        "{stderr}"
+    );
+    assert!(!out.join("NW-2026-007").exists(), "nothing is written");
+}

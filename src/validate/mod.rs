@@ -129,31 +129,35 @@ pub struct Refused {
     pub text: String,
 }
 
-/// Validates `loaded` and, unless a problem stops rendering, reads its
-/// images: the hand-off from checking to filling.
+/// Validates `loaded` and reads its images, resolving each path once:
+/// the hand-off from checking to filling, unless a problem stops
+/// rendering.
 pub fn check(loaded: Loaded) -> Result<Checked, Refused> {
-    let validation = validate(&loaded);
-    if validation.blocks_rendering() {
-        return Err(Refused {
+    let (validation, assets) = run(&loaded, true);
+    match assets {
+        Some(assets) if !validation.blocks_rendering() => {
+            Ok(Checked::with_assets(loaded, validation, assets))
+        }
+        _ => Err(Refused {
             validation,
             text: loaded.source,
-        });
+        }),
     }
-    Checked::new(loaded, validation)
 }
 
 impl Checked {
     /// `loaded`, already validated as `validation`, with its images read.
     pub fn new(loaded: Loaded, validation: Validation) -> Result<Checked, Refused> {
-        let assets = match assets::read(&loaded) {
-            Ok(assets) => assets,
-            Err(diagnostics) => {
-                return Err(Refused {
-                    validation: Validation { diagnostics },
-                    text: loaded.source,
-                });
-            }
-        };
+        match assets::read(&loaded) {
+            Ok(assets) => Ok(Checked::with_assets(loaded, validation, assets)),
+            Err(diagnostics) => Err(Refused {
+                validation: Validation { diagnostics },
+                text: loaded.source,
+            }),
+        }
+    }
+
+    fn with_assets(loaded: Loaded, validation: Validation, assets: Assets) -> Checked {
         let accent = loaded
             .engagement
             .engagement
@@ -162,17 +166,24 @@ impl Checked {
             .as_ref()
             .and_then(|b| b.accent.as_ref())
             .and_then(|a| crate::model::hex_colour(a));
-        Ok(Checked {
+        Checked {
             loaded,
             validation,
             assets,
             accent,
-        })
+        }
     }
 }
 
 /// Checks an engagement against every rule.
 pub fn validate(loaded: &Loaded) -> Validation {
+    run(loaded, false).0
+}
+
+/// Runs every rule and the image and glyph checks; with `read`, the image
+/// check reads the images too and hands them on (none when one cannot be
+/// used).
+fn run(loaded: &Loaded, read: bool) -> (Validation, Option<Assets>) {
     let input = Input {
         e: &loaded.engagement,
         root: &loaded.root,
@@ -187,9 +198,17 @@ pub fn validate(loaded: &Loaded) -> Validation {
         rules::check(*rule, &input, &mut sink);
     }
     let mut diagnostics = sink.out;
-    diagnostics.extend(crate::assets::check(loaded));
+    let mut read_assets = None;
+    if read {
+        match assets::read(loaded) {
+            Ok(assets) => read_assets = Some(assets),
+            Err(problems) => diagnostics.extend(problems),
+        }
+    } else {
+        diagnostics.extend(assets::check(loaded));
+    }
     diagnostics.extend(crate::glyphs::check(loaded));
-    Validation { diagnostics }
+    (Validation { diagnostics }, read_assets)
 }
 
 /// What a rule looks at.

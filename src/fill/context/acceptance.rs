@@ -7,7 +7,6 @@ use super::*;
 impl Builder<'_> {
     pub(super) fn acceptance(&self) -> Result<AcceptanceCtx, CatalogueError> {
         let a = &self.e.acceptance;
-        let sep = self.t.get("locale.list_sep")?;
         let items = ServiceItem::ALL
             .iter()
             .map(|item| {
@@ -19,11 +18,7 @@ impl Builder<'_> {
                     key: item.key(),
                     label: self.label("service_items", item.key())?,
                     covered: entry.is_some(),
-                    evidence: if evidence.is_empty() {
-                        self.absent()?.to_string()
-                    } else {
-                        evidence.join(sep)
-                    },
+                    evidence: self.list(&evidence)?,
                 })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;

@@ -217,6 +217,15 @@ impl Builder<'_> {
         self.t.get("locale.absent")
     }
 
+    /// Ids joined the locale's way (`F-01、F-02`), or the absent mark for
+    /// none.
+    fn list(&self, ids: &[&str]) -> Result<String, CatalogueError> {
+        if ids.is_empty() {
+            return self.absent().map(str::to_string);
+        }
+        Ok(ids.join(self.t.get("locale.list_sep")?))
+    }
+
     fn label(&self, group: &str, key: &str) -> Result<String, CatalogueError> {
         self.t.key(group, key).map(str::to_string)
     }

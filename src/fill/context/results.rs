@@ -108,7 +108,6 @@ impl Builder<'_> {
                     .count()
             })
             .collect();
-        let sep = self.t.get("locale.list_sep")?;
         let risks = ["critical", "high", "medium", "low"]
             .iter()
             .map(|level| {
@@ -125,11 +124,7 @@ impl Builder<'_> {
                     key: level,
                     label: self.label("risk_levels", level)?,
                     count: ids.len(),
-                    ids: if ids.is_empty() {
-                        self.absent()?.to_string()
-                    } else {
-                        ids.join(sep)
-                    },
+                    ids: self.list(&ids)?,
                 })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;

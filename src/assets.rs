@@ -14,7 +14,6 @@ use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
 use crate::model::Spanned;
 use crate::model::markdown::MARKDOWN_FIELDS;
-use crate::scalars::scalars;
 
 /// The largest image dossier embeds: 10 MiB.
 pub const MAX_IMAGE_BYTES: u64 = 10 * 1024 * 1024;
@@ -78,8 +77,9 @@ pub fn paths(loaded: &Loaded) -> Vec<Spanned<String>> {
         )
         .collect();
     let source = &loaded.source;
-    let markdown = scalars(source)
-        .into_iter()
+    let markdown = loaded
+        .scalars
+        .iter()
         .filter(|s| MARKDOWN_FIELDS.iter().any(|f| s.is_at(f)));
     for field in markdown {
         for dest in crate::model::markdown::images(&field.text) {

@@ -9,7 +9,6 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::fonts::fonts;
 use crate::load::Loaded;
 use crate::report::ReportKey;
-use crate::scalars::scalars;
 
 /// Every character in the YAML's values that no shipped font can draw;
 /// one diagnostic per distinct character, at its first use. Keys and
@@ -18,7 +17,7 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     let fonts = fonts();
     let mut seen: HashSet<char> = HashSet::new();
     let mut out = Vec::new();
-    for scalar in scalars(&loaded.source) {
+    for scalar in &loaded.scalars {
         for c in scalar.text.chars() {
             if c.is_control() || c.is_whitespace() || !seen.insert(c) || fonts.covers(c) {
                 continue;

@@ -6,6 +6,7 @@ use serde_saphyr::{Error as YamlError, MessageFormatter, UserMessageFormatter};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Engagement, Pos, Spanned};
+use crate::scalars::{Scalar, scalars};
 
 /// The largest engagement file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
@@ -21,6 +22,9 @@ pub struct Loaded {
     pub source: String,
     /// The parsed engagement.
     pub engagement: Engagement,
+    /// Every scalar of the file with its keys and position, for the checks
+    /// that look at all of the text.
+    pub scalars: Vec<Scalar>,
 }
 
 /// Why an engagement could not be loaded.
@@ -108,6 +112,7 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
     match parse(&source) {
         Ok(engagement) => Ok(Loaded {
+            scalars: scalars(&source),
             file,
             root,
             source,

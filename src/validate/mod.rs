@@ -187,7 +187,7 @@ fn run(loaded: &Loaded, read: bool) -> (Validation, Option<Assets>) {
     let input = Input {
         e: &loaded.engagement,
         root: &loaded.root,
-        source: &loaded.source,
+        scalars: &loaded.scalars,
         calendar: WorkingCalendar::new(&loaded.engagement.calendar),
     };
     let mut sink = Sink {
@@ -215,8 +215,8 @@ fn run(loaded: &Loaded, read: bool) -> (Validation, Option<Assets>) {
 pub(crate) struct Input<'a> {
     pub e: &'a Engagement,
     pub root: &'a Path,
-    /// The YAML's text.
-    pub source: &'a str,
+    /// Every scalar of the YAML, with its keys and position.
+    pub scalars: &'a [crate::scalars::Scalar],
     pub calendar: WorkingCalendar,
 }
 

@@ -7,7 +7,6 @@
 use super::RuleId;
 use crate::diagnostic::Code;
 use crate::report::ReportKey;
-use crate::scalars::scalars;
 use crate::validate::{Input, Sink};
 
 /// The values `dossier init` writes for the user to replace, by the key they stand
@@ -59,7 +58,7 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
 ];
 
 pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
-    for scalar in scalars(input.source) {
+    for scalar in input.scalars {
         let key = scalar.path.last().map(String::as_str).unwrap_or_default();
         let value = scalar.text.trim();
         if !PLACEHOLDERS.iter().any(|(k, v)| *k == key && *v == value) {

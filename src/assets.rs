@@ -10,7 +10,7 @@ use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, RuleId};
 use crate::load::Loaded;
 use crate::model::Spanned;
 use crate::model::markdown::MARKDOWN_FIELDS;
@@ -114,6 +114,7 @@ pub fn read(loaded: &Loaded) -> Result<Assets, Vec<Diagnostic>> {
                     Box::new(problem(
                         loaded,
                         &path,
+                        Code::AssetMissing,
                         format!("cannot read the image: {e}"),
                     ))
                 })
@@ -136,84 +137,112 @@ pub fn read(loaded: &Loaded) -> Result<Assets, Vec<Diagnostic>> {
 /// The file `path` names, once it passes every check.
 fn resolve(loaded: &Loaded, path: &Spanned<String>) -> Result<PathBuf, Box<Diagnostic>> {
     let written = Path::new(path.value.as_str());
-    let fail = |message: String| Box::new(problem(loaded, path, message));
+    let fail = |code: Code, message: String| Box::new(problem(loaded, path, code, message));
     if path.value.trim().is_empty() {
-        return Err(fail("the image path is empty".into()));
+        return Err(fail(Code::AssetMissing, "the image path is empty".into()));
     }
     if path.value.contains("://") {
-        return Err(fail(format!(
-            "`{}` is a web address; images must be files inside the engagement directory",
-            path.value
-        )));
+        return Err(fail(
+            Code::AssetOutside,
+            format!(
+                "`{}` is a web address; images must be files inside the engagement directory",
+                path.value
+            ),
+        ));
     }
     if written.is_absolute() || written.has_root() || path.value.starts_with('\\') {
-        return Err(fail(format!(
-            "`{}` is an absolute path; images are given relative to the engagement directory",
-            path.value
-        )));
+        return Err(fail(
+            Code::AssetOutside,
+            format!(
+                "`{}` is an absolute path; images are given relative to the engagement directory",
+                path.value
+            ),
+        ));
     }
     if written
         .components()
         .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)))
     {
-        return Err(fail(format!(
-            "`{}` leaves the engagement directory",
-            path.value
-        )));
+        return Err(fail(
+            Code::AssetOutside,
+            format!("`{}` leaves the engagement directory", path.value),
+        ));
     }
     let extension = written
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     let Some(kind) = Kind::from_extension(&extension) else {
-        return Err(fail(format!(
-            "`{}` is not a PNG, JPEG or SVG file name",
-            path.value
-        )));
+        return Err(fail(
+            Code::AssetNotImage,
+            format!("`{}` is not a PNG, JPEG or SVG file name", path.value),
+        ));
     };
     let root = loaded
         .root
         .canonicalize()
         .unwrap_or_else(|_| loaded.root.clone());
     let file = loaded.root.join(written);
-    let real = file
-        .canonicalize()
-        .map_err(|_| fail(format!("`{}` does not exist", path.value)))?;
+    let real = file.canonicalize().map_err(|_| {
+        fail(
+            Code::AssetMissing,
+            format!("`{}` does not exist", path.value),
+        )
+    })?;
     if !real.starts_with(&root) {
-        return Err(fail(format!(
-            "`{}` is a link to a file outside the engagement directory",
-            path.value
-        )));
+        return Err(fail(
+            Code::AssetOutside,
+            format!(
+                "`{}` is a link to a file outside the engagement directory",
+                path.value
+            ),
+        ));
     }
-    let meta =
-        std::fs::metadata(&real).map_err(|e| fail(format!("cannot read `{}`: {e}", path.value)))?;
+    let meta = std::fs::metadata(&real).map_err(|e| {
+        fail(
+            Code::AssetMissing,
+            format!("cannot read `{}`: {e}", path.value),
+        )
+    })?;
     if !meta.is_file() {
-        return Err(fail(format!("`{}` is not a file", path.value)));
+        return Err(fail(
+            Code::AssetMissing,
+            format!("`{}` is not a file", path.value),
+        ));
     }
     if meta.len() > MAX_IMAGE_BYTES {
-        return Err(fail(format!(
-            "`{}` is {} bytes; an image may be at most {MAX_IMAGE_BYTES} bytes (10 MiB)",
-            path.value,
-            meta.len()
-        )));
+        return Err(fail(
+            Code::AssetTooLarge,
+            format!(
+                "`{}` is {} bytes; an image may be at most {MAX_IMAGE_BYTES} bytes (10 MiB)",
+                path.value,
+                meta.len()
+            ),
+        ));
     }
     let mut head = Vec::with_capacity(1024);
     std::fs::File::open(&real)
         .and_then(|f| f.take(1024).read_to_end(&mut head))
-        .map_err(|e| fail(format!("cannot read `{}`: {e}", path.value)))?;
+        .map_err(|e| {
+            fail(
+                Code::AssetMissing,
+                format!("cannot read `{}`: {e}", path.value),
+            )
+        })?;
     if !kind.matches(&head) {
-        return Err(fail(format!(
-            "`{}` is not a {} image",
-            path.value,
-            kind.name()
-        )));
+        return Err(fail(
+            Code::AssetNotImage,
+            format!("`{}` is not a {} image", path.value, kind.name()),
+        ));
     }
     Ok(real)
 }
 
-fn problem(loaded: &Loaded, path: &Spanned<String>, message: String) -> Diagnostic {
+fn problem(loaded: &Loaded, path: &Spanned<String>, code: Code, message: String) -> Diagnostic {
     let mut d = Diagnostic::error(&loaded.file, path.pos, message);
-    d.code = Some(crate::diagnostic::Code::Asset);
+    d.rule = Some(RuleId::Consistency);
+    d.code = Some(code);
+    d.args.push(("path", path.value.clone()));
     d.reports = crate::ReportKey::ALL.to_vec();
     d.hints.push(format!(
         "give a PNG, JPEG or SVG file inside {}, e.g. `diagrams/overview.png`",

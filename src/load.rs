@@ -20,6 +20,8 @@ pub struct Loaded {
     pub root: PathBuf,
     /// The file's text, for diagnostics.
     pub source: String,
+    /// The file's bytes as written (the manifest's digest is of these).
+    pub bytes: Vec<u8>,
     /// The parsed engagement.
     pub engagement: Engagement,
     /// Every scalar of the file with its keys and position, for the checks
@@ -74,7 +76,7 @@ pub fn identify(path: &Path) -> Option<Identity> {
     if std::fs::metadata(&file).ok()?.len() > MAX_FILE_BYTES {
         return None;
     }
-    let source = std::fs::read_to_string(&file).ok()?;
+    let source = decode(&std::fs::read(&file).ok()?).ok()?;
     let parsed: File = serde_saphyr::from_str_with_options(&source, options()).ok()?;
     Some(Identity {
         id: parsed.engagement.id.value,
@@ -99,20 +101,15 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
         )));
     }
     let bytes = std::fs::read(&file).map_err(|e| fail(format!("cannot read file: {e}")))?;
-    let source = String::from_utf8(bytes).map_err(|e| {
-        let pos = Pos::of_byte(
-            &String::from_utf8_lossy(e.as_bytes()),
-            e.utf8_error().valid_up_to(),
-        );
-        LoadError {
-            diagnostic: Box::new(Diagnostic::error(&file, pos, "file is not valid UTF-8")),
-            text: None,
-        }
+    let source = decode(&bytes).map_err(|(pos, message)| LoadError {
+        diagnostic: Box::new(Diagnostic::error(&file, pos, message)),
+        text: None,
     })?;
     let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
     match parse(&source) {
         Ok(engagement) => Ok(Loaded {
             scalars: scalars(&source),
+            bytes,
             file,
             root,
             source,
@@ -122,6 +119,71 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
             diagnostic: Box::new(describe(&file, &err)),
             text: Some(source),
         }),
+    }
+}
+
+/// The text of an engagement file: UTF-8, with or without the byte-order
+/// mark many Windows editors write, or UTF-16 or UTF-32 announced by theirs.
+/// `Err` says where the text stops being valid and what it was read as.
+pub fn decode(bytes: &[u8]) -> Result<String, (Pos, String)> {
+    let units = |size: usize, big_endian: bool, body: &[u8]| -> Vec<u32> {
+        body.chunks(size)
+            .map(|c| {
+                let mut v = 0u32;
+                for i in 0..size {
+                    let b = u32::from(
+                        c.get(if big_endian { i } else { size - 1 - i })
+                            .copied()
+                            .unwrap_or(0),
+                    );
+                    v = (v << 8) | b;
+                }
+                v
+            })
+            .collect()
+    };
+    let utf16 = |body: &[u8], big_endian: bool, name: &str| {
+        let units: Vec<u16> = units(2, big_endian, body)
+            .into_iter()
+            .map(|u| u as u16)
+            .collect();
+        if !body.len().is_multiple_of(2) {
+            return Err((
+                Pos::default(),
+                format!("file is not valid {name}: it ends in half a character"),
+            ));
+        }
+        String::from_utf16(&units)
+            .map_err(|_| (Pos::default(), format!("file is not valid {name}")))
+    };
+    match bytes {
+        [0x00, 0x00, 0xFE, 0xFF, body @ ..] | [0xFF, 0xFE, 0x00, 0x00, body @ ..] => {
+            let big_endian = bytes[0] == 0;
+            let name = if big_endian { "UTF-32BE" } else { "UTF-32LE" };
+            if !body.len().is_multiple_of(4) {
+                return Err((
+                    Pos::default(),
+                    format!("file is not valid {name}: it ends in part of a character"),
+                ));
+            }
+            units(4, big_endian, body)
+                .into_iter()
+                .map(char::from_u32)
+                .collect::<Option<String>>()
+                .ok_or_else(|| (Pos::default(), format!("file is not valid {name}")))
+        }
+        [0xFE, 0xFF, body @ ..] => utf16(body, true, "UTF-16BE"),
+        [0xFF, 0xFE, body @ ..] => utf16(body, false, "UTF-16LE"),
+        _ => {
+            let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+            std::str::from_utf8(body).map(str::to_string).map_err(|e| {
+                let text = String::from_utf8_lossy(body);
+                (
+                    Pos::of_byte(&text, e.valid_up_to()),
+                    "file is not valid UTF-8; save it as UTF-8".to_string(),
+                )
+            })
+        }
     }
 }
 

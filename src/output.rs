@@ -280,7 +280,7 @@ fn manifest(bundle: &Bundle<'_>, previous: Option<&Manifest>) -> Manifest {
     let e = &loaded.engagement;
     let input = Input::from_contents(
         &loaded.root,
-        std::iter::once((loaded.file.as_path(), loaded.source.as_bytes())).chain(
+        std::iter::once((loaded.file.as_path(), loaded.bytes.as_slice())).chain(
             bundle
                 .checked
                 .assets

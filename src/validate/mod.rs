@@ -32,12 +32,25 @@ impl Validation {
     }
 
     /// Whether a problem stops the engagement from being rendered at all,
-    /// even as a draft: an id that cannot name a folder, an image that
-    /// cannot be used, a character no font can draw.
+    /// even as a draft: a format version this build cannot read, an id that
+    /// cannot name a folder, an image that cannot be used, a character no
+    /// font can draw.
     pub fn blocks_rendering(&self) -> bool {
         self.diagnostics.iter().any(|d| {
             d.severity == Severity::Error
-                && matches!(d.code, Some(Code::BadId | Code::Asset | Code::Glyph))
+                && matches!(
+                    d.code,
+                    Some(
+                        Code::SchemaVersion
+                            | Code::BadId
+                            | Code::Asset
+                            | Code::AssetOutside
+                            | Code::AssetNotImage
+                            | Code::AssetMissing
+                            | Code::AssetTooLarge
+                            | Code::Glyph
+                    )
+                )
         })
     }
 
@@ -186,7 +199,6 @@ pub fn validate(loaded: &Loaded) -> Validation {
 fn run(loaded: &Loaded, read: bool) -> (Validation, Option<Assets>) {
     let input = Input {
         e: &loaded.engagement,
-        root: &loaded.root,
         scalars: &loaded.scalars,
         calendar: WorkingCalendar::new(&loaded.engagement.calendar),
     };
@@ -214,7 +226,6 @@ fn run(loaded: &Loaded, read: bool) -> (Validation, Option<Assets>) {
 /// What a rule looks at.
 pub(crate) struct Input<'a> {
     pub e: &'a Engagement,
-    pub root: &'a Path,
     /// Every scalar of the YAML, with its keys and position.
     pub scalars: &'a [crate::scalars::Scalar],
     pub calendar: WorkingCalendar,

@@ -155,3 +155,77 @@ fn a_value_is_located_where_it_is_written() {
     // Not the comment after the block indicator: the text below it.
     assert_eq!(at("c", "😀"), (5, 8));
 }
+
+/// The English sample saved the ways other editors save it.
+fn sample_bytes() -> Vec<u8> {
+    std::fs::read(crate::common::en_sample()).expect("sample")
+}
+
+#[test]
+fn a_byte_order_mark_and_crlf_line_ends_are_read() {
+    let text = String::from_utf8(sample_bytes()).expect("UTF-8");
+    let crlf = text.replace('\n', "\r\n");
+    let mut with_bom = vec![0xEF, 0xBB, 0xBF];
+    with_bom.extend(crlf.as_bytes());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("nw.yaml");
+    std::fs::write(&path, &with_bom).expect("write");
+    let loaded = load(&path).expect("a UTF-8 file with a BOM and CRLF loads");
+    assert_eq!(loaded.engagement.engagement.id.value, "NW-2026-007");
+    // Positions are those of the text as written, less the mark.
+    assert_eq!(
+        (
+            loaded.engagement.engagement.starts_on.pos.line,
+            loaded.engagement.engagement.starts_on.pos.column
+        ),
+        (34, 14)
+    );
+    // The manifest's digest is of the file as written.
+    assert_eq!(loaded.bytes, with_bom);
+}
+
+#[test]
+fn utf16_and_utf32_with_a_byte_order_mark_are_decoded() {
+    let text = String::from_utf8(sample_bytes()).expect("UTF-8");
+    let utf16le: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let utf16be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    let utf32le: Vec<u8> = [0xFF, 0xFE, 0x00, 0x00]
+        .into_iter()
+        .chain(text.chars().flat_map(|c| (c as u32).to_le_bytes()))
+        .collect();
+    for bytes in [utf16le, utf16be, utf32le] {
+        assert_eq!(dossier::load::decode(&bytes).expect("decodes"), text);
+    }
+    // Half a UTF-16 character at the end: the encoding is named.
+    let broken = [0xFF, 0xFE, 0x41, 0x00, 0x42];
+    let (_, message) = dossier::load::decode(&broken).expect_err("broken");
+    assert!(message.contains("UTF-16LE"), "{message}");
+    // Latin-1 without a mark: where it stops being UTF-8.
+    let (pos, message) = dossier::load::decode(b"a: 1\nb: caf\xe9\n").expect_err("not UTF-8");
+    assert_eq!((pos.line, pos.column), (2, 7));
+    assert!(message.contains("UTF-8"), "{message}");
+}
+
+#[test]
+fn an_unknown_format_version_stops_the_engagement() {
+    let yaml = en_sample_with("schema: 1\n", "schema: 999\n");
+    let (dir, path) = engagement_file(&yaml);
+    let out = dir.path().join("out");
+    let output = crate::common::dossier(&[
+        "render",
+        crate::common::arg(&path),
+        "-o",
+        crate::common::arg(&out),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = crate::common::text(&output.stderr);
+    assert!(stderr.contains("unknown format version 999"), "{stderr}");
+    assert!(stderr.contains("engagement.yaml:3:9"), "{stderr}");
+    assert!(!out.exists() || std::fs::read_dir(&out).expect("out").count() == 0);
+}

@@ -4,18 +4,14 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Display;
 use std::hash::Hash;
-use std::path::{Component, Path};
 
 use super::RuleId;
 use crate::diagnostic::Code;
-use crate::model::{Date, EvidenceKind, Figure, Pos, Spanned};
+use crate::model::{Date, EvidenceKind, Pos, Spanned};
 use crate::validate::{Input, Sink};
 
 /// The format version this build reads.
 pub const SCHEMA_VERSION: u32 = 1;
-
-/// The largest image read, in bytes.
-pub const MAX_ASSET_BYTES: u64 = 20 * 1024 * 1024;
 
 pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
     let e = input.e;
@@ -124,14 +120,6 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         )
         .arg("value", &accent.value)
         .hint("write the accent colour as `#rrggbb`, e.g. `#1f4e79`");
-    }
-    let figures = e
-        .survey
-        .diagrams
-        .iter()
-        .chain(e.findings.iter().flat_map(|f| f.evidence.iter()));
-    for figure in figures {
-        asset(input.root, sink, figure);
     }
 }
 
@@ -395,85 +383,5 @@ fn no_repeats<'a, T: Eq + Hash + Display + 'a>(
             )
             .arg("key", &item.value);
         }
-    }
-}
-
-/// An image must be a relative path to a PNG, JPEG or SVG file inside the
-/// engagement directory, links resolved.
-fn asset(root: &Path, sink: &mut Sink<'_>, figure: &Figure) {
-    let raw = &figure.path;
-    let path = Path::new(raw.as_str());
-    let mut fail = |code: Code, message: String, hint: &str| {
-        sink.report(RuleId::Consistency, code, raw.pos, message)
-            .arg("path", &raw.value)
-            .hint(hint);
-    };
-    if path.is_absolute()
-        || path
-            .components()
-            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
-    {
-        fail(
-            Code::AssetOutside,
-            format!("image path `{}` leaves the engagement directory", raw.value),
-            "use a path relative to the engagement directory, without `..`",
-        );
-        return;
-    }
-    let extension = path
-        .extension()
-        .and_then(|x| x.to_str())
-        .map(str::to_ascii_lowercase);
-    if !matches!(extension.as_deref(), Some("png" | "jpg" | "jpeg" | "svg")) {
-        fail(
-            Code::AssetNotImage,
-            format!("`{}` is not a PNG, JPEG or SVG file", raw.value),
-            "export the image as PNG, JPEG or SVG",
-        );
-        return;
-    }
-    let full = root.join(path);
-    let (Ok(real), Ok(real_root)) = (full.canonicalize(), root.canonicalize()) else {
-        fail(
-            Code::AssetMissing,
-            format!("image `{}` does not exist", raw.value),
-            "check the path and the file name's case",
-        );
-        return;
-    };
-    if !real.starts_with(&real_root) {
-        fail(
-            Code::AssetOutside,
-            format!(
-                "image `{}` is a link to a file outside the engagement directory",
-                raw.value
-            ),
-            "copy the image into the engagement directory",
-        );
-        return;
-    }
-    match std::fs::metadata(&real) {
-        Ok(meta) if !meta.is_file() => {
-            fail(
-                Code::AssetMissing,
-                format!("`{}` is not a file", raw.value),
-                "point at the image file itself",
-            );
-        }
-        Ok(meta) if meta.len() > MAX_ASSET_BYTES => fail(
-            Code::AssetTooLarge,
-            format!(
-                "image `{}` is {} bytes; the limit is {MAX_ASSET_BYTES}",
-                raw.value,
-                meta.len()
-            ),
-            "reduce the image's resolution or compress it",
-        ),
-        Ok(_) => {}
-        Err(err) => fail(
-            Code::AssetMissing,
-            format!("cannot read image `{}`: {err}", raw.value),
-            "check the file's permissions",
-        ),
     }
 }

@@ -90,7 +90,7 @@ impl CheckReport {
     }
 
     /// The report as pretty-printed JSON.
-    pub fn to_json(&self) -> String {
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
         let (errors, warnings) = self.counts();
         let value = serde_json::json!({
             "version": JSON_VERSION,
@@ -98,7 +98,7 @@ impl CheckReport {
             "warnings": warnings,
             "engagements": self.engagements,
         });
-        serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".into())
+        serde_json::to_string_pretty(&value)
     }
 
     /// The diagnostics as GitHub Actions workflow commands, one line each

@@ -1,6 +1,14 @@
 //! The `dossier` command: parses arguments, calls the library, maps the
 //! outcome to an exit code.
 
+/// Writes a line to standard error; a closed stream is not an error (the
+/// reader went away, as with `dossier check … 2>&1 | head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 mod cli;
 
 use std::io::{IsTerminal, Write};
@@ -54,7 +62,7 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    eprintln!("error: {err}");
+                    say!("error: {err}");
                     ExitCode::FAILURE
                 }
             }
@@ -72,7 +80,7 @@ fn main() -> ExitCode {
         Command::Man => {
             let mut page = Vec::new();
             if let Err(err) = clap_mangen::Man::new(command()).render(&mut page) {
-                eprintln!("error: cannot write the man page: {err}");
+                say!("error: cannot write the man page: {err}");
                 return ExitCode::FAILURE;
             }
             let _ = std::io::stdout().lock().write_all(&page);
@@ -96,14 +104,14 @@ fn color() -> bool {
 
 fn print_diagnostics(diagnostics: &[Diagnostic], source: Option<&str>) {
     for diagnostic in diagnostics {
-        eprintln!("{}", diagnostic.render(source, color()));
+        say!("{}", diagnostic.render(source, color()));
     }
 }
 
 fn engagements(paths: &[PathBuf], skip: Option<&std::path::Path>) -> Option<Vec<PathBuf>> {
     let found = discover(paths, skip);
     if found.is_empty() {
-        eprintln!("error: no engagement found under the given paths");
+        say!("error: no engagement found under the given paths");
         return None;
     }
     Some(found)
@@ -119,7 +127,7 @@ fn run_render(args: &RenderArgs) -> ExitCode {
     let batch = match Batch::new(args.jobs()) {
         Ok(batch) => batch,
         Err(err) => {
-            eprintln!("error: cannot start {} threads: {err}", args.jobs());
+            say!("error: cannot start {} threads: {err}", args.jobs());
             return ExitCode::FAILURE;
         }
     };
@@ -129,9 +137,12 @@ fn run_render(args: &RenderArgs) -> ExitCode {
     progress.finish();
     let summary = Summary::new(&outcomes, args.shard);
     if let Some(file) = &args.summary
-        && let Err(err) = write_atomic(file, summary.to_json().as_bytes())
+        && let Err(err) = summary
+            .to_json()
+            .map_err(std::io::Error::other)
+            .and_then(|json| write_atomic(file, json.as_bytes()))
     {
-        eprintln!("error: cannot write {}: {err}", file.display());
+        say!("error: cannot write {}: {err}", file.display());
         return ExitCode::FAILURE;
     }
     let totals = summary.totals;
@@ -164,12 +175,12 @@ fn run_render(args: &RenderArgs) -> ExitCode {
                 ),
                 None => error.to_string(),
             };
-            eprintln!("failed: {}: {why}", path.display());
+            say!("failed: {}: {why}", path.display());
         }
     }
     if args.timings {
         let cpu = dossier::timings::process_cpu_time();
-        eprintln!("{}", renderer.timings().report(cpu, started.elapsed()));
+        say!("{}", renderer.timings().report(cpu, started.elapsed()));
     }
     if totals.failed > 0 {
         ExitCode::FAILURE
@@ -276,10 +287,10 @@ fn run_verify(args: &VerifyArgs) -> ExitCode {
             Ok((_, mismatches)) => {
                 failed = true;
                 for m in &mismatches {
-                    eprintln!("error: {}", dir.join(&m.file).display());
-                    eprintln!("  {m}");
+                    say!("error: {}", dir.join(&m.file).display());
+                    say!("  {m}");
                 }
-                eprintln!(
+                say!(
                     "error: {}: {} not matching the manifest",
                     dir.display(),
                     plural(mismatches.len(), "file")
@@ -287,7 +298,7 @@ fn run_verify(args: &VerifyArgs) -> ExitCode {
             }
             Err(err) => {
                 failed = true;
-                eprintln!("error: {err}");
+                say!("error: {err}");
             }
         }
     }
@@ -301,7 +312,7 @@ fn run_verify(args: &VerifyArgs) -> ExitCode {
 fn run_watch(args: &cli::WatchArgs) -> ExitCode {
     let options = args.options();
     if discover(&options.paths, Some(&options.render.out)).is_empty() {
-        eprintln!("error: no engagement found under the given paths");
+        say!("error: no engagement found under the given paths");
         return ExitCode::FAILURE;
     }
     let result = dossier::watch::watch(&options, |render| {
@@ -326,7 +337,7 @@ fn run_watch(args: &cli::WatchArgs) -> ExitCode {
             }
             Err(error) => {
                 eprint!("{}", failure(render.path, error));
-                eprintln!(
+                say!(
                     "error: {}: not rendered; the last good reports stay in place",
                     render.path.display()
                 );
@@ -336,7 +347,7 @@ fn run_watch(args: &cli::WatchArgs) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
+            say!("error: {err}");
             ExitCode::FAILURE
         }
     }
@@ -359,7 +370,7 @@ fn run_init(args: &InitArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("error: {err}");
+            say!("error: {err}");
             ExitCode::FAILURE
         }
     }
@@ -399,9 +410,15 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     }
     let mut stdout = std::io::stdout().lock();
     match args.format {
-        CheckFormat::Json => {
-            let _ = writeln!(stdout, "{}", report.to_json());
-        }
+        CheckFormat::Json => match report.to_json() {
+            Ok(json) => {
+                let _ = writeln!(stdout, "{json}");
+            }
+            Err(err) => {
+                say!("error: cannot write the report as JSON: {err}");
+                return ExitCode::FAILURE;
+            }
+        },
         CheckFormat::Github => {
             let _ = write!(stdout, "{}", report.to_github());
         }

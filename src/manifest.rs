@@ -245,10 +245,10 @@ impl Manifest {
     }
 
     /// The manifest as written to disk: pretty JSON with a final newline.
-    pub fn to_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        let mut text = serde_json::to_string_pretty(self)?;
         text.push('\n');
-        text
+        Ok(text)
     }
 
     /// The entry of the report in `file`.

@@ -119,6 +119,9 @@ pub enum DeliverError {
     /// The existing manifest could not be read.
     #[error(transparent)]
     Manifest(#[from] ManifestError),
+    /// The new manifest could not be written as JSON.
+    #[error("cannot write the manifest as JSON: {0}")]
+    Serialize(#[from] serde_json::Error),
     /// A file could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Io {
@@ -148,7 +151,7 @@ pub fn deliver(
 fn deliver_pdf(bundle: &Bundle<'_>) -> Result<Vec<RenderedReport>, DeliverError> {
     let dir = &bundle.dir;
     let previous = Manifest::read(dir)?;
-    let manifest_json = manifest(bundle, previous.as_ref()).to_json();
+    let manifest_json = manifest(bundle, previous.as_ref())?.to_json()?;
     let mut files: Vec<(String, &[u8])> = typeset(bundle.produced)
         .map(|(p, pdf)| (p.filled.key.file_name("pdf"), pdf.bytes.as_slice()))
         .collect();
@@ -274,7 +277,10 @@ fn typeset(produced: &[Produced]) -> impl Iterator<Item = (&Produced, &Typeset)>
 
 /// The manifest of the bundle after this render. Reports not rendered this
 /// time (with `--only`) keep their previous entries.
-fn manifest(bundle: &Bundle<'_>, previous: Option<&Manifest>) -> Manifest {
+fn manifest(
+    bundle: &Bundle<'_>,
+    previous: Option<&Manifest>,
+) -> Result<Manifest, serde_json::Error> {
     let loaded = &bundle.checked.loaded;
     let validation = &bundle.checked.validation;
     let e = &loaded.engagement;
@@ -320,7 +326,7 @@ fn manifest(bundle: &Bundle<'_>, previous: Option<&Manifest>) -> Manifest {
             ..d.clone()
         })
         .collect();
-    Manifest {
+    Ok(Manifest {
         manifest: MANIFEST_VERSION,
         tool: Tool::current(),
         engagement: EngagementInfo {
@@ -335,9 +341,9 @@ fn manifest(bundle: &Bundle<'_>, previous: Option<&Manifest>) -> Manifest {
         validation: ValidationSummary {
             errors,
             warnings,
-            diagnostics: serde_json::to_value(diagnostics).unwrap_or_default(),
+            diagnostics: serde_json::to_value(diagnostics)?,
         },
-    }
+    })
 }
 
 /// Whether `path` already holds exactly `bytes`.

@@ -611,3 +611,25 @@ fn test_dependencies_add_no_features_to_the_build() {
         "the test-only dependencies change these crates' features; pin them in [dependencies]: {changed:?}"
     );
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    // The reader is gone before dossier writes a word, on both streams.
+    let (_dir, fixture) = crate::common::violation("lead-time").file();
+    let script = format!(
+        "{} check {} 2>&1 | true; echo \"${{PIPESTATUS[0]}}\"",
+        env!("CARGO_BIN_EXE_dossier"),
+        fixture.display()
+    );
+    let output = Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("bash runs");
+    let status = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // The check's own status (1: the fixture has an error), not a crash.
+    assert_eq!(status.trim(), "1", "{stderr}");
+}

@@ -182,7 +182,12 @@ fn image_paths_stay_inside_the_engagement() {
         assert_eq!((d.pos.line, d.pos.column), (137, 13), "{path}");
         // One check, one diagnostic: an unusable image is not reported
         // again under another name or limit.
-        assert_eq!(validation.diagnostics.len(), 1, "{path}: {:?}", validation.diagnostics);
+        assert_eq!(
+            validation.diagnostics.len(),
+            1,
+            "{path}: {:?}",
+            validation.diagnostics
+        );
         assert!(validation.blocks_rendering(), "{path}");
     }
 }

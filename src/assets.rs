@@ -235,7 +235,103 @@ fn resolve(loaded: &Loaded, path: &Spanned<String>) -> Result<PathBuf, Box<Diagn
             format!("`{}` is not a {} image", path.value, kind.name()),
         ));
     }
+    // What the image holds, read from its header (or, for SVG, its
+    // structure) before anything decodes it.
+    let bytes = std::fs::read(&real).map_err(|e| {
+        fail(
+            Code::AssetMissing,
+            format!("cannot read `{}`: {e}", path.value),
+        )
+    })?;
+    kind.check_content(&bytes)
+        .map_err(|why| fail(Code::AssetTooLarge, format!("`{}` {why}", path.value)))?;
     Ok(real)
+}
+
+/// The most pixels an image may have: 50 megapixels (say 8,000 × 6,250),
+/// about 200 MiB decoded. A PNG or JPEG can declare far more in a few
+/// bytes; it is refused before it is decoded.
+pub const MAX_IMAGE_PIXELS: u64 = 50_000_000;
+
+/// The most elements an SVG image may have.
+pub const MAX_SVG_ELEMENTS: usize = 100_000;
+
+/// The deepest an SVG image's elements may nest.
+pub const MAX_SVG_DEPTH: usize = 64;
+
+/// The width and height a PNG declares in its header.
+fn png_size(bytes: &[u8]) -> Option<(u64, u64)> {
+    let be32 = |at: usize| -> Option<u64> {
+        Some(u64::from(u32::from_be_bytes(
+            bytes.get(at..at + 4)?.try_into().ok()?,
+        )))
+    };
+    (bytes.get(12..16)? == b"IHDR").then_some(())?;
+    Some((be32(16)?, be32(20)?))
+}
+
+/// The width and height a JPEG declares in its frame header.
+fn jpeg_size(bytes: &[u8]) -> Option<(u64, u64)> {
+    let be16 = |at: usize| -> Option<u64> {
+        Some(u64::from(u16::from_be_bytes(
+            bytes.get(at..at + 2)?.try_into().ok()?,
+        )))
+    };
+    let mut at = 2;
+    while at + 4 <= bytes.len() {
+        if bytes[at] != 0xFF {
+            return None;
+        }
+        let marker = bytes[at + 1];
+        match marker {
+            0xFF => at += 1,
+            0x01 | 0xD0..=0xD9 => at += 2,
+            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
+                return Some((be16(at + 7)?, be16(at + 5)?));
+            }
+            _ => at += 2 + usize::try_from(be16(at + 2)?).ok()?,
+        }
+    }
+    None
+}
+
+/// Whether an SVG stays within the bounds: parseable, without external
+/// references, not too many elements, not nested too deep.
+fn svg_bounds(bytes: &[u8]) -> Result<(), String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "is not UTF-8 text".to_string())?;
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: u32::try_from(MAX_SVG_ELEMENTS * 4).unwrap_or(u32::MAX),
+        ..roxmltree::ParsingOptions::default()
+    };
+    let document = roxmltree::Document::parse_with_options(text, options)
+        .map_err(|e| format!("is not a readable SVG image: {e}"))?;
+    let elements: Vec<roxmltree::Node> =
+        document.descendants().filter(|n| n.is_element()).collect();
+    if elements.len() > MAX_SVG_ELEMENTS {
+        return Err(format!(
+            "has {} elements; an SVG image may have at most {MAX_SVG_ELEMENTS}",
+            elements.len()
+        ));
+    }
+    for node in &elements {
+        let depth = node.ancestors().count();
+        if depth > MAX_SVG_DEPTH {
+            return Err(format!(
+                "nests elements {depth} deep; an SVG image may nest at most {MAX_SVG_DEPTH}"
+            ));
+        }
+        for attribute in node.attributes() {
+            let value = attribute.value().trim();
+            if attribute.name() == "href" && !(value.starts_with('#') || value.starts_with("data:"))
+            {
+                return Err(format!(
+                    "refers to `{value}` outside itself; an SVG image must hold all it shows"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn problem(loaded: &Loaded, path: &Spanned<String>, code: Code, message: String) -> Diagnostic {
@@ -276,6 +372,26 @@ impl Kind {
         }
     }
 
+    /// Whether the file's content stays within the bounds an image of
+    /// this kind may have; `Err` says how it does not.
+    fn check_content(self, bytes: &[u8]) -> Result<(), String> {
+        let size = match self {
+            Kind::Svg => return svg_bounds(bytes),
+            Kind::Png => png_size(bytes),
+            Kind::Jpeg => jpeg_size(bytes),
+        };
+        let Some((width, height)) = size else {
+            return Err(format!("has no readable {} header", self.name()));
+        };
+        if width.saturating_mul(height) > MAX_IMAGE_PIXELS {
+            return Err(format!(
+                "is {width} × {height} pixels; an image may have at most {} million",
+                MAX_IMAGE_PIXELS / 1_000_000
+            ));
+        }
+        Ok(())
+    }
+
     /// Whether the file's first bytes are what this kind starts with.
     fn matches(self, head: &[u8]) -> bool {
         match self {
@@ -294,6 +410,21 @@ impl Kind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_are_read_from_the_headers() {
+        let png = include_bytes!("../samples/acme-retail/evidence/order-latency.png");
+        let (width, height) = png_size(png).expect("PNG header");
+        assert!(width > 100 && height > 100, "{width} × {height}");
+        assert!(Kind::Png.check_content(png).is_ok());
+        // A JPEG with an application segment before its frame header.
+        let jpeg = [
+            0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x06, 1, 2, 3, 4, 0xFF, 0xC2, 0x00, 0x0B, 0x08, 0x01,
+            0xE0, 0x02, 0x80, 0x01, 0x01, 0x11, 0x00,
+        ];
+        assert_eq!(jpeg_size(&jpeg), Some((640, 480)));
+        assert!(Kind::Jpeg.check_content(&[0xFF, 0xD8, 0xFF]).is_err());
+    }
 
     #[test]
     fn typst_paths_are_normalised() {

@@ -160,7 +160,35 @@ fn image_paths_stay_inside_the_engagement() {
         dir.path().join("link.png"),
     )
     .expect("link");
+    // Image bombs: a few bytes that declare gigapixels, and SVGs that
+    // reach outside themselves or nest without end.
+    let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+    png.extend(20_000u32.to_be_bytes());
+    png.extend(20_000u32.to_be_bytes());
+    png.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    std::fs::write(dir.path().join("bomb.png"), &png).expect("write");
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00];
+    jpeg.extend([0xFF, 0xC0, 0x00, 0x0B, 0x08]);
+    jpeg.extend(9_000u16.to_be_bytes());
+    jpeg.extend(9_000u16.to_be_bytes());
+    jpeg.extend([0x01, 0x01, 0x11, 0x00, 0xFF, 0xD9]);
+    std::fs::write(dir.path().join("bomb.jpg"), &jpeg).expect("write");
+    std::fs::write(
+        dir.path().join("remote.svg"),
+        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="https://example.com/a.png"/></svg>"#,
+    )
+    .expect("write");
+    let deep = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg">{}{}</svg>"#,
+        "<g>".repeat(100),
+        "</g>".repeat(100)
+    );
+    std::fs::write(dir.path().join("deep.svg"), deep).expect("write");
     let cases = [
+        ("bomb.png", "asset-too-large"),
+        ("bomb.jpg", "asset-too-large"),
+        ("remote.svg", "asset-too-large"),
+        ("deep.svg", "asset-too-large"),
         ("../x.png", "asset-outside"),
         ("/etc/passwd.png", "asset-outside"),
         ("missing.png", "asset-missing"),

@@ -1,4 +1,9 @@
-//! Making user text inert in Typst: as markup and as string literals.
+//! Making user text inert in Typst: as markup and as string literals, and
+//! breakable, so that no run of it can be laid out past the page's edge.
+
+use std::borrow::Cow;
+
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
 /// Escapes `text` so that, placed in Typst markup, it shows exactly as
 /// written and can never become markup or code.
@@ -9,7 +14,10 @@
 /// `:`), shorthands (`~`, `-`, `.`) and the brackets that could continue a
 /// preceding call. Quotes stay unescaped so that they become typographic
 /// quotes, which is all they can do in markup. Line breaks become spaces, so
-/// text cannot start a new block; control characters are dropped.
+/// text cannot start a new block; control characters and the bidirectional
+/// embeddings, overrides and isolates (which could show text in an order
+/// other than the one written) are dropped. Long runs
+/// without a break opportunity get invisible ones (see [`breakable`]).
 pub fn markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 4);
     push_markup(&mut out, text);
@@ -21,10 +29,10 @@ const MARKUP_SYNTAX: &str = "\\/#*_$@<>[](){}`~=-+.:";
 
 /// Appends the markup escape of `text` to `out`.
 pub fn push_markup(out: &mut String, text: &str) {
-    for c in text.chars() {
+    for c in breakable(text).chars() {
         match c {
             '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {}
+            c if is_dropped(c) => {}
             c if MARKUP_SYNTAX.contains(c) => {
                 out.push('\\');
                 out.push(c);
@@ -32,6 +40,23 @@ pub fn push_markup(out: &mut String, text: &str) {
             c => out.push(c),
         }
     }
+}
+
+/// Quotes `text`, to be shown as written, as a Typst string literal: like
+/// [`string`], without the characters [`markup`] drops (line breaks stay)
+/// and with the invisible break opportunities of [`breakable`].
+pub fn shown_string(text: &str) -> String {
+    let shown: String = text
+        .chars()
+        .filter(|&c| matches!(c, '\n' | '\t') || !is_dropped(c))
+        .collect();
+    string(&breakable(&shown))
+}
+
+/// Characters user text loses on the page: control characters and the
+/// bidirectional embeddings, overrides and isolates.
+fn is_dropped(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Quotes `text` as a Typst string literal (with the quotes).
@@ -53,9 +78,158 @@ pub fn string(text: &str) -> String {
     out
 }
 
+/// A run of more characters than this with no break opportunity (an
+/// identifier, a hash, a path) gets invisible ones. Shorter words are left
+/// whole: the tables break a word too wide for its column themselves, as a
+/// last resort (`fit-words` in `style.typ`).
+const LONG_RUN: usize = 20;
+
+/// Inside a run, a stretch of more characters than this between two
+/// separators may break after any character.
+const LONG_STRETCH: usize = 12;
+
+/// The zero-width space: a break opportunity that Typst neither draws nor
+/// puts in the PDF's text.
+pub const BREAK: char = '\u{200B}';
+
+/// Characters after which a run breaks first: those that end a component
+/// of a path, an address, a qualified name or a parameter list.
+const SEPARATORS: &str = "/\\.,:;_-=&?#@|+~)]}>";
+
+/// `text` with zero-width break opportunities inside every run of more
+/// than [`LONG_RUN`] characters that lines could not otherwise break (no
+/// space, no CJK character). A run breaks after each separator, between a
+/// lower-case letter and the capital that follows it, and after every
+/// character of a long stretch between those. Ordinary words, CJK text and
+/// short tokens come back unchanged; nothing visible is added, and no
+/// opportunity splits a character from its combining marks.
+pub fn breakable(text: &str) -> Cow<'_, str> {
+    if !text.split(breaks_anyway).any(needs_breaks) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 2);
+    let mut run = String::new();
+    for c in text.chars() {
+        if breaks_anyway(c) {
+            push_run(&mut out, &run);
+            run.clear();
+            out.push(c);
+        } else {
+            run.push(c);
+        }
+    }
+    push_run(&mut out, &run);
+    Cow::Owned(out)
+}
+
+/// Whether a run with no break opportunity needs some added: whether it
+/// is longer than [`LONG_RUN`], punctuation around a word aside.
+fn needs_breaks(run: &str) -> bool {
+    let word = run.trim_matches(|c: char| !c.is_alphanumeric());
+    word.chars().nth(LONG_RUN).is_some()
+}
+
+/// Appends one run of characters with no break opportunity, with
+/// opportunities added if it needs them.
+fn push_run(out: &mut String, run: &str) {
+    if !needs_breaks(run) {
+        out.push_str(run);
+        return;
+    }
+    let chars: Vec<char> = run.chars().collect();
+    let mut start = 0;
+    while start < chars.len() {
+        // A stretch ends after the next separator or before the capital
+        // of a camel-case word (or at the run's end).
+        let end = (start + 1..chars.len())
+            .find(|&i| {
+                SEPARATORS.contains(chars[i - 1])
+                    || (chars[i - 1].is_lowercase() && chars[i].is_uppercase())
+            })
+            .unwrap_or(chars.len());
+        let stretch = &chars[start..end];
+        let anywhere = stretch.len() > LONG_STRETCH;
+        for (i, &c) in stretch.iter().enumerate() {
+            out.push(c);
+            let next = chars.get(start + i + 1).copied();
+            let last = i + 1 == stretch.len();
+            if (anywhere || last) && next.is_some_and(|next| may_break_between(c, next)) {
+                out.push(BREAK);
+            }
+        }
+        start = end;
+    }
+}
+
+/// Whether a line may already break at `c`: spaces and the characters of
+/// scripts written without spaces.
+fn breaks_anyway(c: char) -> bool {
+    c.is_whitespace() || c == BREAK || is_cjk(c)
+}
+
+/// Whether a break between `a` and `b` leaves both characters whole: not
+/// before a combining mark or a joiner, not after a joiner.
+fn may_break_between(a: char, b: char) -> bool {
+    const JOINERS: [char; 2] = ['\u{200C}', '\u{200D}'];
+    !JOINERS.contains(&a)
+        && !JOINERS.contains(&b)
+        && b.general_category_group() != GeneralCategoryGroup::Mark
+        && !matches!(b, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
+}
+
+/// Whether a character is written without spaces between words (CJK).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF | 0x3000..=0x30FF | 0x3100..=0x31BF | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF
+        | 0x20000..=0x3FFFF)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ordinary_text_keeps_its_characters() {
+        let ordinary = [
+            "responsibilities",
+            "中文段落沒有空格也能斷行",
+            "p99 = 240 ms",
+            "NW-2026-007",
+            "PostgreSQL",
+            "(Internationalisation),",
+        ];
+        for text in ordinary {
+            assert_eq!(breakable(text), text);
+        }
+    }
+
+    #[test]
+    fn long_runs_break_after_separators_then_anywhere() {
+        let broken = breakable("see com.example.orders.OrderServiceImpl now");
+        assert_eq!(
+            broken.replace(BREAK, "|"),
+            "see com.|example.|orders.|Order|Service|Impl now"
+        );
+        assert_eq!(
+            breakable("QueueWorker::drainPendingJobs()").replace(BREAK, "|"),
+            "Queue|Worker:|:|drain|Pending|Jobs()"
+        );
+        assert_eq!(
+            broken.replace(BREAK, ""),
+            "see com.example.orders.OrderServiceImpl now"
+        );
+        let hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        assert_eq!(breakable(hash).matches(BREAK).count(), hash.len() - 1);
+    }
+
+    #[test]
+    fn combining_marks_stay_with_their_letter() {
+        let text = "e\u{301}".repeat(30);
+        let broken = breakable(&text);
+        assert!(!broken.contains("\u{200B}\u{301}"));
+        assert_eq!(broken.replace(BREAK, ""), text);
+    }
 
     #[test]
     fn markup_escapes_every_syntax_character() {

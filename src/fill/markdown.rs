@@ -28,12 +28,14 @@ pub fn to_typst_with(markdown: &str, depth: u8, images: &BTreeSet<String>) -> St
         depth,
         last: None,
         pending_space: false,
+        text: String::new(),
         code: None,
         links: Vec::new(),
     };
     for event in Parser::new_ext(markdown, crate::model::markdown::options()) {
         writer.event(event);
     }
+    writer.flush_text();
     writer.out.trim().to_string()
 }
 
@@ -48,6 +50,8 @@ struct Writer<'a> {
     last: Option<char>,
     /// A soft line break waits to become a space (or nothing, between CJK).
     pending_space: bool,
+    /// Text read and not yet written.
+    text: String,
     /// The text of the code block being read, if inside one.
     code: Option<String>,
     /// Targets of the links and images being read, innermost last.
@@ -56,6 +60,9 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     fn event(&mut self, event: Event<'_>) {
+        if !matches!(event, Event::Text(_)) {
+            self.flush_text();
+        }
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
@@ -63,7 +70,7 @@ impl Writer<'_> {
             Event::Code(code) => {
                 self.flush_space(None);
                 self.out.push_str("#raw(");
-                self.out.push_str(&escape::string(&code));
+                self.out.push_str(&escape::shown_string(&code));
                 self.out.push_str(");");
                 self.last = code.chars().last();
             }
@@ -188,7 +195,7 @@ impl Writer<'_> {
             TagEnd::CodeBlock => {
                 let code = self.code.take().unwrap_or_default();
                 let code = code.strip_suffix('\n').unwrap_or(&code);
-                self.out.push_str(&escape::string(code));
+                self.out.push_str(&escape::shown_string(code));
                 self.out.push_str(")\n\n");
                 self.last = None;
             }
@@ -234,10 +241,22 @@ impl Writer<'_> {
             code.push_str(text);
             return;
         }
-        self.flush_space(text.chars().next());
-        escape::push_markup(&mut self.out, text);
+        if self.text.is_empty() {
+            self.flush_space(text.chars().next());
+        }
+        self.text.push_str(text);
         if let Some(c) = text.chars().last() {
             self.last = Some(c);
+        }
+    }
+
+    /// Writes the text read since the last other event. The parser may cut
+    /// one word into several pieces; escaped whole, a long run gets its
+    /// break opportunities.
+    fn flush_text(&mut self) {
+        if !self.text.is_empty() {
+            escape::push_markup(&mut self.out, &self.text);
+            self.text.clear();
         }
     }
 
@@ -252,7 +271,7 @@ impl Writer<'_> {
             return;
         }
         self.pending_space = false;
-        let cjk = |c: Option<char>| c.is_some_and(is_cjk);
+        let cjk = |c: Option<char>| c.is_some_and(escape::is_cjk);
         if !(cjk(self.last) && cjk(next)) {
             self.out.push(' ');
         }
@@ -290,14 +309,6 @@ fn is_safe_url(url: &str) -> bool {
     ["http://", "https://", "mailto:"]
         .iter()
         .any(|p| lower.starts_with(p))
-}
-
-/// Whether a character is written without spaces between words (CJK).
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FDF | 0x3000..=0x30FF | 0x3100..=0x31BF | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF
-        | 0x20000..=0x3FFFF)
 }
 
 #[cfg(test)]

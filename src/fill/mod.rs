@@ -127,6 +127,7 @@ impl Filler {
         });
         env.set_formatter(format_value);
         env.add_filter("typ", typ_filter);
+        env.add_filter("exact", exact_filter);
         env.add_filter("markdown", markdown_filter);
         env.add_filter("fill", fill_filter);
         env.add_filter("join_labels", join_labels_filter);
@@ -348,14 +349,30 @@ fn format_value(
 }
 
 /// `value|typ`: the value as a Typst literal (string, number, array,
-/// dictionary, or `[markup]` for program-made markup).
+/// dictionary, or `[markup]` for program-made markup). Strings are meant to
+/// be shown: a long run in them carries invisible break opportunities
+/// ([`escape::breakable`]), which `unbroken` in `style.typ` takes out where a
+/// string is used as a value.
 fn typ_filter(value: &Value) -> Result<Value, JinjaError> {
     let mut out = String::new();
-    write_literal(&mut out, value)?;
+    write_literal(&mut out, value, false)?;
     Ok(Value::from_safe_string(out))
 }
 
-fn write_literal(out: &mut String, value: &Value) -> Result<(), JinjaError> {
+/// `value|exact`: a string Typst uses as a value (a file path, a digest),
+/// as a literal exactly as written.
+fn exact_filter(value: &Value) -> Result<Value, JinjaError> {
+    let mut out = String::new();
+    write_literal(&mut out, value, true)?;
+    Ok(Value::from_safe_string(out))
+}
+
+/// The context's keys whose values Typst uses as values (file paths to
+/// read, digests to split): they are written exactly, without break
+/// opportunities.
+const EXACT_KEYS: [&str; 3] = ["logo", "sha256", "src"];
+
+fn write_literal(out: &mut String, value: &Value, exact: bool) -> Result<(), JinjaError> {
     match value.kind() {
         ValueKind::Undefined | ValueKind::None => out.push_str("none"),
         ValueKind::Bool => out.push_str(if value.is_true() { "true" } else { "false" }),
@@ -381,9 +398,14 @@ fn write_literal(out: &mut String, value: &Value) -> Result<(), JinjaError> {
             let mut empty = true;
             for key in value.try_iter()? {
                 empty = false;
-                out.push_str(&escape::string(&key.to_string()));
+                let name = key.to_string();
+                out.push_str(&escape::string(&name));
                 out.push_str(": ");
-                write_literal(out, &value.get_item(&key)?)?;
+                write_literal(
+                    out,
+                    &value.get_item(&key)?,
+                    EXACT_KEYS.contains(&name.as_str()),
+                )?;
                 out.push_str(", ");
             }
             if empty {
@@ -394,12 +416,13 @@ fn write_literal(out: &mut String, value: &Value) -> Result<(), JinjaError> {
         ValueKind::Seq | ValueKind::Iterable => {
             out.push('(');
             for item in value.try_iter()? {
-                write_literal(out, &item)?;
+                write_literal(out, &item, false)?;
                 out.push_str(", ");
             }
             out.push(')');
         }
-        _ => out.push_str(&escape::string(&value.to_string())),
+        _ if exact => out.push_str(&escape::string(&value.to_string())),
+        _ => out.push_str(&escape::shown_string(&value.to_string())),
     }
     Ok(())
 }

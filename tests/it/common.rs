@@ -113,6 +113,141 @@ pub fn en_sample_with(from: &str, to: &str) -> String {
     text.replace(from, to)
 }
 
+/// A runner with `default` cases and a fixed seed, or, in a campaign,
+/// `DOSSIER_FUZZ_CASES` cases and a fresh seed (printed with any failure).
+pub fn runner(default: u32) -> proptest::test_runner::TestRunner {
+    let campaign = std::env::var("DOSSIER_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok());
+    proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases: campaign.unwrap_or(default),
+        failure_persistence: None,
+        rng_seed: if campaign.is_some() {
+            proptest::test_runner::RngSeed::Random
+        } else {
+            proptest::test_runner::RngSeed::Fixed(0x2026_1202)
+        },
+        max_shrink_iters: 64,
+        ..proptest::test_runner::Config::default()
+    })
+}
+
+/// The engagement schema, as JSON.
+pub fn schema() -> serde_json::Value {
+    let text =
+        std::fs::read_to_string(root().join("schema/engagement.schema.json")).expect("schema");
+    serde_json::from_str(&text).expect("schema parses")
+}
+
+/// Calls `f` with the field (`findings.title`: the path without list
+/// indices) and the text of every free-text string of an engagement, by
+/// the schema: strings with no enumeration, format or pattern. Image paths
+/// are left out: they must name a file.
+pub fn each_free_text(value: &mut serde_json::Value, f: &mut impl FnMut(&str, &mut String)) {
+    let schema = schema();
+    walk_free_text(value, &schema, &schema, &mut String::new(), f);
+}
+
+fn walk_free_text(
+    value: &mut serde_json::Value,
+    node: &serde_json::Value,
+    root: &serde_json::Value,
+    field: &mut String,
+    f: &mut impl FnMut(&str, &mut String),
+) {
+    use serde_json::Value;
+    let node = resolve(root, node);
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                if let Some(schema) = node.get("properties").and_then(|p| p.get(key)) {
+                    let len = field.len();
+                    if !field.is_empty() {
+                        field.push('.');
+                    }
+                    field.push_str(key);
+                    walk_free_text(child, schema, root, field, f);
+                    field.truncate(len);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(schema) = node.get("items") {
+                for item in items {
+                    walk_free_text(item, schema, root, field, f);
+                }
+            }
+        }
+        Value::String(text) if is_free_text(node) => {
+            let image = [".png", ".jpg", ".jpeg", ".svg"]
+                .iter()
+                .any(|x| text.ends_with(x));
+            if !image {
+                f(field, text);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The schema node `node` stands for, through `$ref`, a one-element
+/// `allOf`, and the non-null branch of an optional value.
+fn resolve<'a>(
+    root: &'a serde_json::Value,
+    mut node: &'a serde_json::Value,
+) -> &'a serde_json::Value {
+    use serde_json::Value;
+    loop {
+        if let Some(path) = node.get("$ref").and_then(Value::as_str) {
+            node = &root["definitions"][path.trim_start_matches("#/definitions/")];
+        } else if let Some([only]) = node
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            node = only;
+        } else if let Some([a, b]) = node
+            .get("anyOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            let null = |n: &Value| n.get("type").and_then(Value::as_str) == Some("null");
+            node = if null(a) { b } else { a };
+        } else {
+            return node;
+        }
+    }
+}
+
+/// Whether a schema node is free text: a string with no enumeration,
+/// format or pattern.
+fn is_free_text(node: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    let string = match node.get("type") {
+        Some(Value::String(t)) => t == "string",
+        Some(Value::Array(types)) => types.iter().any(|t| t == "string"),
+        _ => false,
+    };
+    string
+        && ["enum", "format", "pattern", "const"]
+            .iter()
+            .all(|k| node.get(*k).is_none())
+}
+
+/// Whether a value is an identifier (`F-01`, `ZP-2026-FL-001`): other
+/// values refer to it, so it can only change everywhere at once.
+pub fn is_identifier(text: &str) -> bool {
+    text.chars().any(|c| c.is_ascii_digit())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Writes an engagement value as its file: JSON is YAML, in flow style.
+pub fn write_json_yaml(file: &Path, value: &serde_json::Value) {
+    std::fs::write(file, serde_json::to_string_pretty(value).expect("json")).expect("write");
+}
+
 /// Unicode's default-ignorable code points, which text shaping drops.
 fn is_default_ignorable(c: char) -> bool {
     matches!(c as u32,

@@ -1,0 +1,245 @@
+//! Whatever the data, every glyph of every page stays inside the text area:
+//! long runs with no break opportunity (identifiers, hashes, paths) break
+//! as a last resort instead of running off the paper.
+
+use std::fs;
+use std::path::Path;
+
+use proptest::prelude::*;
+use serde_json::Value;
+use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
+use typst_layout::PagedDocument;
+
+use dossier::Renderer;
+use dossier::output::OutputFormat;
+use dossier::render::RenderOptions;
+use dossier::typeset::{ReportWorld, compile, files_in};
+
+use crate::common::{
+    copy_zh_sample, each_free_text, is_identifier, pdf_text, root, runner, squeeze, write_json_yaml,
+};
+
+/// The left and right margin of the body pages, read from `style.typ` (the
+/// cover's are wider, so the body's text area bounds every page).
+fn side_margin() -> Abs {
+    let style = fs::read_to_string(root().join("templates/style.typ")).expect("style");
+    let at = style.find("margin: (x: ").expect("the page margin is set") + "margin: (x: ".len();
+    let cm: f64 = style[at..]
+        .split("cm")
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("the side margin is in cm");
+    Abs::cm(cm)
+}
+
+/// Calls `f` with each text item of `frame` and the horizontal extent of
+/// its glyphs' ink on the page, through every group's position and
+/// transform (rotated axis titles included). What a group clips away is
+/// not drawn, so it does not count.
+fn each_text(frame: &Frame, ts: Transform, clip: (Abs, Abs), f: &mut impl FnMut(&str, Abs, Abs)) {
+    let extent = |ts: Transform, corners: [Point; 4]| {
+        let xs = corners.map(|p| p.transform(ts).x);
+        let left = xs.iter().copied().fold(Abs::inf(), Abs::min);
+        let right = xs.iter().copied().fold(-Abs::inf(), Abs::max);
+        (left, right)
+    };
+    for (pos, item) in frame.items() {
+        match item {
+            FrameItem::Group(group) => {
+                let ts = ts
+                    .pre_concat(Transform::translate(pos.x, pos.y))
+                    .pre_concat(group.transform);
+                let mut clip = clip;
+                if group.clip.is_some() {
+                    let size = group.frame.size();
+                    let (left, right) = extent(
+                        ts,
+                        [
+                            Point::zero(),
+                            Point::new(size.x, Abs::zero()),
+                            Point::new(Abs::zero(), size.y),
+                            Point::new(size.x, size.y),
+                        ],
+                    );
+                    clip = (clip.0.max(left), clip.1.min(right));
+                }
+                each_text(&group.frame, ts, clip, f);
+            }
+            FrameItem::Text(text) => {
+                // The ink of the glyphs, not their advances.
+                let ink = text.bbox();
+                if ink.min.x > ink.max.x {
+                    continue;
+                }
+                let (left, right) = extent(
+                    ts,
+                    [
+                        *pos + Point::new(ink.min.x, ink.min.y),
+                        *pos + Point::new(ink.max.x, ink.min.y),
+                        *pos + Point::new(ink.min.x, ink.max.y),
+                        *pos + Point::new(ink.max.x, ink.max.y),
+                    ],
+                );
+                let (left, right) = (left.max(clip.0), right.min(clip.1));
+                if left < right {
+                    f(&text.text, left, right);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The text items of `document` that reach into a side margin, as
+/// "page N: text".
+pub fn outside_the_margins(document: &PagedDocument) -> Vec<String> {
+    let margin = side_margin();
+    let slack = Abs::pt(0.5);
+    let mut outside = Vec::new();
+    for (index, page) in document.pages().iter().enumerate() {
+        let width = page.frame.width();
+        each_text(
+            &page.frame,
+            Transform::identity(),
+            (-Abs::inf(), Abs::inf()),
+            &mut |text, left, right| {
+                if left < margin - slack || right > width - margin + slack {
+                    outside.push(format!(
+                        "page {}: {text:?} spans {:.1}–{:.1} pt of {:.1}",
+                        index + 1,
+                        left.to_pt(),
+                        right.to_pt(),
+                        width.to_pt()
+                    ));
+                }
+            },
+        );
+    }
+    outside
+}
+
+/// Renders the engagement at `path` as Typst sources, then lays each report
+/// out in process: the pages a PDF would hold.
+pub fn lay_out(path: &Path, out: &Path) -> Vec<(String, PagedDocument)> {
+    let renderer = Renderer::new(RenderOptions {
+        out: out.to_path_buf(),
+        format: OutputFormat::Typ,
+        ..RenderOptions::default()
+    });
+    let done = renderer
+        .render(path)
+        .unwrap_or_else(|e| panic!("rendering {} failed: {e}", path.display()));
+    let bundle = done.reports[0].file.parent().expect("bundle").to_path_buf();
+    let files = files_in(&bundle).expect("bundle reads");
+    let style = fs::read_to_string(bundle.join("style.typ")).expect("style");
+    done.reports
+        .iter()
+        .map(|report| {
+            let name = report.file.file_name().expect("name").to_string_lossy();
+            let main = fs::read_to_string(&report.file).expect("source");
+            let world = ReportWorld::new(main, style.clone(), files.clone());
+            let laid = compile(&world, &name).unwrap_or_else(|e| panic!("{name}: {e}"));
+            (name.into_owned(), laid.document)
+        })
+        .collect()
+}
+
+/// A copy of the zh-Hant sample (with its images) in `dir` whose every
+/// free-text value ends with one of `tokens`, in turn.
+fn sample_with_tokens(dir: &Path, tokens: &[String]) -> std::path::PathBuf {
+    let engagement = copy_zh_sample(dir);
+    let file = engagement.join("engagement.yaml");
+    let yaml = fs::read_to_string(&file).expect("sample");
+    let mut value: Value = serde_saphyr::from_str(&yaml).expect("the sample parses");
+    // Identifiers get one long suffix everywhere they stand, so that
+    // references still hold and the id is still a folder name.
+    let suffix: String = tokens
+        .concat()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(40)
+        .collect();
+    let mut cycle = tokens.iter().cycle();
+    each_free_text(&mut value, &mut |_, text| {
+        if is_identifier(text) {
+            text.push('-');
+            text.push_str(&suffix);
+        } else {
+            text.push(' ');
+            text.push_str(cycle.next().expect("tokens cycle"));
+        }
+    });
+    write_json_yaml(&file, &value);
+    engagement
+}
+
+/// Lays out the sample with `tokens` in every text field and asserts that
+/// no glyph reaches into a margin and that each token is printed whole.
+fn assert_tokens_stay_on_the_page(tokens: &[String]) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let engagement = sample_with_tokens(dir.path(), tokens);
+    let mut outside = Vec::new();
+    for (name, document) in lay_out(&engagement, &dir.path().join("out")) {
+        outside.extend(
+            outside_the_margins(&document)
+                .into_iter()
+                .map(|o| format!("{name} {o}")),
+        );
+    }
+    assert!(
+        outside.is_empty(),
+        "{} text items leave the text area:\n{}",
+        outside.len(),
+        outside.join("\n")
+    );
+    // The same engagement as PDF prints every token whole.
+    let out = dir.path().join("pdf");
+    let done = crate::common::render(&engagement, &out);
+    let service = lopdf::Document::load(&done.reports[3].file).expect("pdf loads");
+    let text = squeeze(&pdf_text(&service));
+    for token in tokens {
+        assert!(
+            text.contains(&squeeze(token)),
+            "{token} is not printed whole"
+        );
+    }
+}
+
+/// The worst runs there are: the widest letter, hashes, paths, a Java
+/// frame, and separators far apart.
+#[test]
+fn long_runs_never_leave_the_page() {
+    let tokens = [
+        "W".repeat(160),
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".to_string(),
+        "/var/lib/postgresql/15/main/pg_wal/000000010000000A000000FF.partial".to_string(),
+        "at com.example.orders.service.impl.OrderServiceImpl.placeOrder(OrderServiceImpl.java:418)"
+            .to_string(),
+        "WWWWWWWWWW.WWWWWWWWWW.WWWWWWWWWW.WWWWWWWWWW.WWWWWWWWWW".to_string(),
+        "訂單服務OrderServiceTimeoutExceptionWasThrownAfter30000ms於高峰期".to_string(),
+        "QueueWorker::drainPending(_f_,C3s,,,94 ,ZPvDA7IS ,W_5)".to_string(),
+    ];
+    assert_tokens_stay_on_the_page(&tokens);
+}
+
+/// A token: letters, digits and separators in any mix, from long words
+/// to runs of 150 characters.
+fn token() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[A-Za-z0-9]{21,150}",
+        "[A-Z][a-z]{2,12}([._/:#=-][A-Za-z0-9]{1,14}){2,10}",
+        "[0-9a-f]{32,128}",
+        "[A-Za-z_]{5,20}(::|\\.|->)[A-Za-z_]{5,40}\\([A-Za-z0-9_, ]{0,30}\\)",
+        "[A-Z]?[a-z]{12,20}",
+    ]
+}
+
+#[test]
+fn generated_runs_never_leave_the_page() {
+    runner(4)
+        .run(&prop::collection::vec(token(), 3..8), |tokens| {
+            assert_tokens_stay_on_the_page(&tokens);
+            Ok(())
+        })
+        .unwrap();
+}

@@ -95,47 +95,81 @@ pub fn paths(loaded: &Loaded) -> Vec<Spanned<String>> {
 /// Checks every image path of the engagement; the diagnostics point at
 /// the paths that cannot be used.
 pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
-    paths(loaded)
-        .iter()
-        .filter_map(|p| resolve(loaded, p).err().map(|d| *d))
-        .collect()
+    resolve_all(loaded).1
 }
 
 /// Reads every image of the engagement; `Err` lists the paths that cannot
 /// be used.
 pub fn read(loaded: &Loaded) -> Result<Assets, Vec<Diagnostic>> {
-    let mut files = BTreeMap::new();
+    let (resolved, problems) = resolve_all(loaded);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let files = resolved
+        .into_iter()
+        .map(|(path, image)| {
+            let asset = Asset {
+                file: image.file,
+                bytes: image.bytes,
+            };
+            (typst_path(&path), asset)
+        })
+        .collect();
+    Ok(Assets {
+        files: Arc::new(files),
+    })
+}
+
+/// Every image path of the engagement, resolved and read, and the problems
+/// of those that cannot be used: each image on its own, then all of them
+/// together against [`MAX_ENGAGEMENT_PIXELS`] (an image used twice counts
+/// once).
+fn resolve_all(loaded: &Loaded) -> (Vec<(Spanned<String>, Image)>, Vec<Diagnostic>) {
+    let mut resolved = Vec::new();
     let mut problems = Vec::new();
+    let mut counted = std::collections::BTreeSet::new();
+    let mut total: u64 = 0;
     for path in paths(loaded) {
-        match resolve(loaded, &path).and_then(|file| {
-            std::fs::read(&file)
-                .map(|bytes| Asset { file, bytes })
-                .map_err(|e| {
-                    Box::new(problem(
-                        loaded,
-                        &path,
-                        Code::AssetMissing,
-                        format!("cannot read the image: {e}"),
-                    ))
-                })
-        }) {
-            Ok(asset) => {
-                files.insert(typst_path(&path), asset);
+        match resolve(loaded, &path) {
+            Ok(image) => {
+                if counted.insert(image.file.clone()) {
+                    total = total.saturating_add(image.pixels);
+                    if total > MAX_ENGAGEMENT_PIXELS {
+                        problems.push(problem(
+                            loaded,
+                            &path,
+                            Code::AssetTooLarge,
+                            format!(
+                                "`{}` brings the engagement's images to {} million pixels; \
+                                 all of them together may have at most {} million",
+                                path.value,
+                                total.div_ceil(1_000_000),
+                                MAX_ENGAGEMENT_PIXELS / 1_000_000
+                            ),
+                        ));
+                        continue;
+                    }
+                }
+                resolved.push((path, image));
             }
             Err(d) => problems.push(*d),
         }
     }
-    if problems.is_empty() {
-        Ok(Assets {
-            files: Arc::new(files),
-        })
-    } else {
-        Err(problems)
-    }
+    (resolved, problems)
 }
 
-/// The file `path` names, once it passes every check.
-fn resolve(loaded: &Loaded, path: &Spanned<String>) -> Result<PathBuf, Box<Diagnostic>> {
+/// An image that passed every check, read.
+struct Image {
+    /// Where it is on disk.
+    file: PathBuf,
+    /// Its bytes.
+    bytes: Vec<u8>,
+    /// How many pixels it decodes to (none for SVG, which stays vector).
+    pixels: u64,
+}
+
+/// The image `path` names, once it passes every check.
+fn resolve(loaded: &Loaded, path: &Spanned<String>) -> Result<Image, Box<Diagnostic>> {
     let written = Path::new(path.value.as_str());
     let fail = |code: Code, message: String| Box::new(problem(loaded, path, code, message));
     if path.value.trim().is_empty() {
@@ -243,15 +277,26 @@ fn resolve(loaded: &Loaded, path: &Spanned<String>) -> Result<PathBuf, Box<Diagn
             format!("cannot read `{}`: {e}", path.value),
         )
     })?;
-    kind.check_content(&bytes)
+    let pixels = kind
+        .check_content(&bytes)
         .map_err(|why| fail(Code::AssetTooLarge, format!("`{}` {why}", path.value)))?;
-    Ok(real)
+    Ok(Image {
+        file: real,
+        bytes,
+        pixels,
+    })
 }
 
 /// The most pixels an image may have: 50 megapixels (say 8,000 × 6,250),
 /// about 200 MiB decoded. A PNG or JPEG can declare far more in a few
 /// bytes; it is refused before it is decoded.
 pub const MAX_IMAGE_PIXELS: u64 = 50_000_000;
+
+/// The most pixels all the images of one engagement may have together:
+/// 60 megapixels (say thirty 1920 × 1080 screenshots). Typst holds the
+/// decoded images of a report while it writes the PDF; with this bound an
+/// engagement stays under half a gigabyte, two at a time under one.
+pub const MAX_ENGAGEMENT_PIXELS: u64 = 60_000_000;
 
 /// The most elements an SVG image may have.
 pub const MAX_SVG_ELEMENTS: usize = 100_000;
@@ -373,23 +418,25 @@ impl Kind {
     }
 
     /// Whether the file's content stays within the bounds an image of
-    /// this kind may have; `Err` says how it does not.
-    fn check_content(self, bytes: &[u8]) -> Result<(), String> {
+    /// this kind may have: its pixels (none for SVG), or `Err` saying how
+    /// it does not.
+    fn check_content(self, bytes: &[u8]) -> Result<u64, String> {
         let size = match self {
-            Kind::Svg => return svg_bounds(bytes),
+            Kind::Svg => return svg_bounds(bytes).map(|()| 0),
             Kind::Png => png_size(bytes),
             Kind::Jpeg => jpeg_size(bytes),
         };
         let Some((width, height)) = size else {
             return Err(format!("has no readable {} header", self.name()));
         };
-        if width.saturating_mul(height) > MAX_IMAGE_PIXELS {
+        let pixels = width.saturating_mul(height);
+        if pixels > MAX_IMAGE_PIXELS {
             return Err(format!(
                 "is {width} × {height} pixels; an image may have at most {} million",
                 MAX_IMAGE_PIXELS / 1_000_000
             ));
         }
-        Ok(())
+        Ok(pixels)
     }
 
     /// Whether the file's first bytes are what this kind starts with.

@@ -181,6 +181,9 @@ fn run_render(args: &RenderArgs) -> ExitCode {
     if args.timings {
         let cpu = dossier::timings::process_cpu_time();
         say!("{}", renderer.timings().report(cpu, started.elapsed()));
+        if let Some(peak) = dossier::timings::peak_memory() {
+            say!("peak memory: {} MiB", peak.div_ceil(1024 * 1024));
+        }
     }
     if totals.failed > 0 {
         ExitCode::FAILURE

@@ -126,6 +126,15 @@ impl Timings {
     }
 }
 
+/// The most memory this process has held so far (its peak resident set
+/// size), where the platform tells.
+pub fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
 /// The CPU time this process has used so far (all threads, user and
 /// system), where the platform tells.
 pub fn process_cpu_time() -> Option<Duration> {

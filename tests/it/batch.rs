@@ -410,3 +410,70 @@ fn typst_sources_compile_on_their_own() {
         assert!(typeset.pages() >= 3, "{name}");
     }
 }
+
+/// A PNG of `width` × `height` pixels of one colour, `shade`.
+fn flat_png(width: u32, height: u32, shade: u8) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut bytes, width, height);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_compression(png::Compression::Fast);
+        let mut writer = encoder.write_header().expect("header");
+        let mut stream = writer.stream_writer().expect("stream");
+        let row: Vec<u8> = [shade, 120, shade.wrapping_mul(7)].repeat(width as usize);
+        for _ in 0..height {
+            std::io::Write::write_all(&mut stream, &row).expect("row");
+        }
+        stream.finish().expect("finish");
+    }
+    bytes
+}
+
+#[test]
+fn a_batch_at_the_image_limits_stays_under_a_gigabyte() {
+    // Each engagement holds the most image pixels allowed: two distinct
+    // images of 30 million pixels. Two are in flight at a time.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let team = dir.path().join("team");
+    for i in 0..4u8 {
+        let engagement = team.join(format!("e{i}"));
+        copy_zh_sample_into(&engagement);
+        fs::write(
+            engagement.join("diagrams/architecture.png"),
+            flat_png(6_000, 5_000, 2 * i),
+        )
+        .expect("write");
+        fs::write(
+            engagement.join("evidence/order-latency.png"),
+            flat_png(6_000, 5_000, 2 * i + 1),
+        )
+        .expect("write");
+        let yaml = fs::read_to_string(engagement.join("engagement.yaml")).expect("yaml");
+        let yaml = yaml
+            .replace("ZP-2026-FL-001", &format!("ZP-2026-M{i}"))
+            .replace("diagrams/architecture.svg", "diagrams/architecture.png");
+        fs::write(engagement.join("engagement.yaml"), yaml).expect("write");
+    }
+    let output = dossier(&[
+        "render",
+        arg(&team),
+        "-o",
+        arg(&dir.path().join("out")),
+        "--jobs",
+        "2",
+        "--timings",
+    ]);
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        stderr(&output)
+    );
+    assert!(output.status.success(), "{said}");
+    assert!(said.contains("4 final"), "{said}");
+    let peak: u64 = said
+        .lines()
+        .find_map(|l| l.strip_prefix("peak memory: "))
+        .and_then(|l| l.trim_end_matches(" MiB").parse().ok())
+        .expect("the peak is reported");
+    assert!(peak < 1024, "peak memory {peak} MiB");
+}

@@ -220,6 +220,41 @@ fn image_paths_stay_inside_the_engagement() {
     }
 }
 
+/// A PNG of `width` × `height` pixels, as far as its header says.
+fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+    png.extend(width.to_be_bytes());
+    png.extend(height.to_be_bytes());
+    png.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
+    png
+}
+
+#[test]
+fn an_engagements_images_share_one_pixel_budget() {
+    let yaml = en_sample_with(
+        "  analysis: |\n    The platform is sound",
+        "  diagrams:\n    - path: a.png\n      caption: A\n    - path: a.png\n      caption: A again\n    - path: b.png\n      caption: B\n  analysis: |\n    The platform is sound",
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    // 40 million pixels each: each is within the 50 million an image may
+    // have; the same file twice counts once; the second file is one too many.
+    std::fs::write(dir.path().join("a.png"), png_header(8_000, 5_000)).expect("write");
+    std::fs::write(dir.path().join("b.png"), png_header(8_000, 5_000)).expect("write");
+    let file = dir.path().join("engagement.yaml");
+    std::fs::write(&file, yaml).expect("write");
+    let validation = validate(&load(&file).expect("loads"));
+    let [d] = validation.diagnostics.as_slice() else {
+        panic!("one diagnostic expected: {:?}", validation.diagnostics);
+    };
+    assert_eq!(d.code.map(|c| c.key()), Some("asset-too-large"));
+    assert_eq!(
+        d.message,
+        "`b.png` brings the engagement's images to 80 million pixels; all of them together may have at most 60 million"
+    );
+    assert_eq!((d.pos.line, d.pos.column), (141, 13));
+    assert!(validation.blocks_rendering());
+}
+
 fn dossier() -> Command {
     Command::new(env!("CARGO_BIN_EXE_dossier"))
 }

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Peak memory of a batch at the image limits: N copies of the zh-Hant sample
+# (default 100), each with two PNGs of 30 million pixels (the 60 million
+# an engagement may hold), distinct per engagement, rendered with --jobs 2.
+#
+#   bench/memory.sh [N]
+#
+# Prints the peak RSS GNU time measured, and dossier's own figure.
+set -euo pipefail
+
+n=${1:-100}
+root=$(cd "$(dirname "$0")/.." && pwd)
+dossier=$root/target/release/dossier
+sample=$root/samples/acme-retail
+cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+[ -x /usr/bin/time ] || { echo "needs GNU time (Debian package: time)" >&2; exit 2; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 - "$work" "$n" <<'PY'
+import struct, sys, zlib
+work, n = sys.argv[1], int(sys.argv[2])
+def png(path, shade):
+    w, h = 6000, 5000
+    def chunk(t, d):
+        return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+    row = b'\x00' + bytes([shade % 256, 120, (shade * 7) % 256]) * w
+    co = zlib.compressobj(9)
+    data = b''.join(co.compress(row) for _ in range(h)) + co.flush()
+    with open(path, 'wb') as f:
+        f.write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0))
+                + chunk(b'IDAT', data) + chunk(b'IEND', b''))
+for i in range(n):
+    png(f'{work}/a{i}.png', 2 * i)
+    png(f'{work}/b{i}.png', 2 * i + 1)
+PY
+mkdir -p "$work/team"
+for i in $(seq 0 $((n - 1))); do
+  e=$work/team/e$i
+  cp -r "$sample" "$e"
+  rm "$e"/diagrams/* "$e"/evidence/*
+  mv "$work/a$i.png" "$e/diagrams/architecture.png"
+  mv "$work/b$i.png" "$e/evidence/order-latency.png"
+  sed -i -e "s/ZP-2026-FL-001/ZP-2026-M$i/" -e 's#diagrams/architecture.svg#diagrams/architecture.png#' "$e/engagement.yaml"
+done
+/usr/bin/time -v "$dossier" render "$work/team" -o "$work/out" --jobs 2 --timings 2> "$work/time.txt" | tail -3
+rss_kib=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
+wall=$(awk -F'): ' '/Elapsed/ {print $2}' "$work/time.txt")
+echo "$n engagements at the pixel limit, --jobs 2: peak RSS $((rss_kib / 1024)) MiB, wall $wall"

@@ -25,7 +25,7 @@ use crate::common::{
     arg, copy_zh_sample, each_free_text, en_sample, is_identifier, pdf_text, runner, squeeze,
     write_json_yaml,
 };
-use crate::layout::{lay_out, outside_the_margins};
+use crate::layout::glyphs_off_the_page;
 
 /// How long one engagement may take before it counts as a hang (the
 /// samples take about a second).
@@ -254,14 +254,7 @@ fn hostile_case(values: &[String]) -> Result<(), TestCaseError> {
             "{field} is not printed as written: {shown}"
         );
     }
-    let mut outside = Vec::new();
-    for (name, document) in lay_out(&input, &dir.path().join("typ")) {
-        outside.extend(
-            outside_the_margins(&document)
-                .into_iter()
-                .map(|o| format!("{name} {o}")),
-        );
-    }
+    let outside = glyphs_off_the_page(&input, &dir.path().join("typ"));
     prop_assert!(
         outside.is_empty(),
         "text leaves the page:\n{}",

@@ -118,6 +118,19 @@ pub fn outside_the_margins(document: &PagedDocument) -> Vec<String> {
     outside
 }
 
+/// The text items of every report of the engagement at `path` that reach
+/// into a margin, as "report page N: text" (`out` holds the sources).
+pub fn glyphs_off_the_page(path: &Path, out: &Path) -> Vec<String> {
+    lay_out(path, out)
+        .into_iter()
+        .flat_map(|(name, document)| {
+            outside_the_margins(&document)
+                .into_iter()
+                .map(move |o| format!("{name} {o}"))
+        })
+        .collect()
+}
+
 /// Renders the engagement at `path` as Typst sources, then lays each report
 /// out in process: the pages a PDF would hold.
 pub fn lay_out(path: &Path, out: &Path) -> Vec<(String, PagedDocument)> {
@@ -178,14 +191,7 @@ fn sample_with_tokens(dir: &Path, tokens: &[String]) -> std::path::PathBuf {
 fn assert_tokens_stay_on_the_page(tokens: &[String]) {
     let dir = tempfile::tempdir().expect("temp dir");
     let engagement = sample_with_tokens(dir.path(), tokens);
-    let mut outside = Vec::new();
-    for (name, document) in lay_out(&engagement, &dir.path().join("out")) {
-        outside.extend(
-            outside_the_margins(&document)
-                .into_iter()
-                .map(|o| format!("{name} {o}")),
-        );
-    }
+    let outside = glyphs_off_the_page(&engagement, &dir.path().join("out"));
     assert!(
         outside.is_empty(),
         "{} text items leave the text area:\n{}",

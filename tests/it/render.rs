@@ -259,7 +259,22 @@ fn a_missing_signoff_makes_the_acceptance_report_a_draft() {
     let acceptance = Document::load(&done.reports[4].file).expect("loads");
     let text = squeeze(&pdf_text(&acceptance));
     assert!(text.contains("DRAFT"), "watermark");
+    // Every page's running header says it is a draft, beside the
+    // classification; a final's says the classification alone.
+    let pages = acceptance.get_pages().len();
+    assert_eq!(
+        text.matches("DRAFT·Confidential").count(),
+        pages - 1,
+        "every page but the cover: {text}"
+    );
     assert!(text.contains("OpenGaps"), "gaps page");
+    // The gaps page names each rule by its title, then its id.
+    assert!(
+        text.contains(&squeeze(
+            "The customer's sign-off of the acceptance signoff"
+        )),
+        "{text}"
+    );
     assert!(
         text.contains("signoff") && text.contains("Thecustomerhasnotsignedofftheacceptance"),
         "{text}"

@@ -138,8 +138,19 @@ impl EngagementContext {
             _ => t.key("subjects", report.key())?,
         }
         .to_string();
+        // Gaps in the order of the file, as an editor fixing them goes.
+        let mut gaps: Vec<&Gap<'_>> = gaps.iter().collect();
+        gaps.sort_by_key(|g| {
+            let pos = g.diagnostic.position();
+            (
+                !pos.is_known(),
+                g.diagnostic.file.clone(),
+                pos.line,
+                pos.column,
+            )
+        });
         let gaps = gaps
-            .iter()
+            .into_iter()
             .map(|d| gap(d, t))
             .collect::<Result<Vec<_>, _>>()?;
         let meta = Meta {
@@ -314,7 +325,7 @@ fn number(value: f64) -> String {
 
 /// One open gap as a draft's closing page shows it: the rule, the problem
 /// in the report's language, and where in the YAML to fix it.
-fn gap(g: &Gap<'_>, t: &Catalogue) -> Result<(String, String, String), CatalogueError> {
+fn gap(g: &Gap<'_>, t: &Catalogue) -> Result<(String, String, String, String), CatalogueError> {
     let d = g.diagnostic;
     let code = d.code.map_or("consistency", |c| c.key());
     let mut values: Vec<(&str, String)> = Vec::new();
@@ -343,11 +354,11 @@ fn gap(g: &Gap<'_>, t: &Catalogue) -> Result<(String, String, String), Catalogue
     } else {
         file
     };
-    let rule = match d.rule {
-        Some(rule) => rule.id(),
-        None => t.get("locale.absent")?,
+    let (name, id) = match d.rule {
+        Some(rule) => (t.key("rule_names", rule.id())?, rule.id()),
+        None => (t.get("locale.absent")?, ""),
     };
-    Ok((rule.to_string(), text, location))
+    Ok((name.to_string(), id.to_string(), text, location))
 }
 
 /// Writes a rule's argument the report's way: dates in the locale's
@@ -464,9 +475,10 @@ mod tests {
             &t,
         )
         .expect("gap");
-        assert_eq!(own.0, "lead-time");
-        assert!(own.1.contains("21 September 2026"), "{}", own.1);
-        assert_eq!(own.2, "nw.yaml:34:14");
+        assert_eq!(own.0, "Application at least 10 working days ahead");
+        assert_eq!(own.1, "lead-time");
+        assert!(own.2.contains("21 September 2026"), "{}", own.2);
+        assert_eq!(own.3, "nw.yaml:34:14");
         let via = gap(
             &Gap {
                 diagnostic: &d,
@@ -476,7 +488,7 @@ mod tests {
         )
         .expect("gap");
         assert!(
-            via.1
+            via.2
                 .starts_with("The Project Kickoff Report is still a draft: ")
         );
     }

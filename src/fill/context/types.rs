@@ -27,8 +27,9 @@ pub struct Meta {
     pub draft: bool,
     pub engagement: String,
     pub font: String,
-    /// The open gaps of a draft: rule, problem, location.
-    pub gaps: Vec<(String, String, String)>,
+    /// The open gaps of a draft, in the order of their positions: the
+    /// rule's name and id, the problem, its location.
+    pub gaps: Vec<(String, String, String, String)>,
     /// Version, date, author, change.
     pub history: Vec<(String, String, String, String)>,
     pub id: String,

@@ -104,22 +104,53 @@ const SEPARATORS: &str = "/\\.,:;_-=&?#@|+~)]}>";
 /// short tokens come back unchanged; nothing visible is added, and no
 /// opportunity splits a character from its combining marks.
 pub fn breakable(text: &str) -> Cow<'_, str> {
-    if !text.split(breaks_anyway).any(needs_breaks) {
+    let runs = runs(text);
+    if !runs.iter().any(|(run, _)| needs_breaks(run)) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + text.len() / 2);
-    let mut run = String::new();
-    for c in text.chars() {
-        if breaks_anyway(c) {
-            push_run(&mut out, &run);
-            run.clear();
-            out.push(c);
+    for (run, between) in runs {
+        push_run(&mut out, run);
+        out.push_str(between);
+    }
+    Cow::Owned(out)
+}
+
+/// `text` cut into runs with no break opportunity, each with the
+/// characters after it where lines may break. Spaces do not end a run
+/// after an opening bracket or before closing punctuation: Unicode's line
+/// breaking allows no break there (`f( x` and `x )` hold together).
+fn runs(text: &str) -> Vec<(&str, &str)> {
+    const OPENERS: &str = "([{";
+    const CLOSERS: &str = ")]}!?;:,./";
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let glued = |i: usize| {
+        let before = chars[..i].iter().rev().find(|(_, c)| !c.is_whitespace());
+        let after = chars[i..].iter().find(|(_, c)| !c.is_whitespace());
+        chars[i].1.is_whitespace()
+            && (before.is_some_and(|(_, c)| OPENERS.contains(*c))
+                || after.is_some_and(|(_, c)| CLOSERS.contains(*c)))
+    };
+    let mut runs = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        if breaks_anyway(chars[i].1) && !glued(i) {
+            let run_end = chars[i].0;
+            while i < chars.len() && breaks_anyway(chars[i].1) && !glued(i) {
+                i += 1;
+            }
+            let next = chars.get(i).map_or(text.len(), |(at, _)| *at);
+            runs.push((&text[start..run_end], &text[run_end..next]));
+            start = next;
         } else {
-            run.push(c);
+            i += 1;
         }
     }
-    push_run(&mut out, &run);
-    Cow::Owned(out)
+    if start < text.len() {
+        runs.push((&text[start..], ""));
+    }
+    runs
 }
 
 /// Whether a run with no break opportunity needs some added: whether it
@@ -218,6 +249,11 @@ mod tests {
         assert_eq!(
             broken.replace(BREAK, ""),
             "see com.example.orders.OrderServiceImpl now"
+        );
+        // A space after an opening bracket does not end a run.
+        assert_eq!(
+            breakable("see Worker::drainAll( Order,PendingJobs )").replace(BREAK, "|"),
+            "see Worker:|:|drain|All( Order,|Pending|Jobs )"
         );
         let hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
         assert_eq!(breakable(hash).matches(BREAK).count(), hash.len() - 1);

@@ -272,6 +272,13 @@ fn hostile_values_render_soundly_and_literally() {
         .unwrap();
 }
 
+/// Found by a fuzzing campaign: a value far taller than a page in a table
+/// row, which must break across pages instead of running off the paper.
+#[test]
+fn a_value_taller_than_a_page_is_printed_whole() {
+    hostile_case(&["長".repeat(3000)]).unwrap();
+}
+
 /// Dates at the edges of what a calendar and a chart can hold.
 const EDGE_DATES: [&str; 6] = [
     "0001-01-01",

@@ -90,14 +90,54 @@ fn each_text(frame: &Frame, ts: Transform, clip: (Abs, Abs), f: &mut impl FnMut(
     }
 }
 
-/// The text items of `document` that reach into a side margin, as
-/// "page N: text".
+/// Calls `f` with each text item of `frame` and the vertical extent of its
+/// glyphs' ink on the page (what a group clips away aside).
+fn each_below(frame: &Frame, ts: Transform, f: &mut impl FnMut(&str, Abs, Abs)) {
+    for (pos, item) in frame.items() {
+        match item {
+            FrameItem::Group(group) if group.clip.is_none() => {
+                let ts = ts
+                    .pre_concat(Transform::translate(pos.x, pos.y))
+                    .pre_concat(group.transform);
+                each_below(&group.frame, ts, f);
+            }
+            FrameItem::Text(text) => {
+                let ink = text.bbox();
+                if ink.min.y > ink.max.y {
+                    continue;
+                }
+                let ys = [ink.min, ink.max].map(|p| (*pos + p).transform(ts).y);
+                f(&text.text, ys[0].min(ys[1]), ys[0].max(ys[1]));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The text items of `document` that reach into a side margin, or past
+/// the top or the bottom of the paper, as "page N: text".
 pub fn outside_the_margins(document: &PagedDocument) -> Vec<String> {
     let margin = side_margin();
     let slack = Abs::pt(0.5);
     let mut outside = Vec::new();
     for (index, page) in document.pages().iter().enumerate() {
         let width = page.frame.width();
+        let height = page.frame.height();
+        each_below(
+            &page.frame,
+            Transform::identity(),
+            &mut |text, top, bottom| {
+                if top < -slack || bottom > height + slack {
+                    outside.push(format!(
+                        "page {}: {text:?} spans {:.1}–{:.1} pt down a page of {:.1}",
+                        index + 1,
+                        top.to_pt(),
+                        bottom.to_pt(),
+                        height.to_pt()
+                    ));
+                }
+            },
+        );
         each_text(
             &page.frame,
             Transform::identity(),
@@ -224,6 +264,19 @@ fn long_runs_never_leave_the_page() {
         "WWWWWWWWWW.WWWWWWWWWW.WWWWWWWWWW.WWWWWWWWWW.WWWWWWWWWW".to_string(),
         "訂單服務OrderServiceTimeoutExceptionWasThrownAfter30000ms於高峰期".to_string(),
         "QueueWorker::drainPending(_f_,C3s,,,94 ,ZPvDA7IS ,W_5)".to_string(),
+    ];
+    assert_tokens_stay_on_the_page(&tokens);
+}
+
+/// Found by a fuzzing campaign: a code-like run of 16 characters in a
+/// narrow last column, and words with the tokens between them.
+#[test]
+fn campaign_finds_stay_on_the_page() {
+    let tokens = [
+        "a2Hrm3as9ihOIkNe6Lpn8sQiJhO3dri3m72i8h3MLc6311xM9e990lUm8PhVo6GissUdHDtE95hAl8nubVKGJ2Lk1mP0T95o"
+            .to_string(),
+        "BnbZukf_E__nBM__rp_::MsYVroJw( J,PJMBt_HSfCoZ,k M7_,_5)".to_string(),
+        "wcbXazn2j5n2191cFJ99d7qmA84NdyIo6gGMcWzPNx6v9Rg9P0x7Ne".to_string(),
     ];
     assert_tokens_stay_on_the_page(&tokens);
 }

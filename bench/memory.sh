@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Peak memory of a batch at the image limits: N copies of the zh-Hant sample
+# Peak memory of a batch at the limits: N copies of the zh-Hant sample
 # (default 100), each with two PNGs of 30 million pixels (the 60 million
-# an engagement may hold), distinct per engagement, rendered with --jobs 2.
+# an engagement may hold), distinct per engagement, and the worst texts the
+# fuzz tests found (long unbreakable runs in the title, a value taller than
+# a page in a table row), rendered with --jobs 2.
 #
 #   bench/memory.sh [N]
 #
@@ -34,6 +36,8 @@ for i in range(n):
     png(f'{work}/a{i}.png', 2 * i)
     png(f'{work}/b{i}.png', 2 * i + 1)
 PY
+long_runs="a2Hrm3as9ihOIkNe6Lpn8sQiJhO3dri3m72i8h3MLc6311xM9e990lUm8PhVo6GissUdHDtE95hAl8nubVKGJ2Lk1mP0T95o BnbZukf_E__nBM__rp_::MsYVroJw( J,PJMBt_HSfCoZ,k M7_,_5)"
+tall=$(printf '長%.0s' $(seq 3000))
 mkdir -p "$work/team"
 for i in $(seq 0 $((n - 1))); do
   e=$work/team/e$i
@@ -41,9 +45,11 @@ for i in $(seq 0 $((n - 1))); do
   rm "$e"/diagrams/* "$e"/evidence/*
   mv "$work/a$i.png" "$e/diagrams/architecture.png"
   mv "$work/b$i.png" "$e/evidence/order-latency.png"
-  sed -i -e "s/ZP-2026-FL-001/ZP-2026-M$i/" -e 's#diagrams/architecture.svg#diagrams/architecture.png#' "$e/engagement.yaml"
+  sed -i -e "s/ZP-2026-FL-001/ZP-2026-M$i/" -e 's#diagrams/architecture.svg#diagrams/architecture.png#' \
+    -e "s#^  title: \(.*\)#  title: \1 $long_runs#" \
+    -e "s#^    description: 大促尖峰超出預估，主庫寫入成為瓶頸#&$tall#" "$e/engagement.yaml"
 done
 /usr/bin/time -v "$dossier" render "$work/team" -o "$work/out" --jobs 2 --timings 2> "$work/time.txt" | tail -3
 rss_kib=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
 wall=$(awk -F'): ' '/Elapsed/ {print $2}' "$work/time.txt")
-echo "$n engagements at the pixel limit, --jobs 2: peak RSS $((rss_kib / 1024)) MiB, wall $wall"
+echo "$n engagements at the pixel and text limits, --jobs 2: peak RSS $((rss_kib / 1024)) MiB, wall $wall"

@@ -237,24 +237,26 @@ mod tests {
 
     #[test]
     fn long_runs_break_after_separators_then_anywhere() {
-        let broken = breakable("see com.example.orders.OrderServiceImpl now");
-        assert_eq!(
-            broken.replace(BREAK, "|"),
-            "see com.|example.|orders.|Order|Service|Impl now"
-        );
-        assert_eq!(
-            breakable("QueueWorker::drainPendingJobs()").replace(BREAK, "|"),
-            "Queue|Worker:|:|drain|Pending|Jobs()"
-        );
-        assert_eq!(
-            broken.replace(BREAK, ""),
-            "see com.example.orders.OrderServiceImpl now"
-        );
-        // A space after an opening bracket does not end a run.
-        assert_eq!(
-            breakable("see Worker::drainAll( Order,PendingJobs )").replace(BREAK, "|"),
-            "see Worker:|:|drain|All( Order,|Pending|Jobs )"
-        );
+        let cases = [
+            (
+                "see com.example.orders.OrderServiceImpl now",
+                "see com.|example.|orders.|Order|Service|Impl now",
+            ),
+            (
+                "QueueWorker::drainPendingJobs()",
+                "Queue|Worker:|:|drain|Pending|Jobs()",
+            ),
+            // A space after an opening bracket does not end a run.
+            (
+                "see Worker::drainAll( Order,PendingJobs )",
+                "see Worker:|:|drain|All( Order,|Pending|Jobs )",
+            ),
+        ];
+        for (text, expected) in cases {
+            let broken = breakable(text);
+            assert_eq!(broken.replace(BREAK, "|"), expected);
+            assert_eq!(broken.replace(BREAK, ""), text);
+        }
         let hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
         assert_eq!(breakable(hash).matches(BREAK).count(), hash.len() - 1);
     }

@@ -74,6 +74,8 @@ codes! {
         BadId = "bad-id",
         /// `gaps.calendar-conflict` in the catalogues.
         CalendarConflict = "calendar-conflict",
+        /// `gaps.calendar-years` in the catalogues.
+        CalendarYears = "calendar-years",
         /// `gaps.completion-missing` in the catalogues.
         CompletionMissing = "completion-missing",
         /// `gaps.date-order` in the catalogues.

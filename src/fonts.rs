@@ -10,6 +10,13 @@ use typst::utils::LazyHash;
 static REGULAR: &[u8] = include_bytes!("../fonts/NotoSansCJK-Regular.ttc");
 /// Noto Sans CJK Bold.
 static BOLD: &[u8] = include_bytes!("../fonts/NotoSansCJK-Bold.ttc");
+/// Noto Sans, the Latin face: English text, and Latin runs inside Chinese text.
+static LATIN: [&[u8]; 4] = [
+    include_bytes!("../fonts/NotoSans-Regular.ttf"),
+    include_bytes!("../fonts/NotoSans-Bold.ttf"),
+    include_bytes!("../fonts/NotoSans-Italic.ttf"),
+    include_bytes!("../fonts/NotoSans-BoldItalic.ttf"),
+];
 
 /// The fonts Typst may use, and their book.
 pub struct FontSet {
@@ -23,6 +30,7 @@ impl FontSet {
     fn load() -> Self {
         let fonts: Vec<Font> = [REGULAR, BOLD]
             .into_iter()
+            .chain(LATIN)
             .flat_map(|data| Font::iter(Bytes::new(data)))
             .collect();
         let book = LazyHash::new(FontBook::from_fonts(&fonts));

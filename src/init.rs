@@ -16,7 +16,7 @@ use minijinja::Environment;
 use crate::atomic::write_atomic;
 use crate::calendar::WorkingCalendar;
 use crate::discover::ENGAGEMENT_FILE;
-use crate::model::Locale;
+use crate::model::{Calendar, HolidayRegion, Locale, Spanned};
 
 /// The JSON Schema written beside a new engagement, for editors.
 pub const SCHEMA_FILE: &str = "engagement.schema.json";
@@ -87,7 +87,16 @@ pub fn engagement_yaml(
     id: &str,
     schema: &str,
 ) -> Result<String, InitError> {
-    let calendar = WorkingCalendar::default();
+    // Dates skip the public holidays of the locale's usual region.
+    let region = match locale {
+        Locale::ZhHans => Some(HolidayRegion::MainlandChina),
+        Locale::ZhHant => Some(HolidayRegion::Taiwan),
+        Locale::En => None,
+    };
+    let calendar = WorkingCalendar::new(&Calendar {
+        region: region.map(Spanned::detached),
+        ..Calendar::default()
+    });
     let day = |date: NaiveDate| date.format("%Y-%m-%d").to_string();
     let working = |from: NaiveDate, n: u32| calendar.add_working_days(from, n);
     let starts_on = working(today, 10);

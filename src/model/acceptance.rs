@@ -175,14 +175,20 @@ pub struct Agreement {
     pub provider: String,
 }
 
-/// Days that break the Monday-to-Friday rule.
+/// The working calendar: Monday to Friday, less the region's public holidays
+/// plus its make-up working days, then the days listed here.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Calendar {
-    /// Weekdays that are not working days.
+    /// Whose public holidays and make-up working days apply (`CN` for
+    /// mainland China, `TW` for Taiwan); without it, only the days below.
+    #[serde(default)]
+    pub region: Option<Spanned<HolidayRegion>>,
+    /// Further days off, beyond the region's (e.g. a company holiday).
     #[serde(default)]
     pub holidays: Vec<Day>,
-    /// Weekend days that are working days (make-up days).
+    /// Days that are working days whatever the region says (make-up days,
+    /// or a holiday the engagement works through).
     #[serde(default)]
     pub workdays: Vec<Day>,
 }

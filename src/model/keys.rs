@@ -393,3 +393,13 @@ keys! {
         En = "en",
     }
 }
+
+keys! {
+    /// The regions whose public holidays dossier knows.
+    HolidayRegion {
+        /// Mainland China: the State Council's holidays and make-up working days (调休).
+        MainlandChina = "CN",
+        /// Taiwan: the Directorate-General of Personnel Administration's calendar.
+        Taiwan = "TW",
+    }
+}

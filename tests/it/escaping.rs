@@ -9,7 +9,9 @@ use crate::common::{en_sample_with, engagement_file, pdf_text, render, squeeze};
 
 /// Typst source that shows `body` on a page, for compiling snippets.
 fn page(body: &str) -> String {
-    format!("#set text(font: \"Noto Sans CJK SC\")\n{body}\n")
+    format!(
+        "#set text(font: (\"Noto Sans\", \"Noto Sans CJK SC\"), fallback: false)\n#show raw: set text(font: \"Noto Sans Mono CJK SC\")\n{body}\n"
+    )
 }
 
 /// The text Typst laid out, in reading order.

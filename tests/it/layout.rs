@@ -66,9 +66,10 @@ fn each_text(frame: &Frame, ts: Transform, clip: (Abs, Abs), f: &mut impl FnMut(
                 each_text(&group.frame, ts, clip, f);
             }
             FrameItem::Text(text) => {
-                // The ink of the glyphs, not their advances.
+                // The ink of the glyphs, not their advances; a run of
+                // spaces has none and draws nothing.
                 let ink = text.bbox();
-                if ink.min.x > ink.max.x {
+                if ink.min.x >= ink.max.x || ink.min.y >= ink.max.y {
                     continue;
                 }
                 let (left, right) = extent(
@@ -103,7 +104,7 @@ fn each_below(frame: &Frame, ts: Transform, f: &mut impl FnMut(&str, Abs, Abs)) 
             }
             FrameItem::Text(text) => {
                 let ink = text.bbox();
-                if ink.min.y > ink.max.y {
+                if ink.min.x >= ink.max.x || ink.min.y >= ink.max.y {
                     continue;
                 }
                 let ys = [ink.min, ink.max].map(|p| (*pos + p).transform(ts).y);

@@ -1,6 +1,7 @@
 //! Integration tests of dossier, one binary with a module per concern.
 
 mod batch;
+mod calendar;
 mod catalogues;
 mod common;
 mod contract;

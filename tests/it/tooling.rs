@@ -38,13 +38,20 @@ fn init_makes_an_engagement_that_checks_renders_and_validates() {
         );
         let report: Value = serde_json::from_slice(&check.stdout).expect("JSON");
         assert_eq!(report["errors"], 0);
-        let rules: Vec<&str> = report["engagements"][0]["diagnostics"]
+        let diagnostics: Vec<(&str, &str)> = report["engagements"][0]["diagnostics"]
             .as_array()
             .expect("list")
             .iter()
-            .map(|d| d["rule"].as_str().expect("rule"))
+            .map(|d| {
+                (
+                    d["rule"].as_str().expect("rule"),
+                    d["message"].as_str().expect("message"),
+                )
+            })
             .collect();
-        for rule in &rules {
+        for (rule, message) in &diagnostics {
+            // Dated from today, a new engagement may run past the years
+            // its region's holiday table covers: a warning, by design.
             assert!(
                 [
                     "plan-confirmed",
@@ -53,7 +60,8 @@ fn init_makes_an_engagement_that_checks_renders_and_validates() {
                     "signoff",
                     "placeholder"
                 ]
-                .contains(rule),
+                .contains(rule)
+                    || message.contains("holiday table covers"),
                 "{locale}: unexpected {rule}"
             );
         }

@@ -334,3 +334,33 @@ fn check_human_output_points_at_the_value() {
     assert!(text.contains("^^^^^^^^^^"), "{text}");
     assert!(text.contains("help: start on 2026-09-21"), "{text}");
 }
+
+#[test]
+fn a_region_without_the_engagements_years_is_a_warning() {
+    // The holiday tables hold the years officially announced; past them,
+    // working days count weekends only, and `check` says so at the region.
+    let yaml = en_sample_with("  ends_on: 2026-11-13", "  ends_on: 2028-01-14")
+        + "\ncalendar:\n  region: CN\n";
+    let (_dir, file) = engagement_file(&yaml);
+    let validation = validate(&load(&file).expect("loads"));
+    let warnings: Vec<_> = validation
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.map(|c| c.key()) == Some("calendar-years"))
+        .collect();
+    let [d] = warnings.as_slice() else {
+        panic!("one calendar warning expected: {:?}", validation.diagnostics);
+    };
+    assert_eq!(d.severity, dossier::diagnostic::Severity::Warning);
+    assert_eq!(
+        d.message,
+        "the CN holiday table covers 2024–2026; the engagement runs into 2027–2028"
+    );
+    let line = yaml.lines().position(|l| l == "  region: CN").expect("region line") as u32 + 1;
+    assert_eq!((d.pos.line, d.pos.column), (line, 11));
+    // Within the table's years, nothing to say.
+    let yaml = en_sample_with("  ends_on: 2026-11-13", "  ends_on: 2026-11-13") + "\ncalendar:\n  region: CN\n";
+    let (_dir, file) = engagement_file(&yaml);
+    let validation = validate(&load(&file).expect("loads"));
+    assert!(validation.diagnostics.iter().all(|d| d.code.map(|c| c.key()) != Some("calendar-years")));
+}

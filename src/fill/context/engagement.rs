@@ -92,6 +92,7 @@ impl Builder<'_> {
             lang: t.get("locale.lang")?.to_string(),
             region: t.get("locale.region")?.to_string(),
             font: t.get("locale.font")?.to_string(),
+            latin: t.get("locale.latin")?.to_string(),
             mono: t.get("locale.mono")?.to_string(),
             history,
             labels,

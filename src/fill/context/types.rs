@@ -26,6 +26,7 @@ pub struct Meta {
     pub date_parts: (i32, u32, u32),
     pub draft: bool,
     pub engagement: String,
+    /// The CJK face.
     pub font: String,
     /// The open gaps of a draft, in the order of their positions: the
     /// rule's name and id, the problem, its location.
@@ -36,6 +37,8 @@ pub struct Meta {
     pub keywords: Vec<String>,
     pub labels: DocLabels,
     pub lang: String,
+    /// The Latin face, set before the CJK one.
+    pub latin: String,
     pub logo: Option<String>,
     pub mono: String,
     pub provider: String,

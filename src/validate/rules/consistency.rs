@@ -2,6 +2,8 @@
 //! assets exist inside the engagement directory, keys not repeated.
 
 use std::collections::{HashMap, HashSet};
+
+use chrono::Datelike;
 use std::fmt::Display;
 use std::hash::Hash;
 
@@ -102,6 +104,33 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
                     *day.date
                 ),
             );
+        }
+    }
+    if let Some(region) = &e.calendar.region {
+        let table = crate::calendar::Table::of(region.value);
+        let h = &e.engagement;
+        let first = h.applied_on.year().min(h.starts_on.year());
+        let last = h.ends_on.year().max(h.starts_on.year());
+        let missing: Vec<i32> = (first..=last)
+            .filter(|y| !table.years().contains(y))
+            .collect();
+        if let (Some(from), Some(to)) = (missing.first(), missing.last()) {
+            let years = if from == to { from.to_string() } else { format!("{from}–{to}") };
+            sink.report(
+                RuleId::Consistency,
+                Code::CalendarYears,
+                region.pos,
+                format!(
+                    "the {} holiday table covers {}–{}; the engagement runs into {years}",
+                    region.value, table.years.0, table.years.1
+                ),
+            )
+            .arg("region", region.value)
+            .arg("years", &years)
+            .hint(format!(
+                "list {years}'s public holidays under `calendar.holidays` and its make-up working days under `calendar.workdays`, or update dossier"
+            ))
+            .warning();
         }
     }
     if let Some(accent) = e

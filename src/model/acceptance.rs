@@ -131,10 +131,15 @@ pub struct Signoff {
     pub reference: Option<String>,
 }
 
-/// A version of the deliverables.
+/// A version of one or more of the reports.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Revision {
+    /// The reports this version concerns (`startup`, `plan`, `survey`,
+    /// `service`, `acceptance`); without it, all five. Each report shows
+    /// only its own history, and takes its version and date from it.
+    #[serde(default)]
+    pub reports: Option<Vec<crate::report::ReportKey>>,
     /// Version number, e.g. `1.0`.
     pub version: String,
     /// Date of the version.

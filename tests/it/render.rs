@@ -359,3 +359,30 @@ fn an_id_that_is_not_a_folder_name_is_refused() {
     assert_eq!(diagnostic.code.map(|c| c.key()), Some("bad-id"));
     assert!(!dir.path().join("escaped").exists() && !out.exists());
 }
+
+#[test]
+fn each_report_shows_its_own_history_version_and_date() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let done = render(&zh_sample(), out.path());
+    // (report, its version, its date, a change of its own, another's change)
+    let expect = [
+        ("1.0", "2026-09-01", "項目啟動會議後提交", "服務方案初稿提交客戶審核"),
+        ("1.0", "2026-09-09", "服務方案初稿提交客戶審核", "項目啟動會議後提交"),
+        ("1.0", "2026-09-18", "完成架構調查與雲資源盤點", "服務方案初稿提交客戶審核"),
+        ("1.0", "2026-11-20", "完成全部服務內容後提交", "記錄客戶控制台驗收確認"),
+        ("1.1", "2026-11-24", "記錄客戶控制台驗收確認", "服務方案初稿提交客戶審核"),
+    ];
+    for (report, (version, date, own, other)) in done.reports.iter().zip(expect) {
+        let doc = Document::load(&report.file).expect("PDF loads");
+        let text = squeeze(&pdf_text(&doc));
+        assert!(text.contains(own), "{}: {own}", report.key);
+        assert!(!text.contains(other), "{}: {other}", report.key);
+        let (y, m, d) = (&date[..4], date[5..7].trim_start_matches('0'), date[8..].trim_start_matches('0'));
+        assert!(text.contains(&format!("{y}年{m}月{d}日")), "{}: date {date}", report.key);
+        // The PDF's own date is the report's.
+        let created = info(&doc, b"CreationDate");
+        assert!(created.starts_with(&format!("D:{}", date.replace('-', ""))), "{}: {created}", report.key);
+        let cover = text.split("版本").nth(1).expect("a version label");
+        assert!(cover.starts_with(version), "{}: version {cover:.20}", report.key);
+    }
+}

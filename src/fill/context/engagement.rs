@@ -7,23 +7,35 @@ use super::types::*;
 use super::*;
 
 impl Builder<'_> {
+    /// Every revision with the reports it concerns, in file order.
+    pub(super) fn revisions(&self) -> Result<Vec<RevisionRow>, CatalogueError> {
+        self.e
+            .history
+            .iter()
+            .map(|r| {
+                Ok(RevisionRow {
+                    reports: r.reports.clone(),
+                    date: r.date.value,
+                    row: (
+                        r.version.clone(),
+                        self.date(r.date.value)?,
+                        r.author.clone(),
+                        r.change.clone(),
+                    ),
+                })
+            })
+            .collect()
+    }
+
     pub(super) fn meta(&self, date: NaiveDate) -> Result<Meta, CatalogueError> {
         let h = &self.e.engagement;
         let t = self.t;
         let latest = self.e.history.iter().max_by_key(|r| r.date.value);
         let history = self
-            .e
-            .history
-            .iter()
-            .map(|r| {
-                Ok((
-                    r.version.clone(),
-                    self.date(r.date.value)?,
-                    r.author.clone(),
-                    r.change.clone(),
-                ))
-            })
-            .collect::<Result<Vec<_>, CatalogueError>>()?;
+            .revisions()?
+            .into_iter()
+            .map(|r| r.row)
+            .collect();
         let keywords: Vec<String> = t
             .get("keywords")?
             .split([',', '，', '、'])

@@ -3,7 +3,7 @@
 //! Templates get labels already looked up, dates already written the
 //! locale's way and totals already counted, so they stay free of logic.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -73,6 +73,23 @@ pub struct EngagementContext {
     plan_confirmed: bool,
     /// The agreed deviations, each with the reports that print it.
     deviations: Vec<(Vec<ReportKey>, DeviationRow)>,
+    /// The version history, each entry with the reports it concerns.
+    revisions: Vec<RevisionRow>,
+}
+
+/// One version history entry, as printed, with what selects and orders it.
+pub(super) struct RevisionRow {
+    /// The reports it concerns; `None` for all.
+    reports: Option<Vec<ReportKey>>,
+    date: NaiveDate,
+    /// Version, date, author, change.
+    row: (String, String, String, String),
+}
+
+impl RevisionRow {
+    fn concerns(&self, report: ReportKey) -> bool {
+        self.reports.as_ref().is_none_or(|r| r.contains(&report))
+    }
 }
 
 /// Builds the shared context of `engagement` in the catalogue's locale.
@@ -115,6 +132,7 @@ pub fn build(
         meta: b.meta(date)?,
         plan_confirmed: engagement.plan.confirmed_on.is_some(),
         deviations: b.deviations()?,
+        revisions: b.revisions()?,
     })
 }
 
@@ -153,13 +171,22 @@ impl EngagementContext {
             .into_iter()
             .map(|d| gap(d, t))
             .collect::<Result<Vec<_>, _>>()?;
-        let meta = Meta {
+        // The report's own history: its version and date are its latest
+        // entry's, so a report changes only when something of its own does.
+        let own: Vec<&RevisionRow> = self.revisions.iter().filter(|r| r.concerns(report)).collect();
+        let mut meta = Meta {
             title: title.clone(),
             subject: subject.clone(),
             draft: !gaps.is_empty(),
             gaps,
             ..self.meta.clone()
         };
+        if let Some(latest) = own.iter().max_by_key(|r| r.date) {
+            meta.version = latest.row.0.clone();
+            meta.date = latest.row.1.clone();
+            meta.date_parts = (latest.date.year(), latest.date.month(), latest.date.day());
+            meta.history = own.iter().map(|r| r.row.clone()).collect();
+        }
         let delivered = delivered
             .iter()
             .map(|d| {

@@ -84,15 +84,34 @@ impl Catalogue {
         &self.tree
     }
 
-    /// The label at a dotted path such as `severities.high`.
+    /// The label at a dotted path such as `severities.high`; of a label
+    /// with plural forms, the `other` form.
     pub fn get(&self, path: &str) -> Result<&str, CatalogueError> {
         path.split('.')
             .try_fold(&self.tree, |node, key| node.get(key))
-            .and_then(Value::as_str)
+            .and_then(|node| plural_form(node, 0))
             .ok_or_else(|| CatalogueError::Missing {
                 locale: self.locale,
                 path: path.to_string(),
             })
+    }
+
+    /// The label at `path` in its form for a count of `n`, unfilled.
+    pub fn form(&self, path: &str, n: i64) -> Result<&str, CatalogueError> {
+        path.split('.')
+            .try_fold(&self.tree, |node, key| node.get(key))
+            .and_then(|node| plural_form(node, n))
+            .ok_or_else(|| CatalogueError::Missing {
+                locale: self.locale,
+                path: path.to_string(),
+            })
+    }
+
+    /// The label at `path` for a count of `n`: the label itself, or, where
+    /// the catalogue gives plural forms (`{ one: …, other: … }`), the form
+    /// the locale uses for `n`, with `{n}` filled.
+    pub fn count(&self, path: &str, n: usize) -> Result<String, CatalogueError> {
+        Ok(fill(self.form(path, n as i64)?, &[("n", &n.to_string())]))
     }
 
     /// The label of `key` in the group `group`, e.g. `("severities", "high")`.
@@ -150,9 +169,38 @@ impl Catalogue {
     }
 }
 
+/// The plural categories a label may have (CLDR's names).
+const PLURAL_FORMS: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
+
+/// The plural category of `n`: `one` for 1, else `other`. That is English's
+/// rule; Chinese labels have no forms, so it is never asked of them.
+pub fn plural_category(n: i64) -> &'static str {
+    if n == 1 { "one" } else { "other" }
+}
+
+/// The form of the label `node` for a count of `n`: the label itself, or,
+/// for a label with plural forms, the form of `n`'s category (else `other`).
+pub fn plural_form(node: &Value, n: i64) -> Option<&str> {
+    if is_plural(node) {
+        node.get(plural_category(n))
+            .or_else(|| node.get("other"))
+            .and_then(Value::as_str)
+    } else {
+        node.as_str()
+    }
+}
+
+/// Whether `node` is a label with plural forms: a mapping of CLDR plural
+/// categories, `other` among them.
+fn is_plural(node: &Value) -> bool {
+    node.as_object().is_some_and(|map| {
+        map.contains_key("other") && map.keys().all(|k| PLURAL_FORMS.contains(&k.as_str()))
+    })
+}
+
 fn collect_paths(node: &Value, prefix: String, out: &mut BTreeSet<String>) {
     match node {
-        Value::Object(map) => {
+        Value::Object(map) if !is_plural(node) => {
             for (key, child) in map {
                 let path = if prefix.is_empty() {
                     key.clone()

@@ -130,6 +130,7 @@ impl Filler {
         env.add_filter("exact", exact_filter);
         env.add_filter("markdown", markdown_filter);
         env.add_filter("fill", fill_filter);
+        env.add_filter("plural", plural_filter);
         env.add_filter("join_labels", join_labels_filter);
         let dir = options.dir.clone();
         env.set_loader(move |name| match read_template(dir.as_deref(), name) {
@@ -456,6 +457,20 @@ fn fill_filter(pattern: &str, kwargs: Kwargs) -> Result<String, JinjaError> {
     }
     kwargs.assert_all_used()?;
     Ok(text)
+}
+
+/// `label|plural(n)`: the form of a catalogue label for a count of `n`
+/// (see [`crate::locale::plural_form`]); a label without forms as it is.
+fn plural_filter(label: &Value, n: i64) -> Result<Value, JinjaError> {
+    if label.kind() != minijinja::value::ValueKind::Map {
+        return Ok(label.clone());
+    }
+    let form = label.get_attr(crate::locale::plural_category(n))?;
+    if form.is_undefined() {
+        label.get_attr("other")
+    } else {
+        Ok(form)
+    }
 }
 
 /// `items|join_labels(sep)`: joins the `label` of each item.

@@ -154,14 +154,14 @@ keys! {
 
 impl Topic {
     /// Whether the topic is about security, which needs the customer's
-    /// 7x24 monitoring authorisation (§3.1.2).
+    /// 24/7 monitoring authorisation (§3.1.2).
     pub fn is_security(self) -> bool {
         matches!(self, Topic::AttackProtection | Topic::SecurityDiagnosis)
     }
 }
 
 impl ServiceItem {
-    /// Whether the item is security work, which needs the customer's 7x24
+    /// Whether the item is security work, which needs the customer's 24/7
     /// monitoring authorisation (§3.1.2).
     pub fn is_security(self) -> bool {
         matches!(

@@ -228,7 +228,7 @@ pub struct Session {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Security {
-    /// Whether the customer authorised 7x24 security-event monitoring.
+    /// Whether the customer authorised 24/7 security-event monitoring.
     pub monitoring_authorised: Spanned<bool>,
     /// When it was authorised.
     #[serde(default)]

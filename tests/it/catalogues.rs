@@ -121,3 +121,34 @@ fn a_catalogue_of_ones_own_is_checked_before_anything_renders() {
     );
     assert!(!out.join("NW-2026-007").exists(), "nothing is written");
 }
+
+#[test]
+fn counts_take_the_plural_form_of_their_number() {
+    let en = catalogue(Locale::En);
+    assert_eq!(en.count("acceptance.count_sessions", 1).unwrap(), "1 session");
+    assert_eq!(en.count("acceptance.count_sessions", 2).unwrap(), "2 sessions");
+    assert_eq!(en.count("acceptance.count_tests", 1).unwrap(), "1 stress test");
+    assert_eq!(en.count("acceptance.count_findings", 0).unwrap(), "0 findings");
+    assert!(en.form("startup.lead_time", 1).unwrap().contains("1 working day later"));
+    assert!(en.form("gaps.lead-time", 3).unwrap().contains("{days} working days"));
+    // Chinese has no plural forms: one label for every count.
+    let zh = catalogue(Locale::ZhHant);
+    assert_eq!(zh.count("acceptance.count_sessions", 1).unwrap(), "1 場賦能");
+    assert_eq!(zh.count("acceptance.count_sessions", 3).unwrap(), "3 場賦能");
+}
+
+#[test]
+fn a_single_item_reads_in_the_singular() {
+    // The English sample has one stress test and one enablement session:
+    // the acceptance report's completion table says "1 session", never
+    // "1 sessions".
+    let out = tempfile::tempdir().expect("temp dir");
+    let done = crate::common::render(&crate::common::en_sample(), out.path());
+    let text = crate::common::squeeze(&crate::common::pdf_text(
+        &lopdf::Document::load(&done.reports[4].file).expect("PDF"),
+    ));
+    for plural in ["1sessions", "1stresstests", "1findings", "1solutions", "1risks"] {
+        assert!(!text.contains(plural), "{plural} in {text}");
+    }
+    assert!(text.contains("1session") && text.contains("1stresstest"), "{text}");
+}

@@ -500,7 +500,7 @@ fn contract_wording_follows_the_engagement() {
     let startup = source_of(&remote, ReportKey::Startup);
     // The monitoring authorisation is a duty without conditions.
     assert!(
-        startup.contains("Authorises the provider to monitor and analyse security events 7x24.")
+        startup.contains("Authorises the provider to monitor and analyse security events 24/7.")
     );
     assert!(!startup.contains("where security services are in scope"));
     // No residency: no on-site duties.
@@ -631,14 +631,15 @@ fn the_statement_of_works_own_terms_are_kept_beside_the_catalogues() {
     .map(|f| (f.key, f.source))
     .collect();
     let plan = source_of(&all, ReportKey::Plan);
-    // The plan is the statement of work's 支持計劃; a Taiwan-usage topic
-    // label keeps the statement of work's term beside it.
+    // The plan is the statement of work's 支持計劃; a topic label that
+    // differs from the statement of work's term (here by the statement's
+    // own 云) keeps that term beside it.
     assert!(plan.contains("與工作說明書用語對照"));
     assert!(
         plan.contains("(\"項目專家服務方案\", \"支持計劃\", \"§3.1.2\")"),
         "{plan}"
     );
-    assert!(plan.contains("\"作業系統性能調優（如核心參數調優）\", \"操作系統性能調優\""));
+    assert!(plan.contains("\"雲原生組成原理（Kubernetes、Istio、Serverless 等）\", \"云原生組成原理\""));
     // A label that is the statement of work's own term is not repeated.
     assert!(!plan.contains("\"網絡安全產品攻擊防護應用技巧\", \"§4.1 二\""));
     let service = source_of(&all, ReportKey::Service);

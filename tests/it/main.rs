@@ -7,6 +7,7 @@ mod common;
 mod contract;
 mod escaping;
 mod fuzz;
+mod glossary;
 mod layers;
 mod layout;
 mod load;

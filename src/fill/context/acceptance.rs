@@ -55,13 +55,7 @@ impl Builder<'_> {
         let e = self.e;
         let t = self.t;
         let count = |key: &str, n: usize| -> Result<(String, bool), CatalogueError> {
-            Ok((
-                fill(
-                    t.get(&format!("acceptance.{key}"))?,
-                    &[("n", &n.to_string())],
-                ),
-                n > 0,
-            ))
+            Ok((t.count(&format!("acceptance.{key}"), n)?, n > 0))
         };
         let analysis_done = !e.survey.analysis.trim().is_empty();
         let rows = [

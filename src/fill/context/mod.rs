@@ -360,7 +360,12 @@ fn gap(g: &Gap<'_>, t: &Catalogue) -> Result<(String, String, String, String), C
         values.push((name, localize_arg(name, value, t)?));
     }
     let pairs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let mut text = fill(t.key("gaps", code)?, &pairs);
+    let count = d
+        .args
+        .iter()
+        .find(|(name, _)| *name == "days" || *name == "n")
+        .and_then(|(_, value)| value.parse::<i64>().ok());
+    let mut text = fill(t.form(&format!("gaps.{code}"), count.unwrap_or(0))?, &pairs);
     if let Some(draft) = g.draft {
         text = fill(
             t.get("gaps.via")?,

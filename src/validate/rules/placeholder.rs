@@ -16,6 +16,9 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ("title", "全鏈路專家服務"),
     ("title", "全链路专家服务"),
     ("title", "Full-Link Expert Service"),
+    ("name", "服務方名稱"),
+    ("name", "服务方名称"),
+    // As `dossier init` wrote them before the glossary's 服務方.
     ("name", "服務提供方名稱"),
     ("name", "服务提供方名称"),
     ("name", "Service provider name"),

@@ -1,4 +1,4 @@
-//! §3.1.2: the customer authorises 7x24 monitoring and analysis of security
+//! §3.1.2: the customer authorises 24/7 monitoring and analysis of security
 //! events. Whenever anything in scope touches security (a consulting topic,
 //! a finding or solution on a security topic, a security service item or
 //! plan activity, a hardening or inspection item) the authorisation must be
@@ -20,7 +20,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
                 RuleId::SecurityAuth,
                 Code::SecurityUnauthorised,
                 pos,
-                format!("{what} touches security, but no 7x24 security-event monitoring authorisation is recorded"),
+                format!("{what} touches security, but no 24/7 security-event monitoring authorisation is recorded"),
             )
             .hint("add a `security` section with `monitoring_authorised: true`, `authorised_on` and `authorised_by`");
         }
@@ -29,7 +29,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
                 RuleId::SecurityAuth,
                 Code::SecurityUnauthorised,
                 security.monitoring_authorised.pos,
-                format!("{what} touches security, but the customer has not authorised 7x24 security-event monitoring"),
+                format!("{what} touches security, but the customer has not authorised 24/7 security-event monitoring"),
             )
             .hint("record the authorisation (`monitoring_authorised: true`, `authorised_on`, `authorised_by`) or take the security work out of scope");
         }
@@ -38,7 +38,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
                 RuleId::SecurityAuth,
                 Code::SecurityUnrecorded,
                 security.monitoring_authorised.pos,
-                "the 7x24 monitoring authorisation does not say when and by whom it was given",
+                "the 24/7 monitoring authorisation does not say when and by whom it was given",
             )
             .hint("add `authorised_on` and `authorised_by` to `security`");
         }

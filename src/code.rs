@@ -118,6 +118,8 @@ codes! {
         PlanUnconfirmed = "plan-unconfirmed",
         /// `gaps.scenario-out` in the catalogues.
         ScenarioOut = "scenario-out",
+        /// `gaps.resolved-unverified` in the catalogues.
+        ResolvedUnverified = "resolved-unverified",
         /// `gaps.schema-version` in the catalogues.
         SchemaVersion = "schema-version",
         /// `gaps.score-range` in the catalogues.

@@ -13,6 +13,7 @@ mod layout;
 mod load;
 mod render;
 mod rich;
+mod samples;
 mod schema;
 mod snapshots;
 mod tooling;

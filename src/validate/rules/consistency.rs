@@ -106,6 +106,38 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
             );
         }
     }
+    // A finding is resolved only once the fix is confirmed: every solution
+    // that addresses it verified (or declined, with its reason).
+    for f in e.findings.iter().filter(|f| *f.status == crate::model::FindingStatus::Resolved) {
+        let unverified: Vec<&str> = e
+            .solutions
+            .iter()
+            .filter(|s| s.findings.iter().any(|id| id.value == f.id.value))
+            .filter(|s| {
+                !matches!(
+                    *s.status,
+                    crate::model::SolutionStatus::Verified | crate::model::SolutionStatus::Declined
+                )
+            })
+            .map(|s| s.id.value.as_str())
+            .collect();
+        if !unverified.is_empty() {
+            sink.report(
+                RuleId::Consistency,
+                Code::ResolvedUnverified,
+                f.status.pos,
+                format!(
+                    "finding {} is resolved, but solution {} is not verified",
+                    f.id.value,
+                    unverified.join(", ")
+                ),
+            )
+            .arg("id", &f.id.value)
+            .arg("solutions", unverified.join(", "))
+            .hint("set the solution's `status: verified` once its effect is confirmed, or the finding's `status: in-progress` until then")
+            .warning();
+        }
+    }
     if let Some(region) = &e.calendar.region {
         let table = crate::calendar::Table::of(region.value);
         let h = &e.engagement;

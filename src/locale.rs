@@ -114,6 +114,24 @@ impl Catalogue {
         Ok(fill(self.form(path, n as i64)?, &[("n", &n.to_string())]))
     }
 
+    /// A clause reference of the statement of work, e.g. `§4.1 二`, as the
+    /// locale writes it: Chinese keeps the statement's numerals, English
+    /// reads them as item numbers (`§4.1 item 2`).
+    pub fn clause(&self, clause: &str) -> String {
+        if self.locale != Locale::En {
+            return clause.to_string();
+        }
+        const NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+        let mut out = String::new();
+        for c in clause.chars() {
+            match NUMERALS.iter().position(|n| *n == c) {
+                Some(k) => out.push_str(&format!("item {}", k + 1)),
+                None => out.push(c),
+            }
+        }
+        out
+    }
+
     /// The label of `key` in the group `group`, e.g. `("severities", "high")`.
     pub fn key(&self, group: &str, key: &str) -> Result<&str, CatalogueError> {
         self.get(&format!("{group}.{key}"))
@@ -216,11 +234,18 @@ fn collect_paths(node: &Value, prefix: String, out: &mut BTreeSet<String>) {
     }
 }
 
-/// Replaces each `{name}` in `pattern` with its value.
+/// Replaces each `{name}` in `pattern` with its value. A value that ends
+/// with a full stop takes the place of the pattern's own ("… Ltd." ends a
+/// sentence once, not as "Ltd..").
 pub fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
     values
         .iter()
         .fold(pattern.to_string(), |text, (name, value)| {
+            let text = if value.ends_with('.') {
+                text.replace(&format!("{{{name}}}."), value)
+            } else {
+                text
+            };
             text.replace(&format!("{{{name}}}"), value)
         })
 }

@@ -228,10 +228,16 @@ mod tests {
                 assert!(table.years().contains(&day.year()), "{region}: {day}");
             }
             for day in Table::dates(table.holidays) {
-                assert!(!matches!(day.weekday(), Weekday::Sat | Weekday::Sun), "{day}");
+                assert!(
+                    !matches!(day.weekday(), Weekday::Sat | Weekday::Sun),
+                    "{day}"
+                );
             }
             for day in Table::dates(table.workdays) {
-                assert!(matches!(day.weekday(), Weekday::Sat | Weekday::Sun), "{day}");
+                assert!(
+                    matches!(day.weekday(), Weekday::Sat | Weekday::Sun),
+                    "{day}"
+                );
             }
         }
     }

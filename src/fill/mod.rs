@@ -453,7 +453,7 @@ fn fill_filter(pattern: &str, kwargs: Kwargs) -> Result<String, JinjaError> {
     let mut text = pattern.to_string();
     for name in kwargs.args() {
         let value: Value = kwargs.get(name)?;
-        text = text.replace(&format!("{{{name}}}"), &value.to_string());
+        text = crate::locale::fill(&text, &[(name, &value.to_string())]);
     }
     kwargs.assert_all_used()?;
     Ok(text)

@@ -37,12 +37,19 @@ fn days(value: &serde_json::Value) -> Vec<(String, String)> {
         .as_array()
         .expect("a list of days")
         .iter()
-        .map(|d| (d[0].as_str().unwrap().to_owned(), d[1].as_str().unwrap().to_owned()))
+        .map(|d| {
+            (
+                d[0].as_str().unwrap().to_owned(),
+                d[1].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
 fn shipped(days: &[(&str, &str)]) -> Vec<(String, String)> {
-    days.iter().map(|(d, n)| (d.to_string(), n.to_string())).collect()
+    days.iter()
+        .map(|(d, n)| (d.to_string(), n.to_string()))
+        .collect()
 }
 
 #[test]
@@ -53,10 +60,21 @@ fn the_holiday_tables_match_the_official_calendars() {
         let expected = &oracle[region.key()];
         assert_eq!(
             (table.years.0 as i64, table.years.1 as i64),
-            (expected["years"][0].as_i64().unwrap(), expected["years"][1].as_i64().unwrap()),
+            (
+                expected["years"][0].as_i64().unwrap(),
+                expected["years"][1].as_i64().unwrap()
+            ),
             "{region}: years"
         );
-        assert_eq!(shipped(table.holidays), days(&expected["holidays"]), "{region}: holidays");
-        assert_eq!(shipped(table.workdays), days(&expected["workdays"]), "{region}: make-up days");
+        assert_eq!(
+            shipped(table.holidays),
+            days(&expected["holidays"]),
+            "{region}: holidays"
+        );
+        assert_eq!(
+            shipped(table.workdays),
+            days(&expected["workdays"]),
+            "{region}: make-up days"
+        );
     }
 }

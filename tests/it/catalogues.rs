@@ -31,8 +31,9 @@ fn every_locale_has_the_same_labels() {
 fn every_key_of_the_model_has_a_label() {
     for locale in Locale::ALL {
         let t = catalogue(*locale);
-        let groups: [(&str, Vec<&str>); 12] = [
+        let groups: [(&str, Vec<&str>); 13] = [
             ("gaps", Code::ALL.iter().map(|k| k.key()).collect()),
+            ("fixes", Code::ALL.iter().map(|k| k.key()).collect()),
             (
                 "rule_names",
                 WaivableRule::ALL.iter().map(|k| k.key()).collect(),
@@ -125,16 +126,42 @@ fn a_catalogue_of_ones_own_is_checked_before_anything_renders() {
 #[test]
 fn counts_take_the_plural_form_of_their_number() {
     let en = catalogue(Locale::En);
-    assert_eq!(en.count("acceptance.count_sessions", 1).unwrap(), "1 session");
-    assert_eq!(en.count("acceptance.count_sessions", 2).unwrap(), "2 sessions");
-    assert_eq!(en.count("acceptance.count_tests", 1).unwrap(), "1 stress test");
-    assert_eq!(en.count("acceptance.count_findings", 0).unwrap(), "0 findings");
-    assert!(en.form("startup.lead_time", 1).unwrap().contains("1 working day later"));
-    assert!(en.form("gaps.lead-time", 3).unwrap().contains("{days} working days"));
+    assert_eq!(
+        en.count("acceptance.count_sessions", 1).unwrap(),
+        "1 session"
+    );
+    assert_eq!(
+        en.count("acceptance.count_sessions", 2).unwrap(),
+        "2 sessions"
+    );
+    assert_eq!(
+        en.count("acceptance.count_tests", 1).unwrap(),
+        "1 stress test"
+    );
+    assert_eq!(
+        en.count("acceptance.count_findings", 0).unwrap(),
+        "0 findings"
+    );
+    assert!(
+        en.form("startup.lead_time", 1)
+            .unwrap()
+            .contains("1 working day later")
+    );
+    assert!(
+        en.form("gaps.lead-time", 3)
+            .unwrap()
+            .contains("{days} working days")
+    );
     // Chinese has no plural forms: one label for every count.
     let zh = catalogue(Locale::ZhHant);
-    assert_eq!(zh.count("acceptance.count_sessions", 1).unwrap(), "1 場賦能");
-    assert_eq!(zh.count("acceptance.count_sessions", 3).unwrap(), "3 場賦能");
+    assert_eq!(
+        zh.count("acceptance.count_sessions", 1).unwrap(),
+        "1 場賦能"
+    );
+    assert_eq!(
+        zh.count("acceptance.count_sessions", 3).unwrap(),
+        "3 場賦能"
+    );
 }
 
 #[test]
@@ -147,8 +174,40 @@ fn a_single_item_reads_in_the_singular() {
     let text = crate::common::squeeze(&crate::common::pdf_text(
         &lopdf::Document::load(&done.reports[4].file).expect("PDF"),
     ));
-    for plural in ["1sessions", "1stresstests", "1findings", "1solutions", "1risks"] {
+    for plural in [
+        "1sessions",
+        "1stresstests",
+        "1findings",
+        "1solutions",
+        "1risks",
+    ] {
         assert!(!text.contains(plural), "{plural} in {text}");
     }
-    assert!(text.contains("1session") && text.contains("1stresstest"), "{text}");
+    assert!(
+        text.contains("1session") && text.contains("1stresstest"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_name_ending_a_sentence_ends_it_once() {
+    use dossier::locale::fill;
+    assert_eq!(
+        fill(
+            "Distributed to {customer} and {provider}.",
+            &[("customer", "Acme Ltd."), ("provider", "Cirrus Ltd.")]
+        ),
+        "Distributed to Acme Ltd. and Cirrus Ltd."
+    );
+    assert_eq!(fill("{a}. {a}", &[("a", "x")]), "x. x");
+}
+
+#[test]
+fn clauses_read_the_locales_way() {
+    assert_eq!(catalogue(Locale::En).clause("§4.1 二"), "§4.1 item 2");
+    assert_eq!(
+        catalogue(Locale::En).clause("§7 一.1, §8"),
+        "§7 item 1.1, §8"
+    );
+    assert_eq!(catalogue(Locale::ZhHant).clause("§4.1 二"), "§4.1 二");
 }

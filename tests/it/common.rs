@@ -361,7 +361,7 @@ pub const VIOLATIONS: &[Violation] = &[
     },
     Violation {
         rule: "declined-reason",
-        from: "    implemented_on: 2026-11-03\n    status: implemented\n",
+        from: "    implemented_on: 2026-11-03\n    status: verified\n",
         to: "    status: declined\n",
         severity: Error,
         at: "status: declined",

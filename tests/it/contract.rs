@@ -172,7 +172,7 @@ fn the_implementation_window_applies_only_to_solutions_that_need_it() {
 #[test]
 fn a_declined_solution_needs_a_technical_reason() {
     let declined = en_sample_with(
-        "    implemented_on: 2026-11-03\n    status: implemented\n",
+        "    implemented_on: 2026-11-03\n    status: verified\n",
         "    status: declined\n",
     );
     let v = validation(&declined);
@@ -639,7 +639,9 @@ fn the_statement_of_works_own_terms_are_kept_beside_the_catalogues() {
         plan.contains("(\"項目專家服務方案\", \"支持計劃\", \"§3.1.2\")"),
         "{plan}"
     );
-    assert!(plan.contains("\"雲原生組成原理（Kubernetes、Istio、Serverless 等）\", \"云原生組成原理\""));
+    assert!(
+        plan.contains("\"雲原生組成原理（Kubernetes、Istio、Serverless 等）\", \"云原生組成原理\"")
+    );
     // A label that is the statement of work's own term is not repeated.
     assert!(!plan.contains("\"網絡安全產品攻擊防護應用技巧\", \"§4.1 二\""));
     let service = source_of(&all, ReportKey::Service);

@@ -73,7 +73,12 @@ fn occurs(text: &str, variant: &str, whole_word: bool) -> bool {
 fn violations(locale: Locale, files: &[PathBuf]) -> Vec<String> {
     let mut found = Vec::new();
     for entry in glossary(locale) {
-        assert!(!entry.avoid.contains(&entry.term), "{}: {} avoids itself", locale, entry.term);
+        assert!(
+            !entry.avoid.contains(&entry.term),
+            "{}: {} avoids itself",
+            locale,
+            entry.term
+        );
         for file in files {
             let text = std::fs::read_to_string(file).expect("text");
             for (n, line) in text.lines().enumerate() {
@@ -100,7 +105,12 @@ fn every_text_holds_its_locales_terms() {
     for locale in Locale::ALL {
         found.extend(violations(*locale, &texts(*locale)));
     }
-    assert!(found.is_empty(), "{} avoided variants:\n{}", found.len(), found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "{} avoided variants:\n{}",
+        found.len(),
+        found.join("\n")
+    );
 }
 
 #[test]

@@ -303,3 +303,169 @@ fn generated_runs_never_leave_the_page() {
         })
         .unwrap();
 }
+
+/// What the page-break checks need of a page, in reading order.
+#[derive(Debug)]
+enum Mark {
+    /// A table cell starts: its row, and whether it is a repeated header.
+    Cell { row: usize, repeated: bool },
+    /// A heading starts or ends.
+    Heading(bool),
+    /// Text drawn at this height on the page.
+    Text(Abs),
+}
+
+fn marks(frame: &Frame, ts: Transform, out: &mut Vec<Mark>) {
+    use typst::foundations::NativeElement;
+    use typst::introspection::Tag;
+    use typst::model::{HeadingElem, TableCell};
+    for (pos, item) in frame.items() {
+        match item {
+            FrameItem::Group(group) => {
+                let ts = ts
+                    .pre_concat(Transform::translate(pos.x, pos.y))
+                    .pre_concat(group.transform);
+                marks(&group.frame, ts, out);
+            }
+            FrameItem::Tag(Tag::Start(content, _)) => {
+                if let Some(cell) = content.to_packed::<TableCell>() {
+                    let row = cell.y.get(Default::default()).custom().unwrap_or(0);
+                    let repeated = cell.is_repeated.get(Default::default());
+                    out.push(Mark::Cell { row, repeated });
+                } else if content.elem() == HeadingElem::ELEM {
+                    out.push(Mark::Heading(true));
+                }
+            }
+            FrameItem::Tag(Tag::End(..)) => {}
+            FrameItem::Text(text) if !text.text.trim().is_empty() => {
+                out.push(Mark::Text((*pos).transform(ts).y));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The body rows of each table on each page: one list per table segment,
+/// a segment starting at a header row (y = 0); with whether the segment
+/// continues a table from the previous page (its header is repeated).
+fn table_segments(page: &[Mark]) -> Vec<(bool, Vec<usize>)> {
+    let mut segments: Vec<(bool, Vec<usize>)> = Vec::new();
+    let mut in_header = false;
+    for mark in page {
+        if let Mark::Cell { row, repeated } = *mark {
+            if row == 0 {
+                if !in_header {
+                    segments.push((repeated, Vec::new()));
+                }
+                in_header = true;
+            } else {
+                in_header = false;
+                if let Some((_, rows)) = segments.last_mut()
+                    && !rows.contains(&row)
+                {
+                    rows.push(row);
+                }
+            }
+        }
+    }
+    segments
+}
+
+/// Where `document` leaves a table row alone on a page (the last row
+/// carried over, or a header with a single row before the break), or a
+/// heading as the last thing on a page, as "page N: …".
+pub fn bad_breaks(document: &PagedDocument) -> Vec<String> {
+    let pages: Vec<(Vec<Mark>, Abs)> = document
+        .pages()
+        .iter()
+        .map(|page| {
+            let mut out = Vec::new();
+            marks(&page.frame, Transform::identity(), &mut out);
+            (out, page.frame.height())
+        })
+        .collect();
+    let mut bad = Vec::new();
+    for (index, (page, height)) in pages.iter().enumerate() {
+        let segments = table_segments(page);
+        let continues_next = pages
+            .get(index + 1)
+            .and_then(|(next, _)| table_segments(next).first().map(|(repeated, _)| *repeated))
+            .unwrap_or(false);
+        for (k, (continued, rows)) in segments.iter().enumerate() {
+            let split_after = k + 1 == segments.len() && continues_next;
+            if (*continued || split_after) && rows.len() < 2 {
+                bad.push(format!(
+                    "page {}: a table {} with {} body row(s) on it",
+                    index + 1,
+                    if *continued { "continues" } else { "breaks" },
+                    rows.len()
+                ));
+            }
+        }
+        // The footer sits below the text area; a heading must be followed
+        // by text above it.
+        let footer = *height - Abs::cm(2.4);
+        if let Some(last) = page.iter().rposition(|m| matches!(m, Mark::Heading(true))) {
+            let followed = page[last + 1..]
+                .iter()
+                .skip_while(|m| !matches!(m, Mark::Text(_)))
+                .skip(1)
+                .any(|m| matches!(m, Mark::Text(y) if *y < footer));
+            if !followed {
+                bad.push(format!("page {}: ends with a heading", index + 1));
+            }
+        }
+    }
+    bad
+}
+
+/// No sample, in any locale, leaves a single table row alone on a page or
+/// ends a page with a heading.
+#[test]
+fn samples_break_pages_where_an_editor_would() {
+    let mut bad = Vec::new();
+    for sample in [
+        "samples/acme-retail",
+        "samples/youxianhui-retail.yaml",
+        "samples/northwind-logistics.yaml",
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (name, document) in lay_out(&root().join(sample), dir.path()) {
+            bad.extend(
+                bad_breaks(&document)
+                    .into_iter()
+                    .map(|b| format!("{sample} {name} {b}")),
+            );
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// A long table breaks with at least two rows on each side, whatever its
+/// length puts at the bottom of the page.
+#[test]
+fn long_tables_keep_two_rows_on_each_side_of_a_break() {
+    let header = "#import \"/style.typ\": *\n#set page(height: 12cm, margin: 1cm)\n#set text(font: \"Noto Sans CJK SC\")\n";
+    // The style's own imports, and the default brand.
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in ["theme.typ", "cover.typ"] {
+        fs::copy(root().join("templates").join(name), dir.path().join(name)).expect("copy");
+    }
+    fs::write(dir.path().join("brand.json"), r#"{"accent": null}"#).expect("brand");
+    let files = files_in(dir.path()).expect("files");
+    let style = fs::read_to_string(root().join("templates/style.typ")).expect("style");
+    for lead in [0, 3, 6, 9, 12, 15, 18] {
+        for rows in [7, 8, 9, 13] {
+            let body: String = (1..=rows)
+                .map(|r| format!("(\"{r}\", \"row {r}\"),"))
+                .collect();
+            let source = format!(
+                "{header}#v({lead} * 1em)\n#data-table(columns: (auto, 1fr), header: (\"n\", \"text\"), rows: ({body}))\n"
+            );
+            let world = ReportWorld::new(source, style.clone(), files.clone());
+            let laid = compile(&world, "table").expect("compiles");
+            let bad = bad_breaks(&laid.document);
+            assert!(bad.is_empty(), "{lead} lines, {rows} rows: {bad:?}");
+        }
+    }
+}

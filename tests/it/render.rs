@@ -144,7 +144,7 @@ fn zh_hant_sample_renders() {
             pages: [6, 6, 4, 13, 5],
             headings: [
                 &[
-                    "文件控制",
+                    "文檔控制",
                     "目錄",
                     "1 項目概述",
                     "2 服務範圍",
@@ -188,7 +188,7 @@ fn en_sample_renders() {
                 "Expert Service Report",
                 "Acceptance Report",
             ],
-            pages: [5, 6, 3, 9, 5],
+            pages: [5, 6, 3, 8, 5],
             headings: [
                 &["Document Control", "Contents", "1 Overview", "2 Scope"],
                 &["3 Process and activities", "Customer confirmation"],
@@ -279,6 +279,13 @@ fn a_missing_signoff_makes_the_acceptance_report_a_draft() {
         text.contains("signoff") && text.contains("Thecustomerhasnotsignedofftheacceptance"),
         "{text}"
     );
+    // With what closes the gap, in the report's language.
+    assert!(
+        text.contains(&squeeze(
+            "How to close it: Record `acceptance.signoff` once the customer confirms"
+        )),
+        "{text}"
+    );
     let service = Document::load(&done.reports[3].file).expect("loads");
     assert!(!squeeze(&pdf_text(&service)).contains("DRAFT"));
 
@@ -366,23 +373,94 @@ fn each_report_shows_its_own_history_version_and_date() {
     let done = render(&zh_sample(), out.path());
     // (report, its version, its date, a change of its own, another's change)
     let expect = [
-        ("1.0", "2026-09-01", "項目啟動會議後提交", "服務方案初稿提交客戶審核"),
-        ("1.0", "2026-09-09", "服務方案初稿提交客戶審核", "項目啟動會議後提交"),
-        ("1.0", "2026-09-18", "完成架構調查與雲資源盤點", "服務方案初稿提交客戶審核"),
-        ("1.0", "2026-11-20", "完成全部服務內容後提交", "記錄客戶控制台驗收確認"),
-        ("1.1", "2026-11-24", "記錄客戶控制台驗收確認", "服務方案初稿提交客戶審核"),
+        (
+            "1.0",
+            "2026-09-01",
+            "項目啟動會議後提交",
+            "服務方案初稿提交客戶審核",
+        ),
+        (
+            "1.0",
+            "2026-09-09",
+            "服務方案初稿提交客戶審核",
+            "項目啟動會議後提交",
+        ),
+        (
+            "1.0",
+            "2026-09-18",
+            "完成架構調查與雲資源盤點",
+            "服務方案初稿提交客戶審核",
+        ),
+        (
+            "1.0",
+            "2026-11-20",
+            "完成全部服務內容後提交",
+            "記錄客戶控制台驗收確認",
+        ),
+        (
+            "1.1",
+            "2026-11-24",
+            "記錄客戶控制台驗收確認",
+            "服務方案初稿提交客戶審核",
+        ),
     ];
     for (report, (version, date, own, other)) in done.reports.iter().zip(expect) {
         let doc = Document::load(&report.file).expect("PDF loads");
         let text = squeeze(&pdf_text(&doc));
         assert!(text.contains(own), "{}: {own}", report.key);
         assert!(!text.contains(other), "{}: {other}", report.key);
-        let (y, m, d) = (&date[..4], date[5..7].trim_start_matches('0'), date[8..].trim_start_matches('0'));
-        assert!(text.contains(&format!("{y}年{m}月{d}日")), "{}: date {date}", report.key);
+        let (y, m, d) = (
+            &date[..4],
+            date[5..7].trim_start_matches('0'),
+            date[8..].trim_start_matches('0'),
+        );
+        assert!(
+            text.contains(&format!("{y}年{m}月{d}日")),
+            "{}: date {date}",
+            report.key
+        );
         // The PDF's own date is the report's.
         let created = info(&doc, b"CreationDate");
-        assert!(created.starts_with(&format!("D:{}", date.replace('-', ""))), "{}: {created}", report.key);
+        assert!(
+            created.starts_with(&format!("D:{}", date.replace('-', ""))),
+            "{}: {created}",
+            report.key
+        );
         let cover = text.split("版本").nth(1).expect("a version label");
-        assert!(cover.starts_with(version), "{}: version {cover:.20}", report.key);
+        assert!(
+            cover.starts_with(version),
+            "{}: version {cover:.20}",
+            report.key
+        );
     }
+}
+
+#[test]
+fn an_empty_section_of_a_draft_is_to_be_completed() {
+    // Without risks, the service report is a draft: its risk section says
+    // it is still to be written, not that no risks were identified.
+    let sample = std::fs::read_to_string(en_sample()).expect("sample");
+    let start = sample.find("\nrisks:\n").expect("risks") + 1;
+    let end = start
+        + sample[start..]
+            .find("\nstress_tests:\n")
+            .expect("stress tests")
+        + 1;
+    let riskless =
+        format!("{}{}", &sample[..start], &sample[end..]).replace("NW-R1, NW-R2, NW-R3", "NW-F1");
+    let (dir, path) = crate::common::engagement_file(&riskless);
+    let done = render(&path, &dir.path().join("out"));
+    let service = &done.reports[3];
+    assert!(!service.is_final);
+    let text = squeeze(&pdf_text(&Document::load(&service.file).expect("loads")));
+    assert!(
+        text.contains(&squeeze(
+            "To be completed: this section has no content yet."
+        )),
+        "{text}"
+    );
+    assert!(
+        !text.contains(&squeeze("No risks were identified")),
+        "{text}"
+    );
 }

@@ -54,20 +54,37 @@ fn samples_share_no_personal_data() {
     let mut shared = Vec::new();
     for sample in &samples {
         let values = identifying(sample);
-        assert!(values.iter().any(|(k, _)| *k == "voucher"), "{}: no voucher", sample.display());
+        assert!(
+            values.iter().any(|(k, _)| *k == "voucher"),
+            "{}: no voucher",
+            sample.display()
+        );
         for (kind, value) in values {
             // Addresses compare by their street, the part before any note.
             let value = if kind == "address" {
-                value.split(['（', '(']).next().unwrap_or(&value).trim().to_string()
+                value
+                    .split(['（', '('])
+                    .next()
+                    .unwrap_or(&value)
+                    .trim()
+                    .to_string()
             } else {
                 value
             };
-            if let Some(other) = seen.insert((kind, value.clone()), sample) {
-                if other != sample.as_path() {
-                    shared.push(format!("{kind} “{value}”: {} and {}", other.display(), sample.display()));
-                }
+            if let Some(other) = seen.insert((kind, value.clone()), sample)
+                && other != sample.as_path()
+            {
+                shared.push(format!(
+                    "{kind} “{value}”: {} and {}",
+                    other.display(),
+                    sample.display()
+                ));
             }
         }
     }
-    assert!(shared.is_empty(), "shared between samples:\n{}", shared.join("\n"));
+    assert!(
+        shared.is_empty(),
+        "shared between samples:\n{}",
+        shared.join("\n")
+    );
 }

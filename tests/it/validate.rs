@@ -349,20 +349,33 @@ fn a_region_without_the_engagements_years_is_a_warning() {
         .filter(|d| d.code.map(|c| c.key()) == Some("calendar-years"))
         .collect();
     let [d] = warnings.as_slice() else {
-        panic!("one calendar warning expected: {:?}", validation.diagnostics);
+        panic!(
+            "one calendar warning expected: {:?}",
+            validation.diagnostics
+        );
     };
     assert_eq!(d.severity, dossier::diagnostic::Severity::Warning);
     assert_eq!(
         d.message,
         "the CN holiday table covers 2024–2026; the engagement runs into 2027–2028"
     );
-    let line = yaml.lines().position(|l| l == "  region: CN").expect("region line") as u32 + 1;
+    let line = yaml
+        .lines()
+        .position(|l| l == "  region: CN")
+        .expect("region line") as u32
+        + 1;
     assert_eq!((d.pos.line, d.pos.column), (line, 11));
     // Within the table's years, nothing to say.
-    let yaml = en_sample_with("  ends_on: 2026-11-13", "  ends_on: 2026-11-13") + "\ncalendar:\n  region: CN\n";
+    let yaml = en_sample_with("  ends_on: 2026-11-13", "  ends_on: 2026-11-13")
+        + "\ncalendar:\n  region: CN\n";
     let (_dir, file) = engagement_file(&yaml);
     let validation = validate(&load(&file).expect("loads"));
-    assert!(validation.diagnostics.iter().all(|d| d.code.map(|c| c.key()) != Some("calendar-years")));
+    assert!(
+        validation
+            .diagnostics
+            .iter()
+            .all(|d| d.code.map(|c| c.key()) != Some("calendar-years"))
+    );
 }
 
 #[test]
@@ -370,16 +383,25 @@ fn a_resolved_finding_needs_its_solutions_verified() {
     let yaml = std::fs::read_to_string(en_sample()).expect("sample");
     let at = yaml.find("  - id: NW-S3\n").expect("NW-S3");
     let status = at + yaml[at..].find("status: verified").expect("its status");
-    let yaml = format!("{}status: implemented{}", &yaml[..status], &yaml[status + "status: verified".len()..]);
+    let yaml = format!(
+        "{}status: implemented{}",
+        &yaml[..status],
+        &yaml[status + "status: verified".len()..]
+    );
     let (_dir, file) = engagement_file(&yaml);
     let validation = validate(&load(&file).expect("loads"));
     let [d] = validation.diagnostics.as_slice() else {
         panic!("one diagnostic expected: {:?}", validation.diagnostics);
     };
     assert_eq!(d.severity, dossier::diagnostic::Severity::Warning);
-    assert_eq!(d.message, "finding NW-F3 is resolved, but solution NW-S3 is not verified");
+    assert_eq!(
+        d.message,
+        "finding NW-F3 is resolved, but solution NW-S3 is not verified"
+    );
     // At the finding's status.
     let finding = yaml.find("  - id: NW-F3\n").expect("NW-F3");
-    let line = yaml[..finding + yaml[finding..].find("status: resolved").unwrap()].lines().count() as u32;
+    let line = yaml[..finding + yaml[finding..].find("status: resolved").unwrap()]
+        .lines()
+        .count() as u32;
     assert_eq!((d.pos.line, d.pos.column), (line, 13));
 }

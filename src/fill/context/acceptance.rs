@@ -156,7 +156,10 @@ impl Builder<'_> {
                 Ok((
                     rule.reports().to_vec(),
                     DeviationRow {
-                        clause: rule.clause().unwrap_or(self.absent()?).to_string(),
+                        clause: match rule.clause() {
+                            Some(clause) => self.t.clause(clause),
+                            None => self.absent()?.to_string(),
+                        },
                         rule: clause,
                         what: x.what.clone(),
                         customer: x.agreed_by.customer.clone(),
@@ -178,20 +181,20 @@ impl Builder<'_> {
         let mut terms = vec![(
             self.label("reports", "plan")?,
             term("contract_terms.plan".into())?,
-            "§3.1.2",
+            self.t.clause("§3.1.2"),
         )];
         for p in e.engagement.packages.iter() {
             let label = self.label("packages", p.key())?;
             let contract = term(format!("contract_terms.packages.{}", p.key()))?;
             if label_differs(&label, &contract) {
-                terms.push((label, contract, "§4.1"));
+                terms.push((label, contract, self.t.clause("§4.1")));
             }
         }
         for topic in e.scope.topics.iter() {
             let label = self.label("topics", topic.key())?;
             let contract = term(format!("contract_terms.topics.{}", topic.key()))?;
             if label_differs(&label, &contract) {
-                terms.push((label, contract, "§4.1 二"));
+                terms.push((label, contract, self.t.clause("§4.1 二")));
             }
         }
         let diagnosis = e

@@ -31,11 +31,7 @@ impl Builder<'_> {
         let h = &self.e.engagement;
         let t = self.t;
         let latest = self.e.history.iter().max_by_key(|r| r.date.value);
-        let history = self
-            .revisions()?
-            .into_iter()
-            .map(|r| r.row)
-            .collect();
+        let history = self.revisions()?.into_iter().map(|r| r.row).collect();
         let keywords: Vec<String> = t
             .get("keywords")?
             .split([',', '，', '、'])
@@ -69,6 +65,7 @@ impl Builder<'_> {
             engagement_id: doc("engagement_id")?,
             figure: doc("figure")?,
             figures: doc("figures")?,
+            gaps_fix: gaps("fix")?,
             gaps_intro: gaps("intro")?,
             gaps_item: gaps("item")?,
             gaps_location: gaps("location")?,

@@ -173,7 +173,11 @@ impl EngagementContext {
             .collect::<Result<Vec<_>, _>>()?;
         // The report's own history: its version and date are its latest
         // entry's, so a report changes only when something of its own does.
-        let own: Vec<&RevisionRow> = self.revisions.iter().filter(|r| r.concerns(report)).collect();
+        let own: Vec<&RevisionRow> = self
+            .revisions
+            .iter()
+            .filter(|r| r.concerns(report))
+            .collect();
         let mut meta = Meta {
             title: title.clone(),
             subject: subject.clone(),
@@ -352,7 +356,7 @@ fn number(value: f64) -> String {
 
 /// One open gap as a draft's closing page shows it: the rule, the problem
 /// in the report's language, and where in the YAML to fix it.
-fn gap(g: &Gap<'_>, t: &Catalogue) -> Result<(String, String, String, String), CatalogueError> {
+fn gap(g: &Gap<'_>, t: &Catalogue) -> Result<GapRow, CatalogueError> {
     let d = g.diagnostic;
     let code = d.code.map_or("consistency", |c| c.key());
     let mut values: Vec<(&str, String)> = Vec::new();
@@ -390,7 +394,11 @@ fn gap(g: &Gap<'_>, t: &Catalogue) -> Result<(String, String, String, String), C
         Some(rule) => (t.key("rule_names", rule.id())?, rule.id()),
         None => (t.get("locale.absent")?, ""),
     };
-    Ok((name.to_string(), id.to_string(), text, location))
+    let fix = fill(
+        t.form(&format!("fixes.{code}"), count.unwrap_or(0))?,
+        &pairs,
+    );
+    Ok((name.to_string(), id.to_string(), text, fix, location))
 }
 
 /// Writes a rule's argument the report's way: dates in the locale's
@@ -510,7 +518,12 @@ mod tests {
         assert_eq!(own.0, "Application at least 10 working days ahead");
         assert_eq!(own.1, "lead-time");
         assert!(own.2.contains("21 September 2026"), "{}", own.2);
-        assert_eq!(own.3, "nw.yaml:34:14");
+        assert!(
+            own.3.starts_with("Start on 21 September 2026 or later"),
+            "{}",
+            own.3
+        );
+        assert_eq!(own.4, "nw.yaml:34:14");
         let via = gap(
             &Gap {
                 diagnostic: &d,

@@ -28,9 +28,8 @@ pub struct Meta {
     pub engagement: String,
     /// The CJK face.
     pub font: String,
-    /// The open gaps of a draft, in the order of their positions: the
-    /// rule's name and id, the problem, its location.
-    pub gaps: Vec<(String, String, String, String)>,
+    /// The open gaps of a draft, in the order of their positions.
+    pub gaps: Vec<GapRow>,
     /// Version, date, author, change.
     pub history: Vec<(String, String, String, String)>,
     pub id: String,
@@ -48,6 +47,10 @@ pub struct Meta {
     pub version: String,
 }
 
+/// One open gap of a draft: the rule's name and id, the problem, what
+/// closes it, and where.
+pub type GapRow = (String, String, String, String, String);
+
 /// The labels of the document frame: control page, footer, gaps page.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocLabels {
@@ -64,6 +67,7 @@ pub struct DocLabels {
     pub engagement_id: String,
     pub figure: String,
     pub figures: String,
+    pub gaps_fix: String,
     pub gaps_intro: String,
     pub gaps_item: String,
     pub gaps_location: String,
@@ -482,7 +486,7 @@ pub struct DeviationRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct ContractCtx {
     /// Our term, the statement of work's, the clause.
-    pub terms: Vec<(String, String, &'static str)>,
+    pub terms: Vec<(String, String, String)>,
     /// Whether the diagnosis package was bought.
     pub diagnosis: bool,
 }

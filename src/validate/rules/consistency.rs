@@ -108,7 +108,11 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
     }
     // A finding is resolved only once the fix is confirmed: every solution
     // that addresses it verified (or declined, with its reason).
-    for f in e.findings.iter().filter(|f| *f.status == crate::model::FindingStatus::Resolved) {
+    for f in e
+        .findings
+        .iter()
+        .filter(|f| *f.status == crate::model::FindingStatus::Resolved)
+    {
         let unverified: Vec<&str> = e
             .solutions
             .iter()
@@ -147,7 +151,11 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
             .filter(|y| !table.years().contains(y))
             .collect();
         if let (Some(from), Some(to)) = (missing.first(), missing.last()) {
-            let years = if from == to { from.to_string() } else { format!("{from}–{to}") };
+            let years = if from == to {
+                from.to_string()
+            } else {
+                format!("{from}–{to}")
+            };
             sink.report(
                 RuleId::Consistency,
                 Code::CalendarYears,

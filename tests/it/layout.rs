@@ -469,3 +469,51 @@ fn long_tables_keep_two_rows_on_each_side_of_a_break() {
         }
     }
 }
+
+/// List items that open with a bracket start where the others do: CJK
+/// punctuation at the start of a line is not pulled into the margin.
+#[test]
+fn list_items_opening_with_brackets_align() {
+    let source = "#set text(font: (\"Noto Sans CJK TC\",), lang: \"zh\", region: \"TW\")\n- 「大促」保障\n- 全鏈路壓測\n- 《驗收報告》交付\n- （可選）回訪\n";
+    let world = ReportWorld::new(source.to_string(), String::new(), Default::default());
+    let laid = compile(&world, "list").expect("compiles");
+    let mut starts: Vec<(Abs, Abs, String)> = Vec::new();
+    fn walk(frame: &Frame, ts: Transform, out: &mut Vec<(Abs, Abs, String)>) {
+        for (pos, item) in frame.items() {
+            match item {
+                FrameItem::Group(g) => walk(
+                    &g.frame,
+                    ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(g.transform),
+                    out,
+                ),
+                FrameItem::Text(t) => {
+                    let at = pos.transform(ts);
+                    // The ink's left edge: where a reader sees the line start.
+                    out.push((at.y, at.x + t.bbox().min.x, t.text.to_string()));
+                }
+                _ => {}
+            }
+        }
+    }
+    walk(&laid.document.pages()[0].frame, Transform::identity(), &mut starts);
+    // The first text after each bullet, one per line.
+    let mut lines: std::collections::BTreeMap<i64, Vec<(Abs, String)>> = Default::default();
+    for (y, x, text) in starts {
+        lines.entry((y.to_pt() * 10.0) as i64).or_default().push((x, text));
+    }
+    let firsts: Vec<(Abs, String)> = lines
+        .values()
+        .map(|items| {
+            let mut items = items.clone();
+            items.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap());
+            // Skip the bullet.
+            items[1].clone()
+        })
+        .collect();
+    assert_eq!(firsts.len(), 4, "{firsts:?}");
+    let lefts: Vec<f64> = firsts.iter().map(|(x, _)| x.to_pt()).collect();
+    // A bracket set full-width would start half an em (5.5 pt) to the
+    // right; its ink lines up with the first stroke of the others.
+    let spread = lefts.iter().cloned().fold(f64::MIN, f64::max) - lefts.iter().cloned().fold(f64::MAX, f64::min);
+    assert!(spread < 2.5, "item starts at {lefts:?}: {firsts:?}");
+}

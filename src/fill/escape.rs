@@ -29,7 +29,8 @@ const MARKUP_SYNTAX: &str = "\\/#*_$@<>[](){}`~=-+.:";
 
 /// Appends the markup escape of `text` to `out`.
 pub fn push_markup(out: &mut String, text: &str) {
-    for c in breakable(text).chars() {
+    let text = glue_units(text);
+    for c in breakable(&text).chars() {
         match c {
             '\n' | '\r' | '\t' => out.push(' '),
             c if is_dropped(c) => {}
@@ -50,7 +51,58 @@ pub fn shown_string(text: &str) -> String {
         .chars()
         .filter(|&c| matches!(c, '\n' | '\t') || !is_dropped(c))
         .collect();
-    string(&breakable(&shown))
+    string(&breakable(&glue_units(&shown)))
+}
+
+/// The units a number is never parted from at a line's end.
+const UNITS: &[&str] = &[
+    "ms", "s", "min", "h", "B", "KB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "TiB", "vCPU", "CPU",
+    "req/s", "rps", "QPS", "TPS", "Mbps", "Gbps", "%", "万", "萬", "亿", "億", "个", "個", "人",
+    "台", "核", "秒", "分钟", "分鐘", "小时", "小時", "天", "日", "次", "笔", "筆", "单", "單",
+    "行", "元", "年", "月", "项", "項", "组", "組", "场", "場", "条", "條",
+];
+
+/// `text` with a no-break space (U+00A0) for each space that separates a
+/// number from its unit (`240 ms`, `2026 年 9 月`), and around a slash
+/// between them (`1 / GB`): a line never ends on the number alone.
+pub fn glue_units(text: &str) -> Cow<'_, str> {
+    let words: Vec<&str> = text.split(' ').collect();
+    if words.len() < 2 {
+        return Cow::Borrowed(text);
+    }
+    let number = |w: &str| w.ends_with(|c: char| c.is_ascii_digit());
+    let unit = |w: &str| {
+        let w = w.trim_end_matches(|c: char| ",.;:!?)，。、；：！？）」』".contains(c));
+        UNITS.contains(&w)
+            || UNITS
+                .iter()
+                .any(|u| w.starts_with(u) && w[u.len()..].starts_with('/'))
+    };
+    let mut glued = false;
+    let mut out = String::with_capacity(text.len() + 8);
+    for (k, pair) in words.windows(2).enumerate() {
+        if k == 0 {
+            out.push_str(pair[0]);
+        }
+        let (left, right) = (pair[0], pair[1]);
+        let before = k.checked_sub(1).map(|j| words[j]);
+        let after = words.get(k + 2).copied();
+        let glue = (number(left) && (unit(right) || right == "/"))
+            || (left == "/" && before.is_some_and(number) && unit(right))
+            || (right == "/" && number(left) && after.is_some_and(unit));
+        if glue {
+            out.push('\u{A0}');
+            glued = true;
+        } else {
+            out.push(' ');
+        }
+        out.push_str(right);
+    }
+    if glued {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// Characters user text loses on the page: control characters and the
@@ -284,5 +336,38 @@ mod tests {
     fn string_escapes_quotes_and_backslashes() {
         assert_eq!(string("a\"b\\c\nd"), "\"a\\\"b\\\\c\\nd\"");
         assert_eq!(string("\u{1}"), "\"\\u{1}\"");
+    }
+}
+
+#[cfg(test)]
+mod unit_tests {
+    use super::glue_units;
+
+    #[test]
+    fn numbers_keep_their_units() {
+        let nb = '\u{A0}';
+        assert_eq!(
+            glue_units("p99 of 240 ms, then"),
+            format!("p99 of 240{nb}ms, then")
+        );
+        assert_eq!(
+            glue_units("NT$ 1 / GB a month"),
+            format!("NT$ 1{nb}/{nb}GB a month")
+        );
+        assert_eq!(
+            glue_units("2026 年 9 月 1 日"),
+            format!("2026{nb}年 9{nb}月 1{nb}日")
+        );
+        assert_eq!(
+            glue_units("4,350 req/s with"),
+            format!("4,350{nb}req/s with")
+        );
+        assert_eq!(
+            glue_units("16 vCPU / 64 GiB"),
+            format!("16{nb}vCPU / 64{nb}GiB")
+        );
+        // Words that are not units stay breakable.
+        assert_eq!(glue_units("in 2026 the team"), "in 2026 the team");
+        assert_eq!(glue_units("a / b"), "a / b");
     }
 }

@@ -534,7 +534,7 @@ fn contract_wording_follows_the_engagement() {
     let all = sources(&onsite);
     let startup = source_of(&all, ReportKey::Startup);
     assert!(startup.contains("office conditions"));
-    assert!(startup.contains("personal safety"));
+    assert!(startup.contains("staff are kept safe"));
     assert!(startup.contains("Works at the customer's site"));
     assert!(startup.contains("Northwind platform team and Contoso engagement team only."));
     let plan = source_of(&all, ReportKey::Plan);

@@ -483,7 +483,8 @@ fn list_items_opening_with_brackets_align() {
             match item {
                 FrameItem::Group(g) => walk(
                     &g.frame,
-                    ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(g.transform),
+                    ts.pre_concat(Transform::translate(pos.x, pos.y))
+                        .pre_concat(g.transform),
                     out,
                 ),
                 FrameItem::Text(t) => {
@@ -495,11 +496,18 @@ fn list_items_opening_with_brackets_align() {
             }
         }
     }
-    walk(&laid.document.pages()[0].frame, Transform::identity(), &mut starts);
+    walk(
+        &laid.document.pages()[0].frame,
+        Transform::identity(),
+        &mut starts,
+    );
     // The first text after each bullet, one per line.
     let mut lines: std::collections::BTreeMap<i64, Vec<(Abs, String)>> = Default::default();
     for (y, x, text) in starts {
-        lines.entry((y.to_pt() * 10.0) as i64).or_default().push((x, text));
+        lines
+            .entry((y.to_pt() * 10.0) as i64)
+            .or_default()
+            .push((x, text));
     }
     let firsts: Vec<(Abs, String)> = lines
         .values()
@@ -514,6 +522,7 @@ fn list_items_opening_with_brackets_align() {
     let lefts: Vec<f64> = firsts.iter().map(|(x, _)| x.to_pt()).collect();
     // A bracket set full-width would start half an em (5.5 pt) to the
     // right; its ink lines up with the first stroke of the others.
-    let spread = lefts.iter().cloned().fold(f64::MIN, f64::max) - lefts.iter().cloned().fold(f64::MAX, f64::min);
+    let spread = lefts.iter().cloned().fold(f64::MIN, f64::max)
+        - lefts.iter().cloned().fold(f64::MAX, f64::min);
     assert!(spread < 2.5, "item starts at {lefts:?}: {firsts:?}");
 }

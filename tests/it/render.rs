@@ -282,7 +282,7 @@ fn a_missing_signoff_makes_the_acceptance_report_a_draft() {
     // With what closes the gap, in the report's language.
     assert!(
         text.contains(&squeeze(
-            "How to close it: Record `acceptance.signoff` once the customer confirms"
+            "How to close it: Record acceptance.signoff once the customer confirms"
         )),
         "{text}"
     );

@@ -64,15 +64,19 @@ const UNITS: &[&str] = &[
 
 /// `text` with a no-break space (U+00A0) for each space that separates a
 /// number from its unit (`240 ms`, `2026 年 9 月`), and around a slash
-/// between them (`1 / GB`): a line never ends on the number alone.
+/// between them (`1 / GB`): a line never ends on the number alone. Rates
+/// (`req/s`) are not split at their slash either.
 pub fn glue_units(text: &str) -> Cow<'_, str> {
     let words: Vec<&str> = text.split(' ').collect();
     if words.len() < 2 {
-        return Cow::Borrowed(text);
+        return join_rates(Cow::Borrowed(text));
     }
     let number = |w: &str| w.ends_with(|c: char| c.is_ascii_digit());
     let unit = |w: &str| {
-        let w = w.trim_end_matches(|c: char| ",.;:!?)，。、；：！？）」』".contains(c));
+        // The word up to any punctuation after it (`ms,`, `req/s、P99`).
+        let w = &w[..w
+            .find(|c: char| ",.;:!?)，。、；：！？）」』".contains(c))
+            .unwrap_or(w.len())];
         UNITS.contains(&w)
             || UNITS
                 .iter()
@@ -98,11 +102,54 @@ pub fn glue_units(text: &str) -> Cow<'_, str> {
         }
         out.push_str(right);
     }
-    if glued {
+    let text = if glued {
         Cow::Owned(out)
     } else {
         Cow::Borrowed(text)
+    };
+    join_rates(text)
+}
+
+/// Quantities a rate counts, and the times it counts them in (`req/s`).
+const RATE_QUANTITIES: &[&str] = &[
+    "req", "reqs", "ops", "tx", "msg", "rows", "B", "KB", "MB", "GB", "TB", "KiB", "MiB", "GiB",
+    "bit", "Kb", "Mb", "Gb",
+];
+const RATE_TIMES: &[&str] = &["s", "ms", "min", "h", "sec", "day"];
+
+/// `text` with a word joiner (U+2060) after the slash of a rate (`req/s`,
+/// `GB/s`): a line may break after a slash, but not inside a unit.
+fn join_rates(text: Cow<'_, str>) -> Cow<'_, str> {
+    let word = |s: &str| s.chars().all(|c| c.is_ascii_alphabetic()) && !s.is_empty();
+    let mut joins = Vec::new();
+    for (at, _) in text.match_indices('/') {
+        let before = &text[..at];
+        let start = before
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !c.is_ascii_alphabetic())
+            .map_or(0, |(k, c)| k + c.len_utf8());
+        let quantity = &before[start..];
+        let after = &text[at + 1..];
+        let time = &after[..after
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(after.len())];
+        if word(quantity) && RATE_QUANTITIES.contains(&quantity) && RATE_TIMES.contains(&time) {
+            joins.push(at + 1);
+        }
     }
+    if joins.is_empty() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 3 * joins.len());
+    let mut from = 0;
+    for at in joins {
+        out.push_str(&text[from..at]);
+        out.push('\u{2060}');
+        from = at;
+    }
+    out.push_str(&text[from..]);
+    Cow::Owned(out)
 }
 
 /// Characters user text loses on the page: control characters and the
@@ -358,13 +405,27 @@ mod unit_tests {
             glue_units("2026 年 9 月 1 日"),
             format!("2026{nb}年 9{nb}月 1{nb}日")
         );
+        let wj = '\u{2060}';
         assert_eq!(
             glue_units("4,350 req/s with"),
-            format!("4,350{nb}req/s with")
+            format!("4,350{nb}req/{wj}s with")
         );
+        assert_eq!(
+            glue_units("“8,000 req/s、P99"),
+            format!("“8,000{nb}req/{wj}s、P99")
+        );
+        assert_eq!(glue_units("2 GB/s"), format!("2{nb}GB/{wj}s"));
         assert_eq!(
             glue_units("16 vCPU / 64 GiB"),
             format!("16{nb}vCPU / 64{nb}GiB")
+        );
+        // A path or a choice still breaks after its slashes, and any
+        // character may stand next to a slash.
+        assert_eq!(glue_units("/var/lib/postgresql"), "/var/lib/postgresql");
+        assert_eq!(glue_units("and/or"), "and/or");
+        assert_eq!(
+            glue_units("數據 GB/s é/s 😀/s"),
+            format!("數據 GB/{wj}s é/s 😀/s")
         );
         // Words that are not units stay breakable.
         assert_eq!(glue_units("in 2026 the team"), "in 2026 the team");

@@ -32,6 +32,13 @@ fn side_margin() -> Abs {
     Abs::cm(cm)
 }
 
+/// The transform into `group`, placed at `pos` in a frame whose own
+/// transform is `ts`.
+fn inside(ts: Transform, pos: Point, group: &typst::layout::GroupItem) -> Transform {
+    ts.pre_concat(Transform::translate(pos.x, pos.y))
+        .pre_concat(group.transform)
+}
+
 /// Calls `f` with each text item of `frame` and the horizontal extent of
 /// its glyphs' ink on the page, through every group's position and
 /// transform (rotated axis titles included). What a group clips away is
@@ -46,9 +53,7 @@ fn each_text(frame: &Frame, ts: Transform, clip: (Abs, Abs), f: &mut impl FnMut(
     for (pos, item) in frame.items() {
         match item {
             FrameItem::Group(group) => {
-                let ts = ts
-                    .pre_concat(Transform::translate(pos.x, pos.y))
-                    .pre_concat(group.transform);
+                let ts = inside(ts, *pos, group);
                 let mut clip = clip;
                 if group.clip.is_some() {
                     let size = group.frame.size();
@@ -97,9 +102,7 @@ fn each_below(frame: &Frame, ts: Transform, f: &mut impl FnMut(&str, Abs, Abs)) 
     for (pos, item) in frame.items() {
         match item {
             FrameItem::Group(group) if group.clip.is_none() => {
-                let ts = ts
-                    .pre_concat(Transform::translate(pos.x, pos.y))
-                    .pre_concat(group.transform);
+                let ts = inside(ts, *pos, group);
                 each_below(&group.frame, ts, f);
             }
             FrameItem::Text(text) => {
@@ -322,9 +325,7 @@ fn marks(frame: &Frame, ts: Transform, out: &mut Vec<Mark>) {
     for (pos, item) in frame.items() {
         match item {
             FrameItem::Group(group) => {
-                let ts = ts
-                    .pre_concat(Transform::translate(pos.x, pos.y))
-                    .pre_concat(group.transform);
+                let ts = inside(ts, *pos, group);
                 marks(&group.frame, ts, out);
             }
             FrameItem::Tag(Tag::Start(content, _)) => {
@@ -481,12 +482,7 @@ fn list_items_opening_with_brackets_align() {
     fn walk(frame: &Frame, ts: Transform, out: &mut Vec<(Abs, Abs, String)>) {
         for (pos, item) in frame.items() {
             match item {
-                FrameItem::Group(g) => walk(
-                    &g.frame,
-                    ts.pre_concat(Transform::translate(pos.x, pos.y))
-                        .pre_concat(g.transform),
-                    out,
-                ),
+                FrameItem::Group(g) => walk(&g.frame, inside(ts, *pos, g), out),
                 FrameItem::Text(t) => {
                     let at = pos.transform(ts);
                     // The ink's left edge: where a reader sees the line start.

@@ -82,14 +82,23 @@ pub fn paths(loaded: &Loaded) -> Vec<Spanned<String>> {
         .iter()
         .filter(|s| MARKDOWN_FIELDS.iter().any(|f| s.is_at(f)));
     for field in markdown {
-        for dest in crate::model::markdown::images(&field.text) {
-            // The path as written, after the `](` that opens it.
-            let mut pos = field.locate(source, &format!("]({dest}"));
-            pos.column += 2;
-            paths.push(Spanned { value: dest, pos });
+        for image in crate::model::markdown::images(&field.text) {
+            let pos = image_pos(field, source, &image.dest);
+            paths.push(Spanned {
+                value: image.dest,
+                pos,
+            });
         }
     }
     paths
+}
+
+/// Where the path `dest` of an image in the Markdown `field` stands: after
+/// the `](` that opens it.
+pub fn image_pos(field: &crate::scalars::Scalar, source: &str, dest: &str) -> crate::model::Pos {
+    let mut pos = field.locate(source, &format!("]({dest}"));
+    pos.column += 2;
+    pos
 }
 
 /// Checks every image path of the engagement; the diagnostics point at

@@ -34,6 +34,10 @@ pub enum Command {
     /// Check delivered bundles against their manifests.
     #[command(after_help = VERIFY_EXAMPLES)]
     Verify(VerifyArgs),
+    /// Write out the engagement an acceptance report carries: the YAML as
+    /// written and every file it refers to.
+    #[command(after_help = EXTRACT_EXAMPLES)]
+    Extract(ExtractArgs),
     /// Re-render engagements on every save of their YAML, images or templates.
     #[command(after_help = WATCH_EXAMPLES)]
     Watch(WatchArgs),
@@ -196,6 +200,31 @@ Examples:
 Exit status: 0 when every file matches, 1 when a file is missing, altered or
 not listed, or a manifest cannot be read.";
 
+const EXTRACT_EXAMPLES: &str = "\
+Examples:
+  dossier extract out/ZP-2026-FL-001/05-acceptance.pdf
+                                          write ZP-2026-FL-001/engagement.yaml and its images
+  dossier extract 05-acceptance.pdf -o received/
+  dossier render received/                the same reports again, byte for byte
+
+Any PDF reader's attachments pane shows the same files. Exit status: 0 when
+every file was written, 1 when the PDF carries none, cannot be read, names a
+file outside DIR, or a file exists (without --force).";
+
+/// Arguments of `dossier extract`.
+#[derive(Debug, clap::Args)]
+pub struct ExtractArgs {
+    /// An acceptance report.
+    #[arg(value_name = "FILE.pdf")]
+    pub file: PathBuf,
+    /// The folder to write into [default: the engagement's id].
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Overwrite files DIR already holds.
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// Arguments of `dossier verify`.
 #[derive(Debug, clap::Args)]
 pub struct VerifyArgs {
@@ -325,6 +354,10 @@ pub struct RenderArgs {
     /// the new render differs.
     #[arg(long)]
     pub force: bool,
+    /// Do not attach the engagement file and the files it refers to to the
+    /// acceptance report (by default it carries them, comments included).
+    #[arg(long)]
+    pub no_attach: bool,
     /// How many documents to typeset at once [default: the number of cores].
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
@@ -379,6 +412,7 @@ impl RenderArgs {
             },
             strict: self.strict,
             force: self.force,
+            attach: !self.no_attach,
             ..self.output.options()
         }
     }

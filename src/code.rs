@@ -58,6 +58,8 @@ macro_rules! codes {
 codes! {
     /// The kind of problem a diagnostic reports.
     Code {
+        /// `gaps.alt-missing` in the catalogues.
+        AltMissing = "alt-missing",
         /// `gaps.asset` in the catalogues.
         Asset = "asset",
         /// `gaps.asset-missing` in the catalogues.
@@ -180,6 +182,8 @@ pub enum RuleId {
     Targets,
     /// Values `init` wrote as placeholders have been replaced.
     Placeholder,
+    /// Every image has a text alternative.
+    AltText,
     /// Agreed deviations cover a breach: applied after every other rule.
     Deviations,
 }
@@ -202,6 +206,7 @@ impl RuleId {
         RuleId::DeclinedReason,
         RuleId::Targets,
         RuleId::Placeholder,
+        RuleId::AltText,
         RuleId::Deviations,
     ];
 
@@ -221,6 +226,7 @@ impl RuleId {
             RuleId::DeclinedReason => "declined-reason",
             RuleId::Targets => "targets",
             RuleId::Placeholder => "placeholder",
+            RuleId::AltText => "alt-text",
             RuleId::Deviations => "deviations",
         }
     }
@@ -233,9 +239,11 @@ impl RuleId {
     /// How serious a violation is.
     pub fn severity(self) -> Severity {
         match self {
-            RuleId::LargeDemand | RuleId::OutOfScope | RuleId::Placeholder | RuleId::Deviations => {
-                Severity::Warning
-            }
+            RuleId::LargeDemand
+            | RuleId::OutOfScope
+            | RuleId::Placeholder
+            | RuleId::AltText
+            | RuleId::Deviations => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -255,7 +263,9 @@ impl RuleId {
             RuleId::SecurityAuth => "§3.1.2",
             RuleId::DeclinedReason => "§3, §3.1.2",
             RuleId::Targets => "§3.1.3",
-            RuleId::Consistency | RuleId::Placeholder | RuleId::Deviations => return None,
+            RuleId::Consistency | RuleId::Placeholder | RuleId::AltText | RuleId::Deviations => {
+                return None;
+            }
         })
     }
 
@@ -272,7 +282,7 @@ impl RuleId {
             RuleId::SecurityAuth => &[Service, Acceptance],
             RuleId::DeclinedReason => &[Service, Acceptance],
             RuleId::Targets => &[Service, Acceptance],
-            RuleId::Consistency | RuleId::Placeholder => {
+            RuleId::Consistency | RuleId::Placeholder | RuleId::AltText => {
                 &[Startup, Plan, Survey, Service, Acceptance]
             }
             RuleId::Deviations => &[],

@@ -18,6 +18,7 @@ pub mod code;
 pub mod diagnostic;
 pub mod digest;
 pub mod discover;
+pub mod extract;
 pub mod fill;
 pub mod fonts;
 pub mod glyphs;

@@ -29,6 +29,26 @@ pub struct Loaded {
     pub scalars: Vec<Scalar>,
 }
 
+impl Loaded {
+    /// The engagement file's path relative to the engagement directory,
+    /// `/`-separated (`engagement.yaml`, `northwind.yaml`): the name the
+    /// acceptance report attaches it under.
+    pub fn name(&self) -> String {
+        self.file
+            .strip_prefix(&self.root)
+            .ok()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(|p| {
+                p.components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .or_else(|| Some(self.file.file_name()?.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "engagement.yaml".to_string())
+    }
+}
+
 /// Why an engagement could not be loaded.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{diagnostic}")]
@@ -64,6 +84,25 @@ pub struct Identity {
 /// [`load`]; `None` when the file cannot be read that far (then [`load`]
 /// says why).
 pub fn identify(path: &Path) -> Option<Identity> {
+    let file = engagement_file(path);
+    if std::fs::metadata(&file).ok()?.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    let id = read_id(&std::fs::read(&file).ok()?)?;
+    Some(Identity {
+        id: id.value,
+        pos: id.pos,
+        file,
+    })
+}
+
+/// The engagement id written in the engagement file `bytes`, if it can be
+/// read that far.
+pub fn id_of(bytes: &[u8]) -> Option<String> {
+    Some(read_id(bytes)?.value)
+}
+
+fn read_id(bytes: &[u8]) -> Option<Spanned<String>> {
     #[derive(serde::Deserialize)]
     struct File {
         engagement: Header,
@@ -72,17 +111,12 @@ pub fn identify(path: &Path) -> Option<Identity> {
     struct Header {
         id: Spanned<String>,
     }
-    let file = engagement_file(path);
-    if std::fs::metadata(&file).ok()?.len() > MAX_FILE_BYTES {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
         return None;
     }
-    let source = decode(&std::fs::read(&file).ok()?).ok()?;
+    let source = decode(bytes).ok()?;
     let parsed: File = serde_saphyr::from_str_with_options(&source, options()).ok()?;
-    Some(Identity {
-        id: parsed.engagement.id.value,
-        pos: parsed.engagement.id.pos,
-        file,
-    })
+    Some(parsed.engagement.id)
 }
 
 /// Reads the engagement at `path`: an `engagement.yaml` file, a directory

@@ -89,6 +89,7 @@ fn main() -> ExitCode {
         Command::Render(render) => run_render(&render),
         Command::Check(check) => run_check(&check),
         Command::Verify(verify) => run_verify(&verify),
+        Command::Extract(extract) => run_extract(&extract),
         Command::Schema => {
             let schema = dossier::schema::json_schema();
             let _ = writeln!(std::io::stdout().lock(), "{schema}");
@@ -309,6 +310,28 @@ fn run_verify(args: &VerifyArgs) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn run_extract(args: &cli::ExtractArgs) -> ExitCode {
+    match dossier::extract::extract(&args.file, args.out.as_deref(), args.force) {
+        Ok(done) => {
+            let mut stdout = std::io::stdout().lock();
+            for file in &done.files {
+                let _ = writeln!(stdout, "{}", file.display());
+            }
+            say!(
+                "extracted {} from {} into {}",
+                plural(done.files.len(), "file"),
+                args.file.display(),
+                done.dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            say!("error: {err}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -93,6 +93,8 @@ pub struct Bundle<'a> {
     pub dir: PathBuf,
     /// Overwrite a signed-off bundle with different content.
     pub force: bool,
+    /// Whether the acceptance report attaches the engagement's files.
+    pub attach: bool,
 }
 
 impl Bundle<'_> {
@@ -205,9 +207,14 @@ fn deliver_typ(bundle: &Bundle<'_>) -> Result<Vec<RenderedReport>, DeliverError>
     for (name, text) in style {
         write_if_changed(&dir.join(name), text.as_bytes())?;
     }
-    // The images the sources refer to, at the same paths.
+    // The images the sources refer to, at the same paths, and the
+    // engagement file the acceptance report attaches.
     for (path, asset) in bundle.checked.assets.iter() {
         write_if_changed(&dir.join(path.trim_start_matches('/')), &asset.bytes)?;
+    }
+    if bundle.attach && bundle.selected(ReportKey::Acceptance) {
+        let loaded = &bundle.checked.loaded;
+        write_if_changed(&dir.join(loaded.name()), &loaded.bytes)?;
     }
     let mut reports = Vec::new();
     for p in bundle

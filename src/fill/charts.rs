@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use crate::locale::{Catalogue, CatalogueError};
+use crate::locale::{Catalogue, CatalogueError, fill};
 use crate::model::{Plan, Risk, Sample, StressTest};
 
 use crate::model::risk_level;
@@ -88,9 +88,10 @@ pub struct StressCharts {
     throughput: Option<Plot>,
 }
 
-/// One line chart: its series on two axes.
+/// One line chart: its series on two axes, and its text alternative.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plot {
+    alt: String,
     series: Vec<Series>,
     x: AxisData,
     y: AxisData,
@@ -105,9 +106,10 @@ pub struct Series {
     points: Vec<[f64; 2]>,
 }
 
-/// The risk matrix, impact 5 first.
+/// The risk matrix, impact 5 first, and its text alternative.
 #[derive(Debug, Clone, Serialize)]
 pub struct RiskMatrix {
+    alt: String,
     rows: Vec<MatrixRow>,
 }
 
@@ -128,6 +130,7 @@ pub struct MatrixCell {
 /// The plan's Gantt chart, or `empty`.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Gantt {
+    alt: String,
     days: i64,
     empty: bool,
     milestone_label: String,
@@ -258,20 +261,50 @@ pub fn stress(test: &StressTest, t: &Catalogue) -> Result<StressCharts, Catalogu
         .labelled(t.get("service.latency_ms")?);
     Ok(StressCharts {
         empty: false,
-        throughput: Some(Plot {
-            x: x.clone(),
-            y: throughput_axis,
-            series: throughput,
-        }),
-        latency: Some(Plot {
-            x,
-            y: latency_axis,
-            series: latency,
-        }),
+        throughput: Some(Plot::new(x.clone(), throughput_axis, throughput, t)?),
+        latency: Some(Plot::new(x, latency_axis, latency, t)?),
     })
 }
 
 /// Points sorted by concurrency.
+impl Plot {
+    /// A chart of `series` on the axes `x` and `y`, with a text alternative
+    /// that reads its every point: "Throughput (req/s) against Concurrency.
+    /// Before tuning: 100 → 1200, 200 → 2300; After tuning: …".
+    fn new(
+        x: AxisData,
+        y: AxisData,
+        series: Vec<Series>,
+        t: &Catalogue,
+    ) -> Result<Self, CatalogueError> {
+        let list_sep = t.get("charts.list_sep")?;
+        let lines = series
+            .iter()
+            .map(|s| {
+                let points = s
+                    .points
+                    .iter()
+                    .map(|[px, py]| format!("{} → {}", tick_label(*px), tick_label(*py)))
+                    .collect::<Vec<_>>()
+                    .join(list_sep);
+                Ok(fill(
+                    t.get("charts.series")?,
+                    &[("label", &s.label), ("points", &points)],
+                ))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
+        let alt = fill(
+            t.get("charts.plot")?,
+            &[
+                ("x", &x.label),
+                ("y", &y.label),
+                ("series", &lines.join(t.get("charts.group_sep")?)),
+            ],
+        );
+        Ok(Self { alt, series, x, y })
+    }
+}
+
 fn points(samples: &[Sample], pick: fn(&Sample) -> f64) -> Vec<[f64; 2]> {
     let mut points: Vec<[f64; 2]> = samples
         .iter()
@@ -284,7 +317,7 @@ fn points(samples: &[Sample], pick: fn(&Sample) -> f64) -> Vec<[f64; 2]> {
 
 /// The likelihood × impact heat map: 25 cells, impact 5 at the top, each
 /// with its risk level and the ids of the risks in it.
-pub fn risk_matrix(risks: &[Risk]) -> RiskMatrix {
+pub fn risk_matrix(risks: &[Risk], t: &Catalogue) -> Result<RiskMatrix, CatalogueError> {
     let rows = (1..=5u8)
         .rev()
         .map(|impact| MatrixRow {
@@ -301,7 +334,32 @@ pub fn risk_matrix(risks: &[Risk]) -> RiskMatrix {
                 .collect(),
         })
         .collect();
-    RiskMatrix { rows }
+    let alt = if risks.is_empty() {
+        t.get("charts.no_risks")?.to_string()
+    } else {
+        let mut sorted: Vec<&Risk> = risks.iter().collect();
+        sorted.sort_by_key(|r| std::cmp::Reverse(u32::from(*r.likelihood) * u32::from(*r.impact)));
+        let listed = sorted
+            .iter()
+            .map(|r| {
+                let level = risk_level(u32::from(*r.likelihood) * u32::from(*r.impact));
+                Ok(fill(
+                    t.get("charts.risk")?,
+                    &[
+                        ("id", &r.id.value),
+                        ("likelihood", &r.likelihood.to_string()),
+                        ("impact", &r.impact.to_string()),
+                        ("level", t.key("risk_levels", level)?),
+                    ],
+                ))
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
+        fill(
+            t.get("charts.risk_matrix")?,
+            &[("risks", &listed.join(t.get("charts.group_sep")?))],
+        )
+    };
+    Ok(RiskMatrix { alt, rows })
 }
 
 /// The plan's schedule as a Gantt chart: one bar per activity, grouped by
@@ -380,7 +438,35 @@ pub fn gantt(plan: &Plan, t: &Catalogue) -> Result<Gantt, CatalogueError> {
             at: offset(m.date.value),
         })
         .collect();
+    let mut spans = Vec::new();
+    for (_, list) in &activities {
+        for a in list.iter() {
+            spans.push(fill(
+                t.get("charts.span")?,
+                &[
+                    ("label", t.key("activities", a.activity.key())?),
+                    ("from", &t.short_date(a.from.value)?),
+                    ("to", &t.short_date(a.to.value)?),
+                ],
+            ));
+        }
+    }
+    for m in &plan.milestones {
+        spans.push(fill(
+            t.get("charts.milestone")?,
+            &[("label", &m.name), ("date", &t.short_date(m.date.value)?)],
+        ));
+    }
+    let alt = fill(
+        t.get("charts.gantt")?,
+        &[
+            ("from", &t.date(*first)?),
+            ("to", &t.date(*last)?),
+            ("rows", &spans.join(t.get("charts.group_sep")?)),
+        ],
+    );
     Ok(Gantt {
+        alt,
         empty: false,
         days,
         ticks,

@@ -23,6 +23,10 @@ pub fn to_typst(markdown: &str, depth: u8) -> String {
 pub fn to_typst_with(markdown: &str, depth: u8, images: &BTreeSet<String>) -> String {
     let mut writer = Writer {
         images,
+        alts: crate::model::markdown::images(markdown)
+            .into_iter()
+            .map(|image| image.alt)
+            .collect(),
         image_open: Vec::new(),
         out: String::new(),
         depth,
@@ -42,6 +46,8 @@ pub fn to_typst_with(markdown: &str, depth: u8, images: &BTreeSet<String>) -> St
 struct Writer<'a> {
     /// The checked images that may be shown.
     images: &'a BTreeSet<String>,
+    /// The alternative texts of the images not yet read, in order.
+    alts: std::collections::VecDeque<String>,
     /// For each image being read: whether it became a figure.
     image_open: Vec<bool>,
     out: String,
@@ -144,13 +150,15 @@ impl Writer<'_> {
             }
             Tag::Image { dest_url, .. } => {
                 let path = crate::assets::typst_path(&dest_url);
+                let alt = self.alts.pop_front().unwrap_or_default();
                 if self.images.contains(&path) {
                     // A numbered figure with the alternative text as
                     // caption; Typst can read no file but the checked ones.
                     self.break_block();
                     self.out.push_str(&format!(
-                        "#figure(picture({}), caption: [",
-                        escape::string(&path)
+                        "#figure(picture({}, {}), caption: [",
+                        escape::string(&path),
+                        escape::string(alt.trim())
                     ));
                     self.links.push(String::new());
                     self.image_open.push(true);

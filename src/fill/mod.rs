@@ -17,7 +17,9 @@ use minijinja::{
     AutoEscape, Environment, Error as JinjaError, ErrorKind, State, UndefinedBehavior, Value,
 };
 
-pub use context::{DeliveredReport, EngagementContext, build as build_context};
+pub use context::{
+    Certified, DeliveredReport, EngagementContext, SourceFile, build as build_context,
+};
 
 use chrono::NaiveDate;
 
@@ -188,19 +190,20 @@ impl Filler {
     }
 
     /// Fills the template of `key`: a draft with its gaps unless
-    /// `validation` lets it be final. `delivered` lists the reports the
-    /// acceptance report certifies.
+    /// `validation` lets it be final. `certified` holds what only the
+    /// acceptance report shows: the reports it certifies, the files it
+    /// carries.
     pub fn report(
         &self,
         fill: &Fill,
         key: ReportKey,
         validation: &Validation,
-        delivered: &[DeliveredReport],
+        certified: &Certified,
     ) -> Result<Filled, FillError> {
         let gaps = validation.gaps(key);
         let context = fill
             .context
-            .for_report(key, &fill.catalogue, &gaps, delivered)?;
+            .for_report(key, &fill.catalogue, &gaps, certified)?;
         Ok(Filled {
             key,
             source: self.fill(key, &context)?,
@@ -371,7 +374,7 @@ fn exact_filter(value: &Value) -> Result<Value, JinjaError> {
 /// The context's keys whose values Typst uses as values (file paths to
 /// read, digests to split): they are written exactly, without break
 /// opportunities.
-const EXACT_KEYS: [&str; 3] = ["logo", "sha256", "src"];
+const EXACT_KEYS: [&str; 4] = ["alt", "logo", "sha256", "src"];
 
 fn write_literal(out: &mut String, value: &Value, exact: bool) -> Result<(), JinjaError> {
     match value.kind() {

@@ -3,7 +3,7 @@
 //! checks, the writer of Typst markup) uses the same options, so that they
 //! see the same images.
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// Where the Markdown fields stand in an engagement file, as their keys
 /// (sequence positions left out): the fields
@@ -26,12 +26,40 @@ pub fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
 }
 
-/// The destinations of the images in `markdown`, in order.
-pub fn images(markdown: &str) -> Vec<String> {
-    Parser::new_ext(markdown, options())
-        .filter_map(|event| match event {
-            Event::Start(Tag::Image { dest_url, .. }) => Some(dest_url.to_string()),
-            _ => None,
-        })
-        .collect()
+/// An image of a Markdown text (`![alt](dest)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// Where it points, as written.
+    pub dest: String,
+    /// Its alternative text, as plain text.
+    pub alt: String,
+}
+
+/// The images in `markdown`, in order.
+pub fn images(markdown: &str) -> Vec<Image> {
+    let mut images = Vec::new();
+    let mut open: Option<Image> = None;
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                open = Some(Image {
+                    dest: dest_url.to_string(),
+                    alt: String::new(),
+                });
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(image) = open.as_mut() {
+                    image.alt.push_str(&text);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(image) = open.as_mut() {
+                    image.alt.push(' ');
+                }
+            }
+            Event::End(TagEnd::Image) => images.extend(open.take()),
+            _ => {}
+        }
+    }
+    images
 }

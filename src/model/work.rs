@@ -32,6 +32,11 @@ pub struct Figure {
     pub path: Spanned<String>,
     /// Caption printed under the image.
     pub caption: String,
+    /// What the image shows, for readers who cannot see it (screen
+    /// readers, text extraction): the PDF's alternative text. A figure
+    /// without it keeps the reports that show it drafts.
+    #[serde(default)]
+    pub alt: Option<String>,
 }
 
 /// A line of the resource inventory.

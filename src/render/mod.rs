@@ -42,6 +42,9 @@ pub struct RenderOptions {
     pub strict: bool,
     /// Overwrite a signed-off bundle with different content.
     pub force: bool,
+    /// Attach the engagement file and the files it refers to to the
+    /// acceptance report.
+    pub attach: bool,
 }
 
 impl Default for RenderOptions {
@@ -53,6 +56,7 @@ impl Default for RenderOptions {
             format: OutputFormat::Pdf,
             strict: false,
             force: false,
+            attach: true,
         }
     }
 }
@@ -153,6 +157,7 @@ impl Renderer {
             date,
             dir: self.options.out.join(id),
             force: self.options.force,
+            attach: self.options.attach,
         };
         let reports = self.timings.time(Stage::Write, || {
             output::deliver(self.options.format, &bundle)

@@ -6,10 +6,10 @@ use rayon::prelude::*;
 
 use super::{RenderError, Renderer};
 use crate::digest::sha256_hex;
-use crate::fill::{DeliveredReport, Fill, Filled, Filler};
+use crate::fill::{Certified, DeliveredReport, Fill, Filled, Filler, SourceFile};
 use crate::output::{OutputFormat, Produced};
 use crate::report::ReportKey;
-use crate::typeset::{self, Files, PdfSettings, ReportWorld, Typeset, TypesetError};
+use crate::typeset::{self, Conformance, Files, PdfSettings, ReportWorld, Typeset, TypesetError};
 use crate::validate::Checked;
 
 /// The last PDF typeset for a report, kept across renders that follow one
@@ -58,10 +58,10 @@ impl Renderer {
         let wanted = self.options.format != OutputFormat::Typ;
         let mut produced = others
             .par_iter()
-            .map(|key| self.produce_one(&inputs, *key, &[], wanted || certify))
+            .map(|key| self.produce_one(&inputs, *key, &Certified::default(), wanted || certify))
             .collect::<Result<Vec<_>, _>>()?;
         if certify {
-            let delivered: Vec<DeliveredReport> = produced
+            let reports: Vec<DeliveredReport> = produced
                 .iter()
                 .filter_map(|p| {
                     let pdf = p.typeset.as_ref()?;
@@ -73,7 +73,20 @@ impl Renderer {
                     })
                 })
                 .collect();
-            produced.push(self.produce_one(&inputs, ReportKey::Acceptance, &delivered, wanted)?);
+            // The acceptance report carries the engagement's source files:
+            // its world serves the engagement file too.
+            let (sources, files) = if self.options.attach {
+                sources(checked, &inputs.files)
+            } else {
+                (Vec::new(), inputs.files.clone())
+            };
+            let certified = Certified { reports, sources };
+            let inputs = Inputs {
+                files_digest: files_digest(&files),
+                files,
+                ..inputs
+            };
+            produced.push(self.produce_one(&inputs, ReportKey::Acceptance, &certified, wanted)?);
         }
         Ok(produced)
     }
@@ -82,14 +95,14 @@ impl Renderer {
         &self,
         inputs: &Inputs<'_>,
         key: ReportKey,
-        delivered: &[DeliveredReport],
+        certified: &Certified,
         typeset: bool,
     ) -> Result<Produced, RenderError> {
         let filled = self
             .timings
             .time(crate::timings::Stage::Fill, || {
                 self.filler
-                    .report(inputs.fill, key, &inputs.checked.validation, delivered)
+                    .report(inputs.fill, key, &inputs.checked.validation, certified)
             })
             .map_err(|source| RenderError::Fill {
                 report: key,
@@ -134,10 +147,21 @@ impl Renderer {
             inputs.fill.style.clone(),
             inputs.files.clone(),
         );
+        // The acceptance report's bytes also hold its attachments.
+        let ident = match filled.key {
+            ReportKey::Acceptance => format!("{}{}", filled.source, inputs.files_digest),
+            _ => filled.source.clone(),
+        };
         let settings = PdfSettings {
-            ident: sha256_hex(filled.source.as_bytes()),
-            // Final reports are archival; drafts are working copies.
-            archival: filled.is_final,
+            ident: sha256_hex(ident.as_bytes()),
+            // Final reports are archival and accessible, the acceptance
+            // report with the engagement's files attached; drafts are
+            // working copies.
+            conformance: match (filled.is_final, filled.key) {
+                (false, _) => Conformance::Draft,
+                (true, ReportKey::Acceptance) => Conformance::FinalWithAttachments,
+                (true, _) => Conformance::Final,
+            },
         };
         let preview = self.options.format.preview();
         typeset::typeset(&world, &origin, &settings, preview, &self.timings).map_err(|source| {
@@ -166,6 +190,33 @@ fn locate(filler: &Filler, mut error: TypesetError) -> TypesetError {
     }
     error.origin = filler.origin(&error.origin);
     error
+}
+
+/// The files the acceptance report carries: the engagement file as
+/// written (comments included) and every file it refers to, by their paths
+/// relative to the engagement directory; and `files` with the engagement
+/// file added, for the acceptance report's world.
+fn sources(checked: &Checked, files: &Files) -> (Vec<SourceFile>, Files) {
+    let loaded = &checked.loaded;
+    let engagement = SourceFile {
+        size: loaded.bytes.len(),
+        sha256: sha256_hex(&loaded.bytes),
+        engagement: true,
+        name: loaded.name(),
+    };
+    let referred = checked.assets.iter().map(|(path, asset)| SourceFile {
+        name: path.trim_start_matches('/').to_string(),
+        size: asset.bytes.len(),
+        sha256: sha256_hex(&asset.bytes),
+        engagement: false,
+    });
+    let mut served = (**files).clone();
+    served.insert(
+        format!("/{}", engagement.name),
+        typst::foundations::Bytes::new(loaded.bytes.clone()),
+    );
+    let sources = std::iter::once(engagement).chain(referred).collect();
+    (sources, std::sync::Arc::new(served))
 }
 
 /// One digest of the files a report's world serves, paths and contents.

@@ -108,8 +108,31 @@ pub fn typeset(
 pub struct PdfSettings {
     /// A stable identifier of the document's content, hashed into the PDF's id.
     pub ident: String,
-    /// Whether to write PDF/A-2b.
-    pub archival: bool,
+    /// The standards the PDF claims.
+    pub conformance: Conformance,
+}
+
+/// The standards a PDF claims, which Typst enforces while writing it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Conformance {
+    /// None: a working copy (PDF 1.7).
+    #[default]
+    Draft,
+    /// PDF/A-2b and PDF/UA-1: archival and accessible; PDF/A-2 admits no
+    /// attached files.
+    Final,
+    /// PDF/A-3b and PDF/UA-1: archival and accessible, with attached files.
+    FinalWithAttachments,
+}
+
+impl Conformance {
+    fn standards(self) -> &'static [PdfStandard] {
+        match self {
+            Conformance::Draft => &[],
+            Conformance::Final => &[PdfStandard::A_2b, PdfStandard::Ua_1],
+            Conformance::FinalWithAttachments => &[PdfStandard::A_3b, PdfStandard::Ua_1],
+        }
+    }
 }
 
 /// Writes a typeset report as PDF.
@@ -119,8 +142,8 @@ pub fn pdf(
     world: &ReportWorld,
     origin: &str,
 ) -> Result<Vec<u8>, TypesetError> {
-    let standards = if settings.archival {
-        PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| TypesetError {
+    let standards = if settings.conformance != Conformance::Draft {
+        PdfStandards::new(settings.conformance.standards()).map_err(|e| TypesetError {
             origin: origin.to_string(),
             line: 0,
             column: 0,

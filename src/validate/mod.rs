@@ -200,6 +200,7 @@ fn run(loaded: &Loaded, read: bool) -> (Validation, Option<Assets>) {
     let input = Input {
         e: &loaded.engagement,
         scalars: &loaded.scalars,
+        source: &loaded.source,
         calendar: WorkingCalendar::new(&loaded.engagement.calendar),
     };
     let mut sink = Sink {
@@ -228,6 +229,8 @@ pub(crate) struct Input<'a> {
     pub e: &'a Engagement,
     /// Every scalar of the YAML, with its keys and position.
     pub scalars: &'a [crate::scalars::Scalar],
+    /// The YAML text, for positions inside a scalar.
+    pub source: &'a str,
     pub calendar: WorkingCalendar,
 }
 

@@ -389,6 +389,7 @@ fn typst_sources_compile_on_their_own() {
         "brand.json",
         "cover.typ",
         "diagrams",
+        "engagement.yaml",
         "evidence",
         "style.typ",
         "theme.typ",

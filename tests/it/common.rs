@@ -384,6 +384,14 @@ pub const VIOLATIONS: &[Violation] = &[
         offset: 0,
     },
     Violation {
+        rule: "alt-text",
+        from: "  analysis: |\n    The platform is sound",
+        to: "  analysis: |\n    ![](fixture.png)\n\n    The platform is sound",
+        severity: Warning,
+        at: "![](fixture.png)",
+        offset: 4,
+    },
+    Violation {
         rule: "deviations",
         from: "\nhistory:",
         to: "\nexceptions:\n  - rule: lead-time\n    what: x\n    agreed_by: { customer: a, provider: b }\n    agreed_on: 2026-09-08\n    evidence: y\n\nhistory:",
@@ -426,6 +434,18 @@ pub const VIOLATIONS: &[Violation] = &[
     },
 ];
 
+/// A valid PNG of one grey pixel.
+pub fn one_pixel_png() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, 1, 1);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().expect("PNG header");
+    writer.write_image_data(&[128]).expect("PNG data");
+    writer.finish().expect("PNG end");
+    bytes
+}
+
 /// The violation named `rule`.
 pub fn violation(rule: &str) -> &'static Violation {
     VIOLATIONS
@@ -440,11 +460,13 @@ impl Violation {
         en_sample_with(self.from, self.to)
     }
 
-    /// The patched sample written as `<rule>.yaml` in a fresh directory.
+    /// The patched sample written as `<rule>.yaml` in a fresh directory,
+    /// beside an image it may refer to, `fixture.png`.
     pub fn file(&self) -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join(format!("{}.yaml", self.rule));
         std::fs::write(&path, self.yaml()).expect("write violation");
+        std::fs::write(dir.path().join("fixture.png"), one_pixel_png()).expect("write image");
         (dir, path)
     }
 

@@ -6,6 +6,7 @@ mod catalogues;
 mod common;
 mod contract;
 mod escaping;
+mod finals;
 mod fuzz;
 mod glossary;
 mod layers;

@@ -148,7 +148,7 @@ fn every_problem_is_reported_at_once() {
 fn image_paths_stay_inside_the_engagement() {
     let base = en_sample_with(
         "  analysis: |\n    The platform is sound",
-        "  diagrams:\n    - path: PATH\n      caption: Diagram\n  analysis: |\n    The platform is sound",
+        "  diagrams:\n    - path: PATH\n      caption: Diagram\n      alt: A diagram\n  analysis: |\n    The platform is sound",
     );
     let dir = tempfile::tempdir().expect("temp dir");
     let outside = tempfile::tempdir().expect("temp dir");
@@ -233,7 +233,7 @@ fn png_header(width: u32, height: u32) -> Vec<u8> {
 fn an_engagements_images_share_one_pixel_budget() {
     let yaml = en_sample_with(
         "  analysis: |\n    The platform is sound",
-        "  diagrams:\n    - path: a.png\n      caption: A\n    - path: a.png\n      caption: A again\n    - path: b.png\n      caption: B\n  analysis: |\n    The platform is sound",
+        "  diagrams:\n    - path: a.png\n      caption: A\n      alt: a\n    - path: a.png\n      caption: A again\n      alt: a\n    - path: b.png\n      caption: B\n      alt: b\n  analysis: |\n    The platform is sound",
     );
     let dir = tempfile::tempdir().expect("temp dir");
     // 40 million pixels each: each is within the 50 million an image may
@@ -251,7 +251,7 @@ fn an_engagements_images_share_one_pixel_budget() {
         d.message,
         "`b.png` brings the engagement's images to 80 million pixels; all of them together may have at most 60 million"
     );
-    assert_eq!((d.pos.line, d.pos.column), (141, 13));
+    assert_eq!((d.pos.line, d.pos.column), (143, 13));
     assert!(validation.blocks_rendering());
 }
 

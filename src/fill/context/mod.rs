@@ -61,6 +61,7 @@ struct ReportContext<'a> {
     meta: Meta,
     delivered: Vec<DeliveredRow>,
     deviations: Vec<&'a DeviationRow>,
+    sources: Vec<SourceRow>,
     report: ReportCtx,
 }
 
@@ -110,7 +111,7 @@ pub fn build(
         findings: b.findings()?,
         risks: b.risks()?,
         stress_tests: b.stress_tests()?,
-        risk_matrix: charts::risk_matrix(&engagement.risks),
+        risk_matrix: charts::risk_matrix(&engagement.risks, t)?,
         solutions: b.solutions()?,
         enablement: b.enablement()?,
         security: b.security()?,
@@ -122,7 +123,7 @@ pub fn build(
             .markdown_fields()
             .into_iter()
             .flat_map(crate::model::markdown::images)
-            .map(|dest| crate::assets::typst_path(&dest))
+            .map(|image| crate::assets::typst_path(&image.dest))
             .collect(),
         targets: b.targets()?,
         contract: b.contract()?,
@@ -141,14 +142,15 @@ impl EngagementContext {
     /// report's title in `meta`, and the gaps that make it a draft (none for
     /// a final report).
     ///
-    /// `delivered` lists the reports the acceptance report certifies, with
-    /// their digests; it is empty for the other reports.
+    /// `certified` holds what only the acceptance report shows: the reports
+    /// it certifies, with their digests, and the files it carries; it is
+    /// empty for the other reports.
     pub fn for_report(
         &self,
         report: ReportKey,
         t: &Catalogue,
         gaps: &[Gap<'_>],
-        delivered: &[DeliveredReport],
+        certified: &Certified,
     ) -> Result<minijinja::Value, CatalogueError> {
         let title = t.key("reports", report.key())?.to_string();
         let subject = match report {
@@ -191,7 +193,8 @@ impl EngagementContext {
             meta.date_parts = (latest.date.year(), latest.date.month(), latest.date.day());
             meta.history = own.iter().map(|r| r.row.clone()).collect();
         }
-        let delivered = delivered
+        let delivered = certified
+            .reports
             .iter()
             .map(|d| {
                 Ok(DeliveredRow {
@@ -210,6 +213,11 @@ impl EngagementContext {
             shared: &self.shared,
             meta,
             delivered,
+            sources: certified
+                .sources
+                .iter()
+                .map(|s| source_row(s, t))
+                .collect::<Result<_, _>>()?,
             deviations: self
                 .deviations
                 .iter()
@@ -225,6 +233,74 @@ impl EngagementContext {
         };
         Ok(minijinja::Value::from(minijinja::value::Serde(&context)))
     }
+}
+
+/// What only the acceptance report shows: the reports it certifies and
+/// the files it carries as attachments.
+#[derive(Debug, Clone, Default)]
+pub struct Certified {
+    /// The other four reports, with their digests.
+    pub reports: Vec<DeliveredReport>,
+    /// The engagement file as written and every file it refers to.
+    pub sources: Vec<SourceFile>,
+}
+
+/// A file the acceptance report carries: the engagement file as written,
+/// or a file it refers to (an image, the brand logo).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Its path relative to the engagement directory, `/`-separated: the
+    /// attachment's name, and where `dossier extract` writes it back.
+    pub name: String,
+    /// Its length in bytes.
+    pub size: usize,
+    /// SHA-256 of its bytes, in lowercase hex.
+    pub sha256: String,
+    /// Whether it is the engagement file itself.
+    pub engagement: bool,
+}
+
+impl SourceFile {
+    /// Its MIME type, by its extension: YAML (RFC 9512) or an image.
+    pub fn mime(&self) -> &'static str {
+        let extension = self
+            .name
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        match extension.as_str() {
+            "yaml" | "yml" => "application/yaml",
+            "png" => "image/png",
+            "jpg" | "jpeg" => "image/jpeg",
+            "svg" => "image/svg+xml",
+            _ => "application/octet-stream",
+        }
+    }
+}
+
+/// A carried file as the acceptance report lists and attaches it.
+fn source_row(s: &SourceFile, t: &Catalogue) -> Result<SourceRow, CatalogueError> {
+    let described = if s.engagement {
+        "acceptance.source_engagement"
+    } else {
+        "acceptance.source_file"
+    };
+    let size = if s.size < 1024 {
+        t.count("acceptance.bytes", s.size)?
+    } else {
+        format!("{:.1} KiB", s.size as f64 / 1024.0)
+    };
+    Ok(SourceRow {
+        description: fill(
+            t.get(described)?,
+            &[("name", &s.name), ("sha256", &s.sha256)],
+        ),
+        mime: s.mime().to_string(),
+        name: s.name.clone(),
+        sha256: s.sha256.clone(),
+        size,
+        src: format!("/{}", s.name),
+    })
 }
 
 /// A report the acceptance report certifies.
@@ -309,6 +385,7 @@ fn figure(f: &Figure) -> FigureCtx {
     FigureCtx {
         src: crate::assets::typst_path(&f.path),
         caption: f.caption.clone(),
+        alt: f.alt.clone().unwrap_or_default(),
     }
 }
 
@@ -474,7 +551,7 @@ mod tests {
         let e = sample();
         let context = build(&e, &t, NaiveDate::default()).expect("builds");
         let plan = context
-            .for_report(ReportKey::Plan, &t, &[], &[])
+            .for_report(ReportKey::Plan, &t, &[], &Certified::default())
             .expect("plan context");
         let meta = plan.get_attr("meta").expect("meta");
         assert_eq!(

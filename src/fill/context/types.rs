@@ -256,6 +256,8 @@ pub struct FigureCtx {
     /// Its path in the report's world.
     pub src: String,
     pub caption: String,
+    /// What it shows, for readers who cannot see it.
+    pub alt: String,
 }
 
 /// A line of the resource inventory.
@@ -509,6 +511,21 @@ pub struct DeliveredRow {
     pub pages: usize,
     pub sha256: String,
     pub status: String,
+}
+
+/// A file the acceptance report carries, as it lists and attaches it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRow {
+    /// What the attachment is, with its digest: the PDF's file description.
+    pub description: String,
+    pub mime: String,
+    /// Its path relative to the engagement directory.
+    pub name: String,
+    pub sha256: String,
+    /// Its length, as printed.
+    pub size: String,
+    /// Its path in the report's world.
+    pub src: String,
 }
 
 /// Which report is being filled.

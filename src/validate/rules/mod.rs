@@ -1,5 +1,6 @@
 //! The rule catalogue: one rule a file, each citing the clause it enforces.
 
+mod alt_text;
 mod completion;
 mod consistency;
 mod declined_reason;
@@ -19,6 +20,7 @@ pub use crate::code::RuleId;
 pub use deviations::rule_of;
 
 use super::{Input, Sink};
+use crate::report::ReportKey;
 
 /// Runs one rule.
 pub(super) fn check(rule: RuleId, input: &Input<'_>, sink: &mut Sink<'_>) {
@@ -36,6 +38,21 @@ pub(super) fn check(rule: RuleId, input: &Input<'_>, sink: &mut Sink<'_>) {
         RuleId::DeclinedReason => declined_reason::check(input, sink),
         RuleId::Targets => targets::check(input, sink),
         RuleId::Placeholder => placeholder::check(input, sink),
+        RuleId::AltText => alt_text::check(input, sink),
         RuleId::Deviations => deviations::apply(&input.e.exceptions, sink),
+    }
+}
+
+/// The reports that print what is written under a top-level key.
+pub(super) fn reports_of(section: &str) -> &'static [ReportKey] {
+    use ReportKey::*;
+    match section {
+        "plan" => &[Startup, Plan],
+        "survey" => &[Survey, Service],
+        "acceptance" => &[Acceptance],
+        "findings" | "risks" | "stress_tests" | "solutions" | "enablement" | "security" => {
+            &[Service, Acceptance]
+        }
+        _ => &ReportKey::ALL,
     }
 }

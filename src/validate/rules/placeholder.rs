@@ -4,9 +4,8 @@
 //! The typed model keeps positions only for values a rule names, so this
 //! rule reads every scalar with its keys and position ([`scalars`]).
 
-use super::RuleId;
+use super::{RuleId, reports_of};
 use crate::diagnostic::Code;
-use crate::report::ReportKey;
 use crate::validate::{Input, Sink};
 
 /// The values `dossier init` writes for the user to replace, by the key they stand
@@ -83,19 +82,5 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
             .hint(format!("replace it with the engagement's own {key}"))
             .pending(RuleId::Placeholder);
         diagnostic.reports = reports.to_vec();
-    }
-}
-
-/// The reports that print what is written under a top-level key.
-fn reports_of(section: &str) -> &'static [ReportKey] {
-    use ReportKey::*;
-    match section {
-        "plan" => &[Startup, Plan],
-        "survey" => &[Survey, Service],
-        "acceptance" => &[Acceptance],
-        "findings" | "risks" | "stress_tests" | "solutions" | "enablement" | "security" => {
-            &[Service, Acceptance]
-        }
-        _ => &ReportKey::ALL,
     }
 }

@@ -1,0 +1,401 @@
+//! Finals that carry their source and that everyone can read: every final
+//! claims PDF/UA-1 and PDF/A (the acceptance report PDF/A-3b, carrying the
+//! engagement), an independent checker agrees, and the engagement comes
+//! back out of the acceptance report byte for byte.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use lopdf::{Document, Object};
+
+use crate::common::{arg, copy_zh_sample, dossier, render, root, text, zh_sample};
+
+/// The three samples rendered into `out`: every PDF, acceptance reports
+/// last in each bundle.
+fn sample_finals(out: &Path) -> Vec<PathBuf> {
+    let mut pdfs = Vec::new();
+    for sample in [
+        "acme-retail",
+        "northwind-logistics.yaml",
+        "youxianhui-retail.yaml",
+    ] {
+        let done = render(&root().join("samples").join(sample), out);
+        for report in &done.reports {
+            assert!(report.is_final, "{} is final", report.file.display());
+            pdfs.push(report.file.clone());
+        }
+    }
+    pdfs
+}
+
+/// What `tools/conformance.py` says of `pdfs`, or `None` where Python lacks
+/// the checker (outside CI, which installs it and names its Python in
+/// `DOSSIER_PYTHON`).
+fn conformance(pdfs: &[PathBuf]) -> Option<serde_json::Value> {
+    let python = std::env::var("DOSSIER_PYTHON").unwrap_or_else(|_| "python3".into());
+    let output = Command::new(&python)
+        .arg(root().join("tools/conformance.py"))
+        .args(pdfs)
+        .output();
+    match output {
+        Ok(out) if out.status.success() => {
+            Some(serde_json::from_slice(&out.stdout).expect("conformance.py prints JSON"))
+        }
+        Ok(out) if std::env::var_os("CI").is_some() => panic!(
+            "{python} cannot run tools/conformance.py: {}",
+            text(&out.stderr)
+        ),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("{python} cannot run: pip install page-validation pikepdf fonttools")
+        }
+        _ => {
+            eprintln!("skipped: {python} lacks page-validation, pikepdf or fonttools");
+            None
+        }
+    }
+}
+
+/// The findings of the checker that no evidence excuses, as
+/// `file profile rule: message` lines.
+fn unexcused(report: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for file in report.as_array().expect("a list of files") {
+        for profile in file["profiles"].as_array().expect("profiles") {
+            for finding in profile["findings"].as_array().expect("findings") {
+                if finding["excluded"].is_null() {
+                    out.push(format!(
+                        "{} {} {}: {}",
+                        file["file"], profile["profile"], finding["rule"], finding["message"]
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_final_passes_the_standards_it_claims_in_an_independent_checker() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let pdfs = sample_finals(out.path());
+    let Some(report) = conformance(&pdfs) else {
+        return;
+    };
+    let files = report.as_array().expect("a list of files");
+    assert_eq!(files.len(), 15);
+    for file in files {
+        let name = file["file"].as_str().expect("file name");
+        let claims: Vec<&str> = file["claims"]
+            .as_array()
+            .expect("claims")
+            .iter()
+            .filter_map(|c| c.as_str())
+            .collect();
+        let archival = if name.ends_with("05-acceptance.pdf") {
+            "3b"
+        } else {
+            "2b"
+        };
+        assert_eq!(claims, [archival, "ua1"], "{name}");
+        for profile in file["profiles"].as_array().expect("profiles") {
+            for finding in profile["findings"].as_array().expect("findings") {
+                if let Some(reason) = finding["excluded"].as_str() {
+                    eprintln!("{name}: {} excused: {reason}", finding["rule"]);
+                }
+            }
+        }
+    }
+    let problems = unexcused(&report);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The checker's known misreading of CID-keyed fonts is excused only on
+/// evidence: declared widths that disagree with the font program are not.
+#[test]
+fn the_checker_findings_are_excused_only_on_evidence() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let done = render(&zh_sample(), out.path());
+    let original = &done.reports[0].file;
+    let mut doc = Document::load(original).expect("PDF");
+    let mut tampered = 0;
+    for object in doc.objects.values_mut() {
+        if let Object::Dictionary(dict) = object
+            && dict.get(b"Subtype").ok() == Some(&Object::Name(b"CIDFontType0".to_vec()))
+            && let Ok(Object::Array(w)) = dict.get_mut(b"W")
+        {
+            for item in w.iter_mut() {
+                if let Object::Array(widths) = item {
+                    for width in widths.iter_mut() {
+                        *width = Object::Integer(width.as_float().unwrap_or(0.0) as i64 + 37);
+                    }
+                } else if let Object::Integer(n) = item
+                    && *n >= 100
+                {
+                    *n += 37;
+                }
+            }
+            tampered += 1;
+        }
+    }
+    assert!(tampered > 0, "the report has CID-keyed CFF fonts");
+    let broken = out.path().join("tampered.pdf");
+    doc.save(&broken).expect("save");
+    let Some(report) = conformance(&[broken]) else {
+        return;
+    };
+    let problems = unexcused(&report);
+    assert!(
+        problems.iter().any(|p| p.contains("GLYPH-WIDTH")),
+        "wrong widths are reported: {problems:?}"
+    );
+}
+
+/// Every image and chart of the samples' finals has its text alternative in
+/// the PDF's structure tree, and decoration is left out of it.
+#[test]
+fn every_figure_of_the_finals_has_alt_text() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let pdfs = sample_finals(out.path());
+    let mut alts = Vec::new();
+    for pdf in &pdfs {
+        let doc = Document::load(pdf).expect("PDF");
+        for object in doc.objects.values() {
+            let Object::Dictionary(dict) = object else {
+                continue;
+            };
+            if dict.get(b"S").ok() != Some(&Object::Name(b"Figure".to_vec())) {
+                continue;
+            }
+            let alt = dict
+                .get(b"Alt")
+                .ok()
+                .and_then(|a| lopdf::decode_text_string(a).ok())
+                .unwrap_or_default();
+            assert!(
+                !alt.trim().is_empty(),
+                "{}: a figure without alt text",
+                pdf.display()
+            );
+            alts.push(alt);
+        }
+    }
+    let has = |needle: &str| alts.iter().any(|a| a.contains(needle));
+    // The sample's own words for its images.
+    assert!(has("42 節點的 Kubernetes 集群"), "{alts:#?}");
+    assert!(has("峰值 2,400 ms"), "{alts:#?}");
+    // Charts, read from their data, in each language.
+    assert!(has("Throughput") && has("→"), "{alts:#?}");
+    assert!(has("可能性") && has("影響"), "{alts:#?}");
+    assert!(
+        has("工作時程") && has("工作进度") && has("Schedule from"),
+        "{alts:#?}"
+    );
+}
+
+#[test]
+fn the_acceptance_report_carries_the_engagement_and_gives_it_back() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let epoch = [("SOURCE_DATE_EPOCH", "1767225600")];
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args(args)
+            .envs(epoch)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("dossier runs");
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        out
+    };
+    let first = dir.path().join("first");
+    run(&["render", arg(&zh_sample()), "-o", arg(&first)]);
+    let bundle = first.join("ZP-2026-FL-001");
+    let acceptance = bundle.join("05-acceptance.pdf");
+
+    // poppler, which we did not write, lists what it carries.
+    match Command::new("pdfdetach")
+        .arg("-list")
+        .arg(&acceptance)
+        .output()
+    {
+        Ok(listed) => {
+            let listed = text(&listed.stdout);
+            for name in [
+                "engagement.yaml",
+                "brand/logo.svg",
+                "diagrams/architecture.svg",
+                "evidence/order-latency.png",
+            ] {
+                assert!(listed.contains(name), "pdfdetach lists {name}: {listed}");
+            }
+            assert!(listed.starts_with("4 embedded files"), "{listed}");
+        }
+        Err(_) if std::env::var_os("CI").is_some() => {
+            panic!("pdfdetach (poppler-utils) is missing")
+        }
+        Err(_) => eprintln!("skipped: pdfdetach (poppler-utils) is missing"),
+    }
+    // The other reports carry nothing.
+    for other in ["01-startup.pdf", "04-service.pdf"] {
+        let failed = dossier(&[
+            "extract",
+            arg(&bundle.join(other)),
+            "-o",
+            arg(&dir.path().join("x")),
+        ]);
+        assert_eq!(failed.status.code(), Some(1));
+        assert!(text(&failed.stderr).contains("carries no attached files"));
+    }
+
+    let extracted = dir.path().join("received");
+    run(&["extract", arg(&acceptance), "-o", arg(&extracted)]);
+    for entry in walkdir::WalkDir::new(zh_sample()) {
+        let entry = entry.expect("entry");
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(zh_sample()).expect("inside");
+            assert_eq!(
+                fs::read(extracted.join(relative)).expect("extracted"),
+                fs::read(entry.path()).expect("original"),
+                "{} comes back as written",
+                relative.display()
+            );
+        }
+    }
+    let second = dir.path().join("second");
+    run(&["render", arg(&extracted), "-o", arg(&second)]);
+    for report in [
+        "01-startup",
+        "02-plan",
+        "03-survey",
+        "04-service",
+        "05-acceptance",
+    ] {
+        let file = format!("{report}.pdf");
+        assert!(
+            fs::read(bundle.join(&file)).expect("first")
+                == fs::read(second.join("ZP-2026-FL-001").join(&file)).expect("second"),
+            "{file}: the extract renders to the same bytes"
+        );
+    }
+
+    // Extracting again into the same folder overwrites nothing.
+    let again = dossier(&["extract", arg(&acceptance), "-o", arg(&extracted)]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        text(&again.stderr).contains("exists already"),
+        "{}",
+        text(&again.stderr)
+    );
+}
+
+#[test]
+fn extract_names_the_folder_after_the_engagement_and_keeps_names_inside_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    let done = render(&root().join("samples/northwind-logistics.yaml"), &out);
+    let acceptance = done.reports[4].file.clone();
+    let into = dir.path().join("here");
+    fs::create_dir_all(&into).expect("dir");
+    let status = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["extract", arg(&acceptance)])
+        .current_dir(&into)
+        .output()
+        .expect("runs");
+    assert!(status.status.success(), "{}", text(&status.stderr));
+    assert_eq!(
+        fs::read(into.join("NW-2026-007/northwind-logistics.yaml")).expect("extracted"),
+        fs::read(root().join("samples/northwind-logistics.yaml")).expect("original")
+    );
+
+    // A PDF whose attachment names a file outside the folder is refused,
+    // and nothing is written.
+    let mut doc = Document::load(&acceptance).expect("PDF");
+    for object in doc.objects.values_mut() {
+        if let Object::Dictionary(dict) = object
+            && dict.get(b"Type").ok() == Some(&Object::Name(b"Filespec".to_vec()))
+        {
+            for key in [b"F".as_slice(), b"UF"] {
+                dict.set(key, Object::string_literal("../../escaped.yaml"));
+            }
+        }
+    }
+    let hostile = dir.path().join("hostile.pdf");
+    doc.save(&hostile).expect("save");
+    let target = dir.path().join("a/b");
+    let refused = dossier(&["extract", arg(&hostile), "-o", arg(&target)]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused.stderr).contains("not a relative path"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert!(!dir.path().join("escaped.yaml").exists());
+    assert!(!target.exists());
+}
+
+#[test]
+fn no_attach_leaves_the_source_out() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let engagement = copy_zh_sample(dir.path());
+    let out = dir.path().join("out");
+    let rendered = dossier(&["render", arg(&engagement), "-o", arg(&out), "--no-attach"]);
+    assert!(rendered.status.success(), "{}", text(&rendered.stderr));
+    let acceptance = out.join("ZP-2026-FL-001/05-acceptance.pdf");
+    let bytes = fs::read(&acceptance).expect("PDF");
+    assert!(
+        dossier::extract::attachments(&bytes)
+            .expect("readable")
+            .is_empty()
+    );
+    let failed = dossier(&["extract", arg(&acceptance)]);
+    assert!(text(&failed.stderr).contains("carries no attached files"));
+}
+
+#[test]
+fn an_image_without_alt_text_keeps_its_report_a_draft() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let engagement = copy_zh_sample(dir.path());
+    let yaml = engagement.join("engagement.yaml");
+    let source = fs::read_to_string(&yaml).expect("yaml");
+    // The evidence loses its alt text; a finding gains a Markdown image
+    // without one.
+    let without: String = {
+        let start = source
+            .find("        alt: >-\n          應用監控折線圖")
+            .expect("the evidence's alt");
+        let end = source[start..].find("  - id: F-02").expect("next finding") + start;
+        format!("{}{}", &source[..start], &source[end..])
+    };
+    let without = without.replacen(
+        "    description: |\n",
+        "    description: |\n      ![](evidence/order-latency.png)\n\n",
+        1,
+    );
+    fs::write(&yaml, &without).expect("write");
+    let checked = dossier(&["check", arg(&engagement)]);
+    let said = text(&checked.stderr);
+    assert!(
+        checked.status.success(),
+        "a pending step, not an error: {said}"
+    );
+    let lines: Vec<&str> = said.lines().filter(|l| l.contains("[alt-text]")).collect();
+    assert_eq!(lines.len(), 2, "{said}");
+    // At the figure's path, and at the Markdown image's.
+    assert!(said.contains("engagement.yaml:296:11"), "{said}");
+    assert!(
+        said.contains("- path: evidence/order-latency.png"),
+        "{said}"
+    );
+    let rendered = dossier(&[
+        "render",
+        arg(&engagement),
+        "-o",
+        arg(&dir.path().join("out")),
+    ]);
+    let said = format!("{}{}", text(&rendered.stdout), text(&rendered.stderr));
+    assert!(rendered.status.success(), "{said}");
+    assert!(
+        said.contains("(3 final, 2 draft)"),
+        "service and acceptance are drafts: {said}"
+    );
+}

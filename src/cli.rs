@@ -34,6 +34,10 @@ pub enum Command {
     /// Check delivered bundles against their manifests.
     #[command(after_help = VERIFY_EXAMPLES)]
     Verify(VerifyArgs),
+    /// Sign the final reports of a bundle rendered elsewhere, after checking
+    /// that its source renders to exactly its files.
+    #[command(after_help = SIGN_EXAMPLES)]
+    Sign(SignArgs),
     /// Write out the engagement an acceptance report carries: the YAML as
     /// written and every file it refers to.
     #[command(after_help = EXTRACT_EXAMPLES)]
@@ -200,6 +204,35 @@ Examples:
 Exit status: 0 when every file matches, 1 when a file is missing, altered or
 not listed, or a manifest cannot be read.";
 
+const SIGN_EXAMPLES: &str = "\
+Examples:
+  dossier sign out/ZP-2026-FL-001 --key signer.key --cert signer.pem --chain ca.pem
+  DOSSIER_SIGN_PASSWORD=… dossier sign out/ZP-2026-FL-001 --key signer.p12
+
+The bundle is rendered again from the engagement its acceptance report
+carries (same dossier, same SOURCE_DATE_EPOCH); signing is refused if that
+differs from the bundle's files in any byte, so only signatures are added.
+The acceptance report then lists the signed files' digests, and the manifest
+too. Exit status: 0 when the bundle is signed, 1 otherwise (nothing changed).";
+
+/// Arguments of `dossier sign`.
+#[derive(Debug, clap::Args)]
+pub struct SignArgs {
+    /// The bundle folder, OUT/<id>.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The private key: PEM (PKCS#8) or PKCS#12; its password, if any, is
+    /// read from $DOSSIER_SIGN_PASSWORD.
+    #[arg(long, value_name = "KEY")]
+    pub key: PathBuf,
+    /// The signer's certificate (PEM or DER); a PKCS#12 key carries its own.
+    #[arg(long, value_name = "CERT")]
+    pub cert: Option<PathBuf>,
+    /// Certificates of the issuing authorities, to embed in each signature.
+    #[arg(long, value_name = "CA", num_args = 1..)]
+    pub chain: Vec<PathBuf>,
+}
+
 const EXTRACT_EXAMPLES: &str = "\
 Examples:
   dossier extract out/ZP-2026-FL-001/05-acceptance.pdf
@@ -228,9 +261,13 @@ pub struct ExtractArgs {
 /// Arguments of `dossier verify`.
 #[derive(Debug, clap::Args)]
 pub struct VerifyArgs {
-    /// Bundle folders, each holding a manifest.json.
-    #[arg(required = true, value_name = "DIR")]
+    /// Bundle folders, each holding a manifest.json, or single PDF files.
+    #[arg(required = true, value_name = "DIR|FILE.pdf")]
     pub dirs: Vec<PathBuf>,
+    /// Certificates of authorities to trust (PEM or DER): each signature
+    /// must chain to one of them, and every final report must be signed.
+    #[arg(long, value_name = "CA.pem")]
+    pub trust: Vec<PathBuf>,
 }
 
 const CHECK_EXAMPLES: &str = "\
@@ -358,6 +395,16 @@ pub struct RenderArgs {
     /// acceptance report (by default it carries them, comments included).
     #[arg(long)]
     pub no_attach: bool,
+    /// Sign every final report with this private key: PEM (PKCS#8) or
+    /// PKCS#12; its password, if any, is read from $DOSSIER_SIGN_PASSWORD.
+    #[arg(long, value_name = "KEY")]
+    pub sign_key: Option<PathBuf>,
+    /// The signer's certificate (PEM or DER); a PKCS#12 key carries its own.
+    #[arg(long, value_name = "CERT", requires = "sign_key")]
+    pub sign_cert: Option<PathBuf>,
+    /// Certificates of the issuing authorities, to embed in each signature.
+    #[arg(long, value_name = "CA", requires = "sign_key", num_args = 1..)]
+    pub sign_chain: Vec<PathBuf>,
     /// How many documents to typeset at once [default: the number of cores].
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
@@ -401,6 +448,15 @@ impl RenderArgs {
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
     }
 
+    /// The signer's files, when signing is asked for.
+    pub fn signer_files(&self) -> Option<dossier::sign::SignerFiles> {
+        Some(dossier::sign::SignerFiles {
+            key: self.sign_key.clone()?,
+            cert: self.sign_cert.clone(),
+            chain: self.sign_chain.clone(),
+        })
+    }
+
     /// The library options these arguments ask for.
     pub fn options(&self) -> RenderOptions {
         RenderOptions {
@@ -413,6 +469,7 @@ impl RenderArgs {
             strict: self.strict,
             force: self.force,
             attach: !self.no_attach,
+            sign: None,
             ..self.output.options()
         }
     }

@@ -13,3 +13,17 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
             s
         })
 }
+
+/// The SHA-256 of `bytes`.
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+/// The SHA-256 of several pieces taken as one.
+pub fn sha256_of(pieces: &[&[u8]]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    for piece in pieces {
+        hasher.update(piece);
+    }
+    hasher.finalize().into()
+}

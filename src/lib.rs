@@ -32,6 +32,8 @@ pub mod render;
 pub mod report;
 pub mod scalars;
 pub mod schema;
+pub mod sign;
+pub mod sign_bundle;
 pub mod templates;
 pub mod timings;
 pub mod typeset;

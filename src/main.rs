@@ -90,6 +90,7 @@ fn main() -> ExitCode {
         Command::Check(check) => run_check(&check),
         Command::Verify(verify) => run_verify(&verify),
         Command::Extract(extract) => run_extract(&extract),
+        Command::Sign(sign) => run_sign(&sign),
         Command::Schema => {
             let schema = dossier::schema::json_schema();
             let _ = writeln!(std::io::stdout().lock(), "{schema}");
@@ -120,7 +121,16 @@ fn engagements(paths: &[PathBuf], skip: Option<&std::path::Path>) -> Option<Vec<
 
 fn run_render(args: &RenderArgs) -> ExitCode {
     let started = Instant::now();
-    let options = args.options();
+    let mut options = args.options();
+    if let Some(files) = args.signer_files() {
+        match dossier::sign::Signer::load(&files) {
+            Ok(signer) => options.sign = Some(std::sync::Arc::new(signer)),
+            Err(err) => {
+                say!("error: {err}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let Some(engagements) = engagements(&args.paths, Some(&options.out)) else {
         return ExitCode::FAILURE;
     };
@@ -276,8 +286,20 @@ impl Progress {
 
 fn run_verify(args: &VerifyArgs) -> ExitCode {
     let mut failed = false;
+    let anchors = match dossier::sign::load_anchors(&args.trust) {
+        Ok(anchors) => anchors,
+        Err(err) => {
+            say!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut stdout = std::io::stdout().lock();
     for dir in &args.dirs {
+        if dir.is_file() {
+            // A single file is given to check its signature.
+            failed |= !check_signatures(dir, &anchors, true, &mut stdout);
+            continue;
+        }
         match verify(dir) {
             Ok((manifest, mismatches)) if mismatches.is_empty() => {
                 let _ = writeln!(
@@ -287,6 +309,16 @@ fn run_verify(args: &VerifyArgs) -> ExitCode {
                     manifest.engagement.id,
                     plural(manifest.reports.len(), "report")
                 );
+                for report in &manifest.reports {
+                    let must_be_signed =
+                        !anchors.is_empty() && report.status == dossier::manifest::Status::Final;
+                    failed |= !check_signatures(
+                        &dir.join(&report.file),
+                        &anchors,
+                        must_be_signed,
+                        &mut stdout,
+                    );
+                }
             }
             Ok((_, mismatches)) => {
                 failed = true;
@@ -310,6 +342,98 @@ fn run_verify(args: &VerifyArgs) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Checks the signatures of one PDF and says what they are; false when one
+/// does not check out, does not chain to the trust anchors given, or is
+/// missing where `must_be_signed`.
+fn check_signatures(
+    file: &std::path::Path,
+    anchors: &[x509_cert::Certificate],
+    must_be_signed: bool,
+    stdout: &mut impl Write,
+) -> bool {
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            say!("error: {}: cannot read: {err}", file.display());
+            return false;
+        }
+    };
+    match dossier::sign::verify_pdf(&bytes, anchors) {
+        Err(problem) => {
+            say!("error: {}: signature invalid: {problem}", file.display());
+            false
+        }
+        Ok(signatures) if signatures.is_empty() => {
+            if must_be_signed {
+                say!("error: {}: not signed", file.display());
+                false
+            } else {
+                true
+            }
+        }
+        Ok(signatures) => {
+            let mut ok = true;
+            for s in signatures {
+                let trust = match s.trusted {
+                    Some(true) => "chains to a trusted certificate",
+                    Some(false) => {
+                        ok = false;
+                        "does NOT chain to a certificate given with --trust"
+                    }
+                    None => "not checked against a trust anchor (give --trust CA.pem)",
+                };
+                if s.trusted == Some(false) {
+                    say!(
+                        "error: {}: signed by {} on {}; {trust}",
+                        file.display(),
+                        s.signer,
+                        s.signed_at
+                    );
+                } else {
+                    let _ = writeln!(
+                        stdout,
+                        "ok: {}: signed by {} on {}, intact; {trust}",
+                        file.display(),
+                        s.signer,
+                        s.signed_at
+                    );
+                }
+            }
+            ok
+        }
+    }
+}
+
+fn run_sign(args: &cli::SignArgs) -> ExitCode {
+    let files = dossier::sign::SignerFiles {
+        key: args.key.clone(),
+        cert: args.cert.clone(),
+        chain: args.chain.clone(),
+    };
+    let signer = match dossier::sign::Signer::load(&files) {
+        Ok(signer) => std::sync::Arc::new(signer),
+        Err(err) => {
+            say!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let name = signer.name();
+    match dossier::sign_bundle::sign_bundle(&args.dir, signer) {
+        Ok(files) => {
+            let mut stdout = std::io::stdout().lock();
+            for file in &files {
+                let _ = writeln!(stdout, "{}", file.display());
+            }
+            say!("signed {} as {name}", args.dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            say!("error: {err}");
+            ExitCode::FAILURE
+        }
     }
 }
 

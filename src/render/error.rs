@@ -47,6 +47,14 @@ pub enum RenderError {
         /// What failed.
         source: TypesetError,
     },
+    /// A final report could not be signed.
+    #[error("{report}: {source}")]
+    Sign {
+        /// The report being signed.
+        report: ReportKey,
+        /// What failed.
+        source: crate::sign::SignError,
+    },
     /// dossier itself failed; a bug, reported instead of stopping the batch.
     #[error("internal error: {message}")]
     Internal {

@@ -45,6 +45,8 @@ pub struct RenderOptions {
     /// Attach the engagement file and the files it refers to to the
     /// acceptance report.
     pub attach: bool,
+    /// Sign every final report (PDF output only); drafts are never signed.
+    pub sign: Option<std::sync::Arc<crate::sign::Signer>>,
 }
 
 impl Default for RenderOptions {
@@ -57,6 +59,7 @@ impl Default for RenderOptions {
             strict: false,
             force: false,
             attach: true,
+            sign: None,
         }
     }
 }

@@ -133,11 +133,35 @@ impl Renderer {
         if let Some(cache) = &self.cache {
             cache.put(file, key, digest, pdf.clone());
         }
+        let pdf = self.sign(&filled, pdf)?;
         Ok(Produced {
             filled,
             typeset: Some(pdf),
             fresh: true,
         })
+    }
+
+    /// A final report's PDF signed, when the options ask for signatures:
+    /// the digest the acceptance report and the manifest list is then the
+    /// signed file's.
+    fn sign(&self, filled: &Filled, mut pdf: Typeset) -> Result<Typeset, RenderError> {
+        let Some(signer) = &self.options.sign else {
+            return Ok(pdf);
+        };
+        if !filled.is_final || self.options.format != OutputFormat::Pdf {
+            return Ok(pdf);
+        }
+        pdf.bytes = self
+            .timings
+            .time(crate::timings::Stage::Export, || {
+                crate::sign::sign_pdf(&pdf.bytes, signer)
+            })
+            .map_err(|source| RenderError::Sign {
+                report: filled.key,
+                source,
+            })?;
+        pdf.sha256 = sha256_hex(&pdf.bytes);
+        Ok(pdf)
     }
 
     fn typeset(&self, inputs: &Inputs<'_>, filled: &Filled) -> Result<Typeset, RenderError> {

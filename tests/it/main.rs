@@ -16,6 +16,7 @@ mod render;
 mod rich;
 mod samples;
 mod schema;
+mod signing;
 mod snapshots;
 mod tooling;
 mod validate;

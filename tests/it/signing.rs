@@ -1,0 +1,694 @@
+//! Signed finals that a customer checks with tools we did not write:
+//! pyHanko and poppler's `pdfsig`, and `dossier verify`. Test keys and
+//! certificates are made here with the `openssl` command, valid from a date
+//! before the samples' document dates; none is committed.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crate::common::{arg, copy_zh_sample, root, text, zh_sample};
+
+/// A test authority and the signers it issued, in a temporary folder.
+struct Pki {
+    dir: tempfile::TempDir,
+}
+
+impl Pki {
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Makes the authority and signers: `ec` (P-256, PKCS#8 PEM), `rsa`
+    /// (RSA-2048), `expired`, `tls` (a certificate not for signing), `p12`
+    /// (the EC signer as PKCS#12, password `s3cret`) and `enc` (its key as
+    /// encrypted PKCS#8).
+    fn new() -> Option<Self> {
+        if Command::new("openssl").arg("version").output().is_err() {
+            assert!(std::env::var_os("CI").is_none(), "openssl is missing");
+            eprintln!("skipped: openssl is missing");
+            return None;
+        }
+        let pki = Pki {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        let d = pki.dir.path();
+        fs::write(d.join("index.txt"), "").expect("index");
+        fs::write(d.join("serial"), "1000\n").expect("serial");
+        fs::write(
+            d.join("ca.cnf"),
+            format!(
+                "[ ca ]\ndefault_ca = ca_default\n[ ca_default ]\ndir = {dir}\ndatabase = {dir}/index.txt\nnew_certs_dir = {dir}\nserial = {dir}/serial\ndefault_md = sha256\npolicy = any\nunique_subject = no\ncopy_extensions = none\n[ any ]\ncommonName = supplied\norganizationName = optional\n[ req ]\ndistinguished_name = dn\n[ dn ]\n[ authority ]\nbasicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign\nsubjectKeyIdentifier = hash\n[ signer ]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature, nonRepudiation\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n[ tls ]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, keyEncipherment\n",
+                dir = d.display()
+            ),
+        )
+        .expect("config");
+        let ec = ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"];
+        pki.openssl(&[&["genpkey"][..], &ec, &["-out", "ca.key"]].concat());
+        pki.openssl(&[
+            "req",
+            "-new",
+            "-config",
+            "ca.cnf",
+            "-key",
+            "ca.key",
+            "-subj",
+            "/CN=Dossier Test CA/O=Test",
+            "-out",
+            "ca.csr",
+        ]);
+        pki.openssl(&[
+            "ca",
+            "-batch",
+            "-config",
+            "ca.cnf",
+            "-selfsign",
+            "-keyfile",
+            "ca.key",
+            "-in",
+            "ca.csr",
+            "-out",
+            "ca.pem",
+            "-notext",
+            "-extensions",
+            "authority",
+            "-startdate",
+            "20250101000000Z",
+            "-enddate",
+            "20351231000000Z",
+        ]);
+        let issue = |name: &str, cn: &str, extensions: &str, from: &str, to: &str, key: &[&str]| {
+            pki.openssl(&[&["genpkey"][..], key, &["-out", &format!("{name}.key")]].concat());
+            pki.openssl(&[
+                "req",
+                "-new",
+                "-config",
+                "ca.cnf",
+                "-key",
+                &format!("{name}.key"),
+                "-subj",
+                &format!("/CN={cn}/O=Test"),
+                "-out",
+                &format!("{name}.csr"),
+            ]);
+            pki.openssl(&[
+                "ca",
+                "-batch",
+                "-config",
+                "ca.cnf",
+                "-cert",
+                "ca.pem",
+                "-keyfile",
+                "ca.key",
+                "-in",
+                &format!("{name}.csr"),
+                "-out",
+                &format!("{name}.pem"),
+                "-notext",
+                "-extensions",
+                extensions,
+                "-startdate",
+                from,
+                "-enddate",
+                to,
+            ]);
+        };
+        let rsa = ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"];
+        issue(
+            "ec",
+            "Lin Zhiyuan",
+            "signer",
+            "20260101000000Z",
+            "20301231000000Z",
+            &ec,
+        );
+        issue(
+            "rsa",
+            "Northwind Signing",
+            "signer",
+            "20260101000000Z",
+            "20301231000000Z",
+            &rsa,
+        );
+        issue(
+            "expired",
+            "Old Signer",
+            "signer",
+            "20200101000000Z",
+            "20210101000000Z",
+            &ec,
+        );
+        issue(
+            "tls",
+            "A Web Server",
+            "tls",
+            "20260101000000Z",
+            "20301231000000Z",
+            &ec,
+        );
+        pki.openssl(&[
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "ec.key",
+            "-in",
+            "ec.pem",
+            "-certfile",
+            "ca.pem",
+            "-out",
+            "ec.p12",
+            "-passout",
+            "pass:s3cret",
+        ]);
+        pki.openssl(&[
+            "pkcs8",
+            "-topk8",
+            "-in",
+            "ec.key",
+            "-out",
+            "enc.key",
+            "-passout",
+            "pass:s3cret",
+        ]);
+        Some(pki)
+    }
+
+    fn openssl(&self, args: &[&str]) {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("openssl runs");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+/// Runs dossier with a fixed `SOURCE_DATE_EPOCH` and, when given, the key
+/// password.
+fn dossier(args: &[&str], password: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    command
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .env_remove("DOSSIER_SIGN_PASSWORD");
+    if let Some(password) = password {
+        command.env("DOSSIER_SIGN_PASSWORD", password);
+    }
+    command.output().expect("dossier runs")
+}
+
+fn said(out: &Output) -> String {
+    format!("{}{}", text(&out.stdout), text(&out.stderr))
+}
+
+/// The five PDFs of a bundle, in delivery order.
+fn pdfs(bundle: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(bundle)
+        .expect("bundle")
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 5);
+    files
+}
+
+/// What pyHanko says of one file, or `None` where it is not installed
+/// (outside CI).
+fn pyhanko(file: &Path, trust: &Path) -> Option<Output> {
+    let python = std::env::var("DOSSIER_PYTHON").unwrap_or_else(|_| "python3".into());
+    let out = Command::new(&python)
+        .args([
+            "-m",
+            "pyhanko",
+            "sign",
+            "validate",
+            "--no-revocation-check",
+            "--trust-replace",
+            "--trust",
+        ])
+        .arg(trust)
+        .arg(file)
+        .output()
+        .ok()?;
+    if text(&out.stderr).contains("No module named") {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pyHanko is missing: {}",
+            text(&out.stderr)
+        );
+        eprintln!("skipped: {python} lacks pyhanko and pyhanko-cli");
+        return None;
+    }
+    Some(out)
+}
+
+/// What poppler's `pdfsig` prints of one file, or `None` where it is not
+/// installed (outside CI). It exits 0 even on a digest mismatch: read its
+/// output.
+fn pdfsig(file: &Path) -> Option<String> {
+    match Command::new("pdfsig").arg(file).output() {
+        Ok(out) => Some(said(&out)),
+        Err(_) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "pdfsig (poppler-utils) is missing"
+            );
+            eprintln!("skipped: pdfsig is missing");
+            None
+        }
+    }
+}
+
+#[test]
+fn signed_finals_verify_in_pyhanko_pdfsig_and_dossier() {
+    let Some(pki) = Pki::new() else { return };
+    let out = tempfile::tempdir().expect("temp dir");
+    let rendered = dossier(
+        &[
+            "render",
+            arg(&zh_sample()),
+            "-o",
+            arg(out.path()),
+            "--sign-key",
+            arg(&pki.path("ec.key")),
+            "--sign-cert",
+            arg(&pki.path("ec.pem")),
+            "--sign-chain",
+            arg(&pki.path("ca.pem")),
+        ],
+        None,
+    );
+    assert!(rendered.status.success(), "{}", said(&rendered));
+    let bundle = out.path().join("ZP-2026-FL-001");
+    let files = pdfs(&bundle);
+
+    // The acceptance report lists the signed files' digests, as the
+    // manifest does: what the customer's sha256sum gives.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(bundle.join("manifest.json")).expect("manifest"))
+            .expect("JSON");
+    let acceptance = lopdf::Document::load(&files[4]).expect("PDF");
+    let printed = crate::common::squeeze(&crate::common::pdf_text(&acceptance));
+    for file in &files {
+        let digest = dossier::digest::sha256_hex(&fs::read(file).expect("PDF"));
+        let listed = manifest["reports"]
+            .as_array()
+            .expect("reports")
+            .iter()
+            .any(|r| r["sha256"] == digest.as_str());
+        assert!(
+            listed,
+            "{} is listed with its signed digest",
+            file.display()
+        );
+        if !file.ends_with("05-acceptance.pdf") {
+            assert!(
+                printed.contains(&digest[..32]),
+                "the acceptance report prints {}",
+                file.display()
+            );
+        }
+    }
+
+    for file in &files {
+        if let Some(report) = pdfsig(file) {
+            assert!(
+                report.contains("Signature is Valid."),
+                "{}: {report}",
+                file.display()
+            );
+            assert!(
+                report.contains("Total document signed"),
+                "{}: {report}",
+                file.display()
+            );
+            assert!(report.contains("Lin Zhiyuan"), "{report}");
+        }
+        if let Some(report) = pyhanko(file, &pki.path("ca.pem")) {
+            let said = said(&report);
+            assert!(report.status.success(), "{}: {said}", file.display());
+            assert!(
+                said.contains("INTACT") && said.contains("TRUSTED"),
+                "{said}"
+            );
+        }
+    }
+    let verified = dossier(
+        &["verify", arg(&bundle), "--trust", arg(&pki.path("ca.pem"))],
+        None,
+    );
+    let report = said(&verified);
+    assert!(verified.status.success(), "{report}");
+    assert_eq!(
+        report.matches("signed by Lin Zhiyuan").count(),
+        5,
+        "{report}"
+    );
+
+    // One byte changed after signing: every checker says so.
+    let tampered = out.path().join("tampered.pdf");
+    let mut bytes = fs::read(&files[3]).expect("PDF");
+    let at = bytes.len() / 3;
+    bytes[at] ^= 0x01;
+    fs::write(&tampered, &bytes).expect("write");
+    if let Some(report) = pdfsig(&tampered) {
+        assert!(!report.contains("Signature is Valid."), "{report}");
+    }
+    if let Some(report) = pyhanko(&tampered, &pki.path("ca.pem")) {
+        assert!(!report.status.success(), "{}", said(&report));
+    }
+    let refused = dossier(&["verify", arg(&tampered)], None);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        said(&refused).contains("tampered.pdf"),
+        "{}",
+        said(&refused)
+    );
+
+    // An unsigned file is not a signed one.
+    let plain = tempfile::tempdir().expect("temp dir");
+    crate::common::render(&zh_sample(), plain.path());
+    let unsigned = dossier(
+        &[
+            "verify",
+            arg(&plain.path().join("ZP-2026-FL-001")),
+            "--trust",
+            arg(&pki.path("ca.pem")),
+        ],
+        None,
+    );
+    assert_eq!(unsigned.status.code(), Some(1), "{}", said(&unsigned));
+    assert!(
+        said(&unsigned).contains("not signed"),
+        "{}",
+        said(&unsigned)
+    );
+}
+
+#[test]
+fn signing_is_reproducible_and_keeps_the_standards() {
+    let Some(pki) = Pki::new() else { return };
+    let runs: Vec<tempfile::TempDir> = (0..2)
+        .map(|_| {
+            let out = tempfile::tempdir().expect("temp dir");
+            let rendered = dossier(
+                &[
+                    "render",
+                    arg(&zh_sample()),
+                    "-o",
+                    arg(out.path()),
+                    "--sign-key",
+                    arg(&pki.path("ec.key")),
+                    "--sign-cert",
+                    arg(&pki.path("ec.pem")),
+                ],
+                None,
+            );
+            assert!(rendered.status.success(), "{}", said(&rendered));
+            out
+        })
+        .collect();
+    let first = pdfs(&runs[0].path().join("ZP-2026-FL-001"));
+    let second = pdfs(&runs[1].path().join("ZP-2026-FL-001"));
+    for (a, b) in first.iter().zip(&second) {
+        assert!(
+            fs::read(a).expect("a") == fs::read(b).expect("b"),
+            "{} differs between runs",
+            a.display()
+        );
+    }
+    let python = std::env::var("DOSSIER_PYTHON").unwrap_or_else(|_| "python3".into());
+    let Ok(out) = Command::new(&python)
+        .arg(root().join("tools/conformance.py"))
+        .args(&first)
+        .output()
+    else {
+        return;
+    };
+    if !out.status.success() {
+        assert!(std::env::var_os("CI").is_none(), "{}", text(&out.stderr));
+        return;
+    }
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    for file in report.as_array().expect("files") {
+        assert_eq!(file["claims"].as_array().map(Vec::len), Some(2), "{file}");
+        for profile in file["profiles"].as_array().expect("profiles") {
+            for finding in profile["findings"].as_array().expect("findings") {
+                assert!(
+                    !finding["excluded"].is_null(),
+                    "{}: {finding}",
+                    file["file"]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn pkcs12_encrypted_keys_and_rsa_sign_too() {
+    let Some(pki) = Pki::new() else { return };
+    let cases: [(&[&str], Option<&str>, &str); 3] = [
+        (&["--sign-key", "ec.p12"], Some("s3cret"), "Lin Zhiyuan"),
+        (
+            &["--sign-key", "enc.key", "--sign-cert", "ec.pem"],
+            Some("s3cret"),
+            "Lin Zhiyuan",
+        ),
+        (
+            &[
+                "--sign-key",
+                "rsa.key",
+                "--sign-cert",
+                "rsa.pem",
+                "--sign-chain",
+                "ca.pem",
+            ],
+            None,
+            "Northwind Signing",
+        ),
+    ];
+    for (flags, password, name) in cases {
+        let out = tempfile::tempdir().expect("temp dir");
+        let mut args = vec![
+            "render".to_string(),
+            root()
+                .join("samples/northwind-logistics.yaml")
+                .display()
+                .to_string(),
+        ];
+        args.extend(["-o".to_string(), out.path().display().to_string()]);
+        args.extend(flags.iter().map(|f| {
+            if f.starts_with("--") {
+                f.to_string()
+            } else {
+                pki.path(f).display().to_string()
+            }
+        }));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let rendered = dossier(&args, password);
+        assert!(rendered.status.success(), "{flags:?}: {}", said(&rendered));
+        let bundle = out.path().join("NW-2026-007");
+        let verified = dossier(
+            &["verify", arg(&bundle), "--trust", arg(&pki.path("ca.pem"))],
+            None,
+        );
+        assert!(verified.status.success(), "{flags:?}: {}", said(&verified));
+        assert!(
+            said(&verified).contains(&format!("signed by {name}")),
+            "{}",
+            said(&verified)
+        );
+        if let Some(report) = pdfsig(&bundle.join("04-service.pdf")) {
+            assert!(
+                report.contains("Signature is Valid."),
+                "{flags:?}: {report}"
+            );
+        }
+    }
+}
+
+#[test]
+fn bad_keys_are_refused_naming_the_file_and_nothing_is_written() {
+    let Some(pki) = Pki::new() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let engagement = copy_zh_sample(dir.path());
+    let out = dir.path().join("out");
+    let cases: [(&[&str], Option<&str>, &str, &str); 6] = [
+        (
+            &["--sign-key", "ec.p12"],
+            Some("wrong"),
+            "ec.p12",
+            "wrong password",
+        ),
+        (
+            &["--sign-key", "enc.key", "--sign-cert", "ec.pem"],
+            None,
+            "enc.key",
+            "wrong password",
+        ),
+        (
+            &["--sign-key", "expired.key", "--sign-cert", "expired.pem"],
+            None,
+            "expired.pem",
+            "valid from",
+        ),
+        (
+            &["--sign-key", "tls.key", "--sign-cert", "tls.pem"],
+            None,
+            "tls.pem",
+            "not for signing",
+        ),
+        (
+            &["--sign-key", "rsa.key", "--sign-cert", "ec.pem"],
+            None,
+            "rsa.key",
+            "does not match",
+        ),
+        (
+            &["--sign-key", "missing.key", "--sign-cert", "ec.pem"],
+            None,
+            "missing.key",
+            "cannot read",
+        ),
+    ];
+    for (flags, password, file, message) in cases {
+        let mut args = vec![
+            "render".to_string(),
+            engagement.display().to_string(),
+            "-o".into(),
+            out.display().to_string(),
+        ];
+        args.extend(flags.iter().map(|f| {
+            if f.starts_with("--") {
+                f.to_string()
+            } else {
+                pki.path(f).display().to_string()
+            }
+        }));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let refused = dossier(&args, password);
+        let report = said(&refused);
+        assert_eq!(refused.status.code(), Some(1), "{flags:?}: {report}");
+        assert!(
+            report.contains(file) && report.contains(message),
+            "{flags:?}: {report}"
+        );
+        assert!(
+            !out.join("ZP-2026-FL-001").exists(),
+            "{flags:?}: nothing is written"
+        );
+    }
+}
+
+#[test]
+fn a_bundle_rendered_elsewhere_is_signed_without_changing_its_content() {
+    let Some(pki) = Pki::new() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let signer = [
+        "--sign-key",
+        &pki.path("ec.key").display().to_string(),
+        "--sign-cert",
+        &pki.path("ec.pem").display().to_string(),
+        "--sign-chain",
+        &pki.path("ca.pem").display().to_string(),
+    ]
+    .map(String::from);
+    // Signed while rendering, for comparison.
+    let direct = dir.path().join("direct");
+    let mut args = vec![
+        "render".to_string(),
+        zh_sample().display().to_string(),
+        "-o".into(),
+        direct.display().to_string(),
+    ];
+    args.extend(signer.iter().cloned());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert!(dossier(&args, None).status.success());
+
+    // Rendered unsigned "in CI", then signed "on the locked-down machine".
+    let ci = dir.path().join("ci");
+    assert!(
+        dossier(&["render", arg(&zh_sample()), "-o", arg(&ci)], None)
+            .status
+            .success()
+    );
+    let bundle = ci.join("ZP-2026-FL-001");
+    let sign = |bundle: &Path| {
+        dossier(
+            &[
+                "sign",
+                arg(bundle),
+                "--key",
+                arg(&pki.path("ec.key")),
+                "--cert",
+                arg(&pki.path("ec.pem")),
+                "--chain",
+                arg(&pki.path("ca.pem")),
+            ],
+            None,
+        )
+    };
+    let signed = sign(&bundle);
+    assert!(signed.status.success(), "{}", said(&signed));
+    for name in [
+        "01-startup.pdf",
+        "02-plan.pdf",
+        "03-survey.pdf",
+        "04-service.pdf",
+        "05-acceptance.pdf",
+        "manifest.json",
+    ] {
+        assert!(
+            fs::read(bundle.join(name)).expect("signed")
+                == fs::read(direct.join("ZP-2026-FL-001").join(name)).expect("direct"),
+            "{name}: signing a bundle gives what signing while rendering gives"
+        );
+    }
+    let verified = dossier(
+        &["verify", arg(&bundle), "--trust", arg(&pki.path("ca.pem"))],
+        None,
+    );
+    assert!(verified.status.success(), "{}", said(&verified));
+
+    // Signed already: refused.
+    let again = sign(&bundle);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(said(&again).contains("signed already"), "{}", said(&again));
+
+    // A bundle whose files are not what its source renders to: refused,
+    // nothing changed.
+    let other = dir.path().join("other");
+    assert!(
+        dossier(&["render", arg(&zh_sample()), "-o", arg(&other)], None)
+            .status
+            .success()
+    );
+    let bundle = other.join("ZP-2026-FL-001");
+    let plan = bundle.join("02-plan.pdf");
+    let mut bytes = fs::read(&plan).expect("plan");
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x20;
+    fs::write(&plan, &bytes).expect("write");
+    let before: Vec<Vec<u8>> = pdfs(&bundle)
+        .iter()
+        .map(|f| fs::read(f).expect("read"))
+        .collect();
+    let refused = sign(&bundle);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        said(&refused).contains("02-plan.pdf") && said(&refused).contains("differs"),
+        "{}",
+        said(&refused)
+    );
+    let after: Vec<Vec<u8>> = pdfs(&bundle)
+        .iter()
+        .map(|f| fs::read(f).expect("read"))
+        .collect();
+    assert!(before == after, "nothing changed");
+}

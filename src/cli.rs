@@ -448,6 +448,13 @@ impl RenderArgs {
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
     }
 
+    /// The output format as written on the command line.
+    pub fn format_name(&self) -> String {
+        self.format
+            .to_possible_value()
+            .map_or_else(String::new, |v| v.get_name().to_string())
+    }
+
     /// The signer's files, when signing is asked for.
     pub fn signer_files(&self) -> Option<dossier::sign::SignerFiles> {
         Some(dossier::sign::SignerFiles {

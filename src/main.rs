@@ -123,6 +123,13 @@ fn run_render(args: &RenderArgs) -> ExitCode {
     let started = Instant::now();
     let mut options = args.options();
     if let Some(files) = args.signer_files() {
+        if options.format != dossier::render::OutputFormat::Pdf {
+            say!(
+                "error: --sign-key signs PDF reports; it cannot be used with --format {}",
+                args.format_name()
+            );
+            return ExitCode::FAILURE;
+        }
         match dossier::sign::Signer::load(&files) {
             Ok(signer) => options.sign = Some(std::sync::Arc::new(signer)),
             Err(err) => {

@@ -53,8 +53,12 @@ pub fn sign_pdf(pdf: &[u8], signer: &Signer) -> Result<Vec<u8>, SignError> {
         .get_pages()
         .get(&1)
         .ok_or_else(|| fail("the PDF has no page".into()))?;
-    let mut inc = IncrementalDocument::create_from(pdf.to_vec(), doc.clone());
-    let new = &mut inc.new_document;
+    // Every object of the update is made from the parsed document first;
+    // the document then moves into the update, without a copy.
+    let mut new = Update {
+        next: doc.max_id,
+        objects: std::collections::BTreeMap::new(),
+    };
 
     // The signature dictionary, its byte range and contents placeholders.
     let signature_id = new.new_object_id();
@@ -135,13 +139,13 @@ pub fn sign_pdf(pdf: &[u8], signer: &Signer) -> Result<Vec<u8>, SignError> {
                     .get_dictionary(*parent_tree_id)
                     .map_err(|e| fail(e.to_string()))?
                     .clone();
-                add_number(&mut parent_tree, key, form_id, new)?;
+                add_number(&mut parent_tree, key, form_id, &mut new)?;
                 new.objects
                     .insert(*parent_tree_id, Object::Dictionary(parent_tree));
             }
             Ok(Object::Dictionary(parent_tree)) => {
                 let mut parent_tree = parent_tree.clone();
-                add_number(&mut parent_tree, key, form_id, new)?;
+                add_number(&mut parent_tree, key, form_id, &mut new)?;
                 tree.set("ParentTree", Object::Dictionary(parent_tree));
             }
             _ => return Err(fail("the structure tree has no parent tree".into())),
@@ -205,10 +209,27 @@ pub fn sign_pdf(pdf: &[u8], signer: &Signer) -> Result<Vec<u8>, SignError> {
     catalog.set("AcroForm", Object::Dictionary(form));
     new.objects.insert(catalog_id, Object::Dictionary(catalog));
 
+    let mut inc = IncrementalDocument::create_from(pdf.to_vec(), doc);
+    inc.new_document.max_id = new.next;
+    inc.new_document.objects = new.objects;
     let mut out = Vec::with_capacity(pdf.len() + 2 * CONTENTS_BYTES + 4096);
     inc.save_to(&mut out).map_err(|e| fail(e.to_string()))?;
     fill_signature(&mut out, pdf.len(), signer)?;
     Ok(out)
+}
+
+/// The objects an incremental update adds or replaces, and the last
+/// object number in use.
+struct Update {
+    next: u32,
+    objects: std::collections::BTreeMap<ObjectId, Object>,
+}
+
+impl Update {
+    fn new_object_id(&mut self) -> ObjectId {
+        self.next += 1;
+        (self.next, 0)
+    }
 }
 
 /// Replaces the placeholders written after `from`: the byte range with the
@@ -270,7 +291,7 @@ fn add_number(
     tree: &mut Dictionary,
     key: i64,
     value: ObjectId,
-    new: &mut Document,
+    new: &mut Update,
 ) -> Result<(), SignError> {
     if tree.has(b"Nums") {
         let mut nums = tree
@@ -297,7 +318,8 @@ fn add_number(
         "Nums",
         Object::Array(vec![Object::Integer(key), Object::Reference(value)]),
     );
-    let leaf_id = new.add_object(Object::Dictionary(leaf));
+    let leaf_id = new.new_object_id();
+    new.objects.insert(leaf_id, Object::Dictionary(leaf));
     let mut kids = kids;
     kids.push(Object::Reference(leaf_id));
     tree.set("Kids", Object::Array(kids));

@@ -692,3 +692,59 @@ fn a_bundle_rendered_elsewhere_is_signed_without_changing_its_content() {
         .collect();
     assert!(before == after, "nothing changed");
 }
+
+#[test]
+fn drafts_are_never_signed() {
+    let Some(pki) = Pki::new() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let engagement = copy_zh_sample(dir.path());
+    let yaml = engagement.join("engagement.yaml");
+    let source = fs::read_to_string(&yaml).expect("yaml");
+    let start = source.find("  signoff:\n").expect("the sign-off");
+    let end = source[start..].find("\nhistory:").expect("history") + start;
+    fs::write(&yaml, format!("{}{}", &source[..start], &source[end + 1..])).expect("write");
+    let out = dir.path().join("out");
+    let rendered = dossier(
+        &[
+            "render",
+            arg(&engagement),
+            "-o",
+            arg(&out),
+            "--sign-key",
+            arg(&pki.path("ec.key")),
+            "--sign-cert",
+            arg(&pki.path("ec.pem")),
+        ],
+        None,
+    );
+    assert!(rendered.status.success(), "{}", said(&rendered));
+    assert!(
+        said(&rendered).contains("(4 final, 1 draft)"),
+        "{}",
+        said(&rendered)
+    );
+    for file in pdfs(&out.join("ZP-2026-FL-001")) {
+        let signatures =
+            dossier::sign::verify_pdf(&fs::read(&file).expect("PDF"), &[]).expect("readable");
+        let draft = file.ends_with("05-acceptance.pdf");
+        assert_eq!(signatures.len(), usize::from(!draft), "{}", file.display());
+    }
+    // Signing applies to PDF output only.
+    let typ = dossier(
+        &[
+            "render",
+            arg(&engagement),
+            "-o",
+            arg(&out),
+            "--format",
+            "typ",
+            "--sign-key",
+            arg(&pki.path("ec.key")),
+            "--sign-cert",
+            arg(&pki.path("ec.pem")),
+        ],
+        None,
+    );
+    assert_eq!(typ.status.code(), Some(1));
+    assert!(said(&typ).contains("--format typ"), "{}", said(&typ));
+}

@@ -173,6 +173,34 @@ impl Pki {
         Some(pki)
     }
 
+    /// Renders `engagement` into `out` with `flags`, where the value of
+    /// each `--sign-…` flag names a file of the authority's folder
+    /// (`--sign-key ec.key`), and the key password when given.
+    fn render(
+        &self,
+        engagement: &Path,
+        out: &Path,
+        flags: &[&str],
+        password: Option<&str>,
+    ) -> Output {
+        let mut args = vec![
+            "render".to_string(),
+            arg(engagement).to_string(),
+            "-o".into(),
+            arg(out).to_string(),
+        ];
+        for (i, flag) in flags.iter().enumerate() {
+            let names_a_file = i > 0 && flags[i - 1].starts_with("--sign-");
+            args.push(if names_a_file {
+                self.path(flag).display().to_string()
+            } else {
+                flag.to_string()
+            });
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        dossier(&args, password)
+    }
+
     fn openssl(&self, args: &[&str]) {
         let out = Command::new("openssl")
             .args(args)
@@ -269,18 +297,16 @@ fn pdfsig(file: &Path) -> Option<String> {
 fn signed_finals_verify_in_pyhanko_pdfsig_and_dossier() {
     let Some(pki) = Pki::new() else { return };
     let out = tempfile::tempdir().expect("temp dir");
-    let rendered = dossier(
+    let rendered = pki.render(
+        &zh_sample(),
+        out.path(),
         &[
-            "render",
-            arg(&zh_sample()),
-            "-o",
-            arg(out.path()),
             "--sign-key",
-            arg(&pki.path("ec.key")),
+            "ec.key",
             "--sign-cert",
-            arg(&pki.path("ec.pem")),
+            "ec.pem",
             "--sign-chain",
-            arg(&pki.path("ca.pem")),
+            "ca.pem",
         ],
         None,
     );
@@ -397,17 +423,10 @@ fn signing_is_reproducible_and_keeps_the_standards() {
     let runs: Vec<tempfile::TempDir> = (0..2)
         .map(|_| {
             let out = tempfile::tempdir().expect("temp dir");
-            let rendered = dossier(
-                &[
-                    "render",
-                    arg(&zh_sample()),
-                    "-o",
-                    arg(out.path()),
-                    "--sign-key",
-                    arg(&pki.path("ec.key")),
-                    "--sign-cert",
-                    arg(&pki.path("ec.pem")),
-                ],
+            let rendered = pki.render(
+                &zh_sample(),
+                out.path(),
+                &["--sign-key", "ec.key", "--sign-cert", "ec.pem"],
                 None,
             );
             assert!(rendered.status.success(), "{}", said(&rendered));
@@ -475,23 +494,12 @@ fn pkcs12_encrypted_keys_and_rsa_sign_too() {
     ];
     for (flags, password, name) in cases {
         let out = tempfile::tempdir().expect("temp dir");
-        let mut args = vec![
-            "render".to_string(),
-            root()
-                .join("samples/northwind-logistics.yaml")
-                .display()
-                .to_string(),
-        ];
-        args.extend(["-o".to_string(), out.path().display().to_string()]);
-        args.extend(flags.iter().map(|f| {
-            if f.starts_with("--") {
-                f.to_string()
-            } else {
-                pki.path(f).display().to_string()
-            }
-        }));
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let rendered = dossier(&args, password);
+        let rendered = pki.render(
+            &root().join("samples/northwind-logistics.yaml"),
+            out.path(),
+            flags,
+            password,
+        );
         assert!(rendered.status.success(), "{flags:?}: {}", said(&rendered));
         let bundle = out.path().join("NW-2026-007");
         let verified = dossier(
@@ -558,21 +566,7 @@ fn bad_keys_are_refused_naming_the_file_and_nothing_is_written() {
         ),
     ];
     for (flags, password, file, message) in cases {
-        let mut args = vec![
-            "render".to_string(),
-            engagement.display().to_string(),
-            "-o".into(),
-            out.display().to_string(),
-        ];
-        args.extend(flags.iter().map(|f| {
-            if f.starts_with("--") {
-                f.to_string()
-            } else {
-                pki.path(f).display().to_string()
-            }
-        }));
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let refused = dossier(&args, password);
+        let refused = pki.render(&engagement, &out, flags, password);
         let report = said(&refused);
         assert_eq!(refused.status.code(), Some(1), "{flags:?}: {report}");
         assert!(
@@ -590,26 +584,21 @@ fn bad_keys_are_refused_naming_the_file_and_nothing_is_written() {
 fn a_bundle_rendered_elsewhere_is_signed_without_changing_its_content() {
     let Some(pki) = Pki::new() else { return };
     let dir = tempfile::tempdir().expect("temp dir");
-    let signer = [
-        "--sign-key",
-        &pki.path("ec.key").display().to_string(),
-        "--sign-cert",
-        &pki.path("ec.pem").display().to_string(),
-        "--sign-chain",
-        &pki.path("ca.pem").display().to_string(),
-    ]
-    .map(String::from);
     // Signed while rendering, for comparison.
     let direct = dir.path().join("direct");
-    let mut args = vec![
-        "render".to_string(),
-        zh_sample().display().to_string(),
-        "-o".into(),
-        direct.display().to_string(),
+    let flags = [
+        "--sign-key",
+        "ec.key",
+        "--sign-cert",
+        "ec.pem",
+        "--sign-chain",
+        "ca.pem",
     ];
-    args.extend(signer.iter().cloned());
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    assert!(dossier(&args, None).status.success());
+    assert!(
+        pki.render(&zh_sample(), &direct, &flags, None)
+            .status
+            .success()
+    );
 
     // Rendered unsigned "in CI", then signed "on the locked-down machine".
     let ci = dir.path().join("ci");
@@ -704,17 +693,10 @@ fn drafts_are_never_signed() {
     let end = source[start..].find("\nhistory:").expect("history") + start;
     fs::write(&yaml, format!("{}{}", &source[..start], &source[end + 1..])).expect("write");
     let out = dir.path().join("out");
-    let rendered = dossier(
-        &[
-            "render",
-            arg(&engagement),
-            "-o",
-            arg(&out),
-            "--sign-key",
-            arg(&pki.path("ec.key")),
-            "--sign-cert",
-            arg(&pki.path("ec.pem")),
-        ],
+    let rendered = pki.render(
+        &engagement,
+        &out,
+        &["--sign-key", "ec.key", "--sign-cert", "ec.pem"],
         None,
     );
     assert!(rendered.status.success(), "{}", said(&rendered));
@@ -730,18 +712,16 @@ fn drafts_are_never_signed() {
         assert_eq!(signatures.len(), usize::from(!draft), "{}", file.display());
     }
     // Signing applies to PDF output only.
-    let typ = dossier(
+    let typ = pki.render(
+        &engagement,
+        &out,
         &[
-            "render",
-            arg(&engagement),
-            "-o",
-            arg(&out),
             "--format",
             "typ",
             "--sign-key",
-            arg(&pki.path("ec.key")),
+            "ec.key",
             "--sign-cert",
-            arg(&pki.path("ec.pem")),
+            "ec.pem",
         ],
         None,
     );

@@ -8,6 +8,7 @@ use dossier::ReportKey;
 use dossier::batch::Shard;
 use dossier::fill::TemplateOptions;
 use dossier::render::{OutputFormat, RenderOptions};
+use dossier::versions::BaseSpec;
 
 /// Turn expert-service engagements written in YAML into their five
 /// deliverable reports, as print-ready PDF.
@@ -38,6 +39,9 @@ pub enum Command {
     /// that its source renders to exactly its files.
     #[command(after_help = SIGN_EXAMPLES)]
     Sign(SignArgs),
+    /// Print what changed between two versions of an engagement.
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff(DiffArgs),
     /// Write out the engagement an acceptance report carries: the YAML as
     /// written and every file it refers to.
     #[command(after_help = EXTRACT_EXAMPLES)]
@@ -300,7 +304,53 @@ pub struct CheckArgs {
     /// report would be rendered final, as `render --strict` asks.
     #[arg(long)]
     pub strict: bool,
+    /// Compare with a previous version: warn when a report changed but
+    /// its version did not, or its version went back. BASE is an
+    /// engagement file or directory, an acceptance report carrying its
+    /// engagement, or git:REV (each engagement's own file at that revision).
+    #[arg(long, value_name = "BASE")]
+    pub since: Option<BaseSpec>,
 }
+
+/// Arguments of `dossier diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The previous version: an engagement file or directory, an acceptance
+    /// report carrying its engagement, or git:REV (NEW's file at that
+    /// revision).
+    #[arg(value_name = "BASE")]
+    pub base: BaseSpec,
+    /// The engagement as it is now: a directory or a YAML file.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// How to print the changes.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit with 1 when something changed, as `git diff --exit-code` does.
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// One block per item, in the engagement's language.
+    Text,
+    /// One JSON document, with stable keys.
+    Json,
+}
+
+const DIFF_EXAMPLES: &str = "\
+Examples:
+  dossier diff acme/v1.0 acme/            what changed since the copy kept in acme/v1.0/
+  dossier diff git:v1.0 acme/             since the engagement file as tagged v1.0 in git
+  dossier diff out/acme/05-acceptance.pdf acme/
+                                          since the engagement a delivered acceptance report carries
+  dossier diff git:HEAD acme/ --format json
+
+The same changes make the appendix `render --since BASE` adds to the plan,
+service and acceptance reports. Items are paired by their ids (objectives by
+their statement, milestones by their name), never by their text's position.";
 
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -325,6 +375,8 @@ Examples:
   dossier render team/ --shard 2/4 --summary summary.json
                                           the second quarter of a batch, with a JSON summary
   dossier render team/ --jobs 1 --timings one thread; print where the time went
+  dossier render acme/ --since acme/v1.0  a re-issue: an appendix of what changed since v1.0
+  dossier render team/ --since git:v1.0   each engagement against its file as tagged v1.0
 
 A report whose rules fail is rendered as a draft: a DRAFT watermark on every
 page and a closing page listing the open gaps. It is final once they pass.
@@ -395,6 +447,12 @@ pub struct RenderArgs {
     /// acceptance report (by default it carries them, comments included).
     #[arg(long)]
     pub no_attach: bool,
+    /// Add to the plan, service and acceptance reports an appendix of what
+    /// changed since a previous version. BASE is an engagement file or
+    /// directory, an acceptance report carrying its engagement, or git:REV
+    /// (each engagement's own file at that git revision).
+    #[arg(long, value_name = "BASE")]
+    pub since: Option<BaseSpec>,
     /// Sign every final report with this private key: PEM (PKCS#8) or
     /// PKCS#12; its password, if any, is read from $DOSSIER_SIGN_PASSWORD.
     #[arg(long, value_name = "KEY")]
@@ -477,6 +535,7 @@ impl RenderArgs {
             force: self.force,
             attach: !self.no_attach,
             sign: None,
+            since: self.since.clone(),
             ..self.output.options()
         }
     }

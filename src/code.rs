@@ -60,6 +60,8 @@ codes! {
     Code {
         /// `gaps.alt-missing` in the catalogues.
         AltMissing = "alt-missing",
+        /// `gaps.accepted-unnamed` in the catalogues.
+        AcceptedUnnamed = "accepted-unnamed",
         /// `gaps.asset` in the catalogues.
         Asset = "asset",
         /// `gaps.asset-missing` in the catalogues.
@@ -94,6 +96,8 @@ codes! {
         EmptyHistory = "empty-history",
         /// `gaps.empty-team` in the catalogues.
         EmptyTeam = "empty-team",
+        /// `gaps.fixed-unretested` in the catalogues.
+        FixedUnretested = "fixed-unretested",
         /// `gaps.glyph` in the catalogues.
         Glyph = "glyph",
         /// `gaps.implement-late` in the catalogues.
@@ -122,6 +126,8 @@ codes! {
         ScenarioOut = "scenario-out",
         /// `gaps.resolved-unverified` in the catalogues.
         ResolvedUnverified = "resolved-unverified",
+        /// `gaps.retest-order` in the catalogues.
+        RetestOrder = "retest-order",
         /// `gaps.schema-version` in the catalogues.
         SchemaVersion = "schema-version",
         /// `gaps.score-range` in the catalogues.
@@ -140,6 +146,10 @@ codes! {
         SignoffMissing = "signoff-missing",
         /// `gaps.signoff-reference` in the catalogues.
         SignoffReference = "signoff-reference",
+        /// `gaps.status-missing` in the catalogues.
+        StatusMissing = "status-missing",
+        /// `gaps.status-retest` in the catalogues.
+        StatusRetest = "status-retest",
         /// `gaps.target-missed` in the catalogues.
         TargetMissed = "target-missed",
         /// `gaps.target-unmeasured` in the catalogues.
@@ -148,6 +158,12 @@ codes! {
         TargetUnsourced = "target-unsourced",
         /// `gaps.unknown-reference` in the catalogues.
         UnknownReference = "unknown-reference",
+        /// `gaps.version-backwards` in the catalogues.
+        VersionBackwards = "version-backwards",
+        /// `gaps.version-order` in the catalogues.
+        VersionOrder = "version-order",
+        /// `gaps.version-unchanged` in the catalogues.
+        VersionUnchanged = "version-unchanged",
         /// `gaps.wrong-phase` in the catalogues.
         WrongPhase = "wrong-phase",
     }
@@ -184,6 +200,11 @@ pub enum RuleId {
     Placeholder,
     /// Every image has a text alternative.
     AltText,
+    /// A finding's status agrees with its retests, a fix is retested, an
+    /// accepted risk names who accepted it.
+    Retests,
+    /// Versions in the history only go up, and a re-issue changes them.
+    Versions,
     /// Agreed deviations cover a breach: applied after every other rule.
     Deviations,
 }
@@ -207,6 +228,8 @@ impl RuleId {
         RuleId::Targets,
         RuleId::Placeholder,
         RuleId::AltText,
+        RuleId::Retests,
+        RuleId::Versions,
         RuleId::Deviations,
     ];
 
@@ -227,6 +250,8 @@ impl RuleId {
             RuleId::Targets => "targets",
             RuleId::Placeholder => "placeholder",
             RuleId::AltText => "alt-text",
+            RuleId::Retests => "retests",
+            RuleId::Versions => "versions",
             RuleId::Deviations => "deviations",
         }
     }
@@ -243,6 +268,7 @@ impl RuleId {
             | RuleId::OutOfScope
             | RuleId::Placeholder
             | RuleId::AltText
+            | RuleId::Versions
             | RuleId::Deviations => Severity::Warning,
             _ => Severity::Error,
         }
@@ -263,7 +289,12 @@ impl RuleId {
             RuleId::SecurityAuth => "§3.1.2",
             RuleId::DeclinedReason => "§3, §3.1.2",
             RuleId::Targets => "§3.1.3",
-            RuleId::Consistency | RuleId::Placeholder | RuleId::AltText | RuleId::Deviations => {
+            RuleId::Consistency
+            | RuleId::Placeholder
+            | RuleId::AltText
+            | RuleId::Retests
+            | RuleId::Versions
+            | RuleId::Deviations => {
                 return None;
             }
         })
@@ -281,11 +312,11 @@ impl RuleId {
             RuleId::Signoff => &[Acceptance],
             RuleId::SecurityAuth => &[Service, Acceptance],
             RuleId::DeclinedReason => &[Service, Acceptance],
-            RuleId::Targets => &[Service, Acceptance],
+            RuleId::Targets | RuleId::Retests => &[Service, Acceptance],
             RuleId::Consistency | RuleId::Placeholder | RuleId::AltText => {
                 &[Startup, Plan, Survey, Service, Acceptance]
             }
-            RuleId::Deviations => &[],
+            RuleId::Versions | RuleId::Deviations => &[],
         }
     }
 }

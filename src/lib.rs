@@ -11,6 +11,7 @@
 
 pub mod assets;
 pub mod atomic;
+pub mod attached;
 pub mod batch;
 pub mod calendar;
 pub mod check;
@@ -38,6 +39,7 @@ pub mod templates;
 pub mod timings;
 pub mod typeset;
 pub mod validate;
+pub mod versions;
 pub mod watch;
 
 pub use diagnostic::{Diagnostic, Severity};

@@ -135,11 +135,31 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
         )));
     }
     let bytes = std::fs::read(&file).map_err(|e| fail(format!("cannot read file: {e}")))?;
+    let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    from_bytes(file, root, bytes)
+}
+
+/// Reads an engagement from `bytes` that did not come from its own file (a
+/// git revision, a PDF's attachment); `file` names where they came from in
+/// diagnostics, `root` is the directory its assets would be in.
+pub fn from_bytes(file: PathBuf, root: PathBuf, bytes: Vec<u8>) -> Result<Loaded, LoadError> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(LoadError {
+            diagnostic: Box::new(Diagnostic::error(
+                &file,
+                Pos::default(),
+                format!(
+                    "file is {} bytes; an engagement file may hold at most {MAX_FILE_BYTES}",
+                    bytes.len()
+                ),
+            )),
+            text: None,
+        });
+    }
     let source = decode(&bytes).map_err(|(pos, message)| LoadError {
         diagnostic: Box::new(Diagnostic::error(&file, pos, message)),
         text: None,
     })?;
-    let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
     match parse(&source) {
         Ok(engagement) => Ok(Loaded {
             scalars: scalars(&source),

@@ -25,7 +25,9 @@ use dossier::batch::{Batch, Outcome, Plan, Summary};
 use dossier::discover::discover;
 use dossier::load::load;
 use dossier::manifest::verify;
-use dossier::validate::validate;
+use dossier::fill::Filler;
+use dossier::validate::validate_since;
+use dossier::versions::{BaseSpec, compare};
 use dossier::{Diagnostic, Renderer, ReportKey};
 
 /// `dossier 0.1.0 (Typst 0.15.1)`, for `--version`.
@@ -90,6 +92,7 @@ fn main() -> ExitCode {
         Command::Check(check) => run_check(&check),
         Command::Verify(verify) => run_verify(&verify),
         Command::Extract(extract) => run_extract(&extract),
+        Command::Diff(diff) => run_diff(&diff),
         Command::Sign(sign) => run_sign(&sign),
         Command::Schema => {
             let schema = dossier::schema::json_schema();
@@ -141,6 +144,15 @@ fn run_render(args: &RenderArgs) -> ExitCode {
     let Some(engagements) = engagements(&args.paths, Some(&options.out)) else {
         return ExitCode::FAILURE;
     };
+    if let Some(spec @ BaseSpec::Path(_)) = &options.since
+        && engagements.len() > 1
+    {
+        say!(
+            "error: --since {spec} is one previous version, but {} engagements were found; name one engagement, or use --since git:REV",
+            engagements.len()
+        );
+        return ExitCode::FAILURE;
+    }
     let renderer = Renderer::new(options);
     let batch = match Batch::new(args.jobs()) {
         Ok(batch) => batch,
@@ -537,11 +549,27 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     let Some(engagements) = engagements(&args.paths, None) else {
         return ExitCode::FAILURE;
     };
+    if let Some(spec @ BaseSpec::Path(_)) = &args.since
+        && engagements.len() > 1
+    {
+        say!(
+            "error: --since {spec} is one previous version, but {} engagements were found; name one engagement, or use --since git:REV",
+            engagements.len()
+        );
+        return ExitCode::FAILURE;
+    }
     let mut report = dossier::check::CheckReport::default();
     for path in &engagements {
         match load(path) {
             Ok(loaded) => {
-                let validation = validate(&loaded);
+                let since = match args.since.as_ref().map(|spec| compare(spec, &loaded)).transpose() {
+                    Ok(since) => since,
+                    Err(err) => {
+                        say!("error: {}: {err}", loaded.file.display());
+                        return ExitCode::FAILURE;
+                    }
+                };
+                let validation = validate_since(&loaded, since.as_ref());
                 if args.format == CheckFormat::Human {
                     print_diagnostics(&validation.diagnostics, Some(&loaded.source));
                 }
@@ -607,6 +635,62 @@ fn run_check(args: &CheckArgs) -> ExitCode {
         }
     }
     if report.fails(args.strict) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn run_diff(args: &cli::DiffArgs) -> ExitCode {
+    let loaded = match load(&args.new) {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            print_diagnostics(std::slice::from_ref(&err.diagnostic), err.text.as_deref());
+            return ExitCode::FAILURE;
+        }
+    };
+    let since = match compare(&args.base, &loaded) {
+        Ok(since) => since,
+        Err(err) => {
+            say!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    match args.format {
+        cli::DiffFormat::Json => match since.to_json() {
+            Ok(json) => {
+                let _ = writeln!(stdout, "{json}");
+            }
+            Err(err) => {
+                say!("error: cannot write the changes as JSON: {err}");
+                return ExitCode::FAILURE;
+            }
+        },
+        cli::DiffFormat::Text => {
+            let locale = loaded.engagement.locale.value;
+            let text = Filler::new(Default::default())
+                .catalogue(locale)
+                .map_err(|e| e.to_string())
+                .and_then(|t| since.to_text(&t).map_err(|e| e.to_string()));
+            match text {
+                Ok(text) => {
+                    let _ = write!(stdout, "{text}");
+                    let _ = writeln!(
+                        stdout,
+                        "{} since {}",
+                        plural(since.changes.len(), "change"),
+                        since.label
+                    );
+                }
+                Err(err) => {
+                    say!("error: {err}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+    }
+    if args.exit_code && !since.changes.is_empty() {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

@@ -172,7 +172,7 @@ impl Filler {
     pub fn prepare(&self, checked: &Checked, date: NaiveDate) -> Result<Fill, FillError> {
         let engagement = &checked.loaded.engagement;
         let catalogue = self.catalogue(engagement.locale.value)?;
-        let context = context::build(engagement, &catalogue, date)?;
+        let context = context::build(engagement, &catalogue, date, checked.since.as_ref())?;
         let style = self.source(STYLE_MODULE)?;
         let mut modules = STYLE_IMPORTS
             .iter()

@@ -141,13 +141,41 @@ pub struct Revision {
     #[serde(default)]
     pub reports: Option<Vec<crate::report::ReportKey>>,
     /// Version number, e.g. `1.0`.
-    pub version: String,
+    pub version: Spanned<String>,
     /// Date of the version.
     pub date: Date,
     /// Who made it.
     pub author: String,
     /// What changed.
     pub change: String,
+}
+
+impl Revision {
+    /// Whether this version concerns `report`.
+    pub fn concerns(&self, report: crate::report::ReportKey) -> bool {
+        self.reports.as_ref().is_none_or(|r| r.contains(&report))
+    }
+}
+
+/// Orders two version numbers the way people read them: dot-separated
+/// numbers compare as numbers (`1.10` after `1.9`), anything else as text.
+pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+    let parts = |v: &str| -> Option<Vec<u64>> {
+        v.trim()
+            .trim_start_matches(['v', 'V'])
+            .split('.')
+            .map(|p| p.parse().ok())
+            .collect()
+    };
+    match (parts(a), parts(b)) {
+        (Some(mut x), Some(mut y)) => {
+            let len = x.len().max(y.len());
+            x.resize(len, 0);
+            y.resize(len, 0);
+            x.cmp(&y)
+        }
+        _ => a.cmp(b),
+    }
 }
 
 /// A deviation from the statement of work agreed by both parties.

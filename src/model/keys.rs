@@ -272,6 +272,32 @@ keys! {
 }
 
 keys! {
+    /// What a retest of a finding found.
+    RetestResult {
+        /// The problem is gone.
+        Fixed = "fixed",
+        /// Better, not gone.
+        PartlyFixed = "partly-fixed",
+        /// Unchanged.
+        NotFixed = "not-fixed",
+        /// The customer accepts the remaining risk.
+        RiskAccepted = "risk-accepted",
+    }
+}
+
+impl RetestResult {
+    /// The status a finding has after a retest with this result.
+    pub fn status(self) -> FindingStatus {
+        match self {
+            RetestResult::Fixed => FindingStatus::Resolved,
+            RetestResult::PartlyFixed => FindingStatus::InProgress,
+            RetestResult::NotFixed => FindingStatus::Open,
+            RetestResult::RiskAccepted => FindingStatus::Accepted,
+        }
+    }
+}
+
+keys! {
     /// Where a proposed solution stands.
     SolutionStatus {
         /// Proposed, not yet scheduled.

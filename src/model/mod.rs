@@ -120,6 +120,15 @@ impl Engagement {
             .chain(activities)
     }
 
+    /// The version of `report` the history gives: its latest entry by date
+    /// (the last written among entries of the same date).
+    pub fn version_of(&self, report: crate::report::ReportKey) -> Option<&Revision> {
+        self.history
+            .iter()
+            .filter(|r| r.concerns(report))
+            .max_by_key(|r| r.date.value)
+    }
+
     /// Every Markdown field, in file order.
     pub fn markdown_fields(&self) -> Vec<&str> {
         let mut out: Vec<&str> = self.objectives.iter().map(|o| o.detail.as_str()).collect();

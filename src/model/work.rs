@@ -76,8 +76,13 @@ pub struct Finding {
     pub root_cause: Markdown,
     /// What to do about it.
     pub recommendation: Markdown,
-    /// Where it stands.
-    pub status: Spanned<FindingStatus>,
+    /// Where it stands. With retests it may be left out: the last retest
+    /// decides it (and, when both are written, they must agree).
+    #[serde(default)]
+    pub status: Option<Spanned<FindingStatus>>,
+    /// Each time the fix was checked again, oldest first.
+    #[serde(default)]
+    pub retests: Vec<Retest>,
     /// An exclusion of §2.1 this finding falls under, if any.
     #[serde(default)]
     pub excluded: Option<Spanned<Exclusion>>,
@@ -87,6 +92,47 @@ pub struct Finding {
     /// Screenshots and other evidence inside the engagement directory.
     #[serde(default)]
     pub evidence: Vec<Figure>,
+}
+
+impl Finding {
+    /// Where the finding stands: its last retest's result, else its
+    /// `status`, else open.
+    pub fn current_status(&self) -> FindingStatus {
+        match (self.retests.last(), &self.status) {
+            (Some(retest), _) => retest.result.status(),
+            (None, Some(status)) => status.value,
+            (None, None) => FindingStatus::Open,
+        }
+    }
+
+    /// Where the status is written: the `status` field, else the last
+    /// retest's result, else the finding's id.
+    pub fn status_pos(&self) -> Pos {
+        match (&self.status, self.retests.last()) {
+            (Some(status), _) => status.pos,
+            (None, Some(retest)) => retest.result.pos,
+            (None, None) => self.id.pos,
+        }
+    }
+}
+
+/// One check of a finding's fix after it was applied.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Retest {
+    /// When it was checked.
+    pub date: Date,
+    /// Who checked it.
+    pub by: String,
+    /// What the check found.
+    pub result: Spanned<RetestResult>,
+    /// Who accepted the remaining risk, for `risk-accepted`: the customer's
+    /// name and title.
+    #[serde(default)]
+    pub accepted_by: Option<Spanned<String>>,
+    /// What shows the result: a measurement, a log, a document.
+    #[serde(default)]
+    pub evidence: Option<String>,
 }
 
 /// A risk assessed during the service.
@@ -165,6 +211,17 @@ pub struct Sample {
     pub p99: f64,
     /// Failed requests, in percent.
     pub error_rate: f64,
+}
+
+/// A measurement as printed: whole numbers without a decimal point, at
+/// most three decimals otherwise.
+pub fn measurement(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value:.0}")
+    } else {
+        let text = format!("{value:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
 }
 
 /// A recommendation or solution proposed to the customer.

@@ -65,6 +65,9 @@ pub enum RenderError {
     /// unreadable, or a file could not be written.
     #[error(transparent)]
     Deliver(#[from] DeliverError),
+    /// The previous version named by `--since` could not be read.
+    #[error(transparent)]
+    Base(#[from] crate::versions::BaseError),
 }
 
 impl RenderError {

@@ -24,6 +24,7 @@ use crate::report::ReportKey;
 use crate::timings::{Stage, Timings};
 use crate::typeset;
 use crate::validate::{self, Checked, Validation};
+use crate::versions::{self, BaseSpec, Since};
 
 /// What to render and where.
 #[derive(Debug, Clone)]
@@ -47,6 +48,9 @@ pub struct RenderOptions {
     pub attach: bool,
     /// Sign every final report (PDF output only); drafts are never signed.
     pub sign: Option<std::sync::Arc<crate::sign::Signer>>,
+    /// The previous version to compare with: the plan, service and
+    /// acceptance reports get an appendix of what changed since.
+    pub since: Option<BaseSpec>,
 }
 
 impl Default for RenderOptions {
@@ -60,6 +64,7 @@ impl Default for RenderOptions {
             force: false,
             attach: true,
             sign: None,
+            since: None,
         }
     }
 }
@@ -185,7 +190,8 @@ impl Renderer {
         loaded: &Loaded,
         validation: &Validation,
     ) -> Result<Vec<Filled>, RenderError> {
-        let checked = Checked::new(loaded.clone(), validation.clone())?;
+        let mut checked = Checked::new(loaded.clone(), validation.clone())?;
+        checked.since = self.since(loaded)?;
         let fill = self.prepare(&checked, document_date(loaded))?;
         let produced = self.produce(&checked, &fill);
         typeset::evict_cache();
@@ -199,9 +205,10 @@ impl Renderer {
     /// The checking stage: validation, then the refusal of an engagement
     /// that cannot be rendered (or, under `--strict`, has a draft).
     fn check(&self, loaded: Loaded) -> Result<Checked, RenderError> {
+        let since = self.since(&loaded)?;
         let checked = self
             .timings
-            .time(Stage::Validate, || validate::check(loaded))?;
+            .time(Stage::Validate, || validate::check_since(loaded, since))?;
         if self.options.strict && checked.validation.fails_strict() {
             return Err(RenderError::Invalid {
                 validation: checked.validation,
@@ -209,6 +216,14 @@ impl Renderer {
             });
         }
         Ok(checked)
+    }
+
+    /// The previous version `--since` names, compared with `loaded`.
+    pub fn since(&self, loaded: &Loaded) -> Result<Option<Since>, RenderError> {
+        let Some(spec) = &self.options.since else {
+            return Ok(None);
+        };
+        Ok(Some(self.timings.time(Stage::Load, || versions::compare(spec, loaded))?))
     }
 
     /// The filling stage's shared part.

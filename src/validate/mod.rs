@@ -13,6 +13,7 @@ use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::load::Loaded;
 use crate::model::{Engagement, Pos};
 use crate::report::ReportKey;
+use crate::versions::Since;
 
 pub use rules::{RuleId, rule_of};
 
@@ -131,6 +132,9 @@ pub struct Checked {
     pub assets: Assets,
     /// The provider's accent colour as `#rrggbb`, if it gave a valid one.
     pub accent: Option<String>,
+    /// The previous version it is compared with (`--since`), and what
+    /// changed since.
+    pub since: Option<Since>,
 }
 
 /// Why an engagement cannot be rendered at all.
@@ -146,10 +150,18 @@ pub struct Refused {
 /// the hand-off from checking to filling, unless a problem stops
 /// rendering.
 pub fn check(loaded: Loaded) -> Result<Checked, Refused> {
-    let (validation, assets) = run(&loaded, true);
+    check_since(loaded, None)
+}
+
+/// [`check`], comparing the engagement with a previous version of it: the
+/// history must then say that it is a new version.
+pub fn check_since(loaded: Loaded, since: Option<Since>) -> Result<Checked, Refused> {
+    let (validation, assets) = run(&loaded, since.as_ref(), true);
     match assets {
         Some(assets) if !validation.blocks_rendering() => {
-            Ok(Checked::with_assets(loaded, validation, assets))
+            let mut checked = Checked::with_assets(loaded, validation, assets);
+            checked.since = since;
+            Ok(checked)
         }
         _ => Err(Refused {
             validation,
@@ -184,21 +196,28 @@ impl Checked {
             validation,
             assets,
             accent,
+            since: None,
         }
     }
 }
 
 /// Checks an engagement against every rule.
 pub fn validate(loaded: &Loaded) -> Validation {
-    run(loaded, false).0
+    run(loaded, None, false).0
+}
+
+/// [`validate`], comparing the engagement with a previous version of it.
+pub fn validate_since(loaded: &Loaded, since: Option<&Since>) -> Validation {
+    run(loaded, since, false).0
 }
 
 /// Runs every rule and the image and glyph checks; with `read`, the image
 /// check reads the images too and hands them on (none when one cannot be
 /// used).
-fn run(loaded: &Loaded, read: bool) -> (Validation, Option<Assets>) {
+fn run(loaded: &Loaded, since: Option<&Since>, read: bool) -> (Validation, Option<Assets>) {
     let input = Input {
         e: &loaded.engagement,
+        since,
         scalars: &loaded.scalars,
         source: &loaded.source,
         calendar: WorkingCalendar::new(&loaded.engagement.calendar),
@@ -227,6 +246,8 @@ fn run(loaded: &Loaded, read: bool) -> (Validation, Option<Assets>) {
 /// What a rule looks at.
 pub(crate) struct Input<'a> {
     pub e: &'a Engagement,
+    /// The previous version, with `--since`.
+    pub since: Option<&'a Since>,
     /// Every scalar of the YAML, with its keys and position.
     pub scalars: &'a [crate::scalars::Scalar],
     /// The YAML text, for positions inside a scalar.

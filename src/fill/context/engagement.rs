@@ -17,7 +17,7 @@ impl Builder<'_> {
                     reports: r.reports.clone(),
                     date: r.date.value,
                     row: (
-                        r.version.clone(),
+                        r.version.value.clone(),
                         self.date(r.date.value)?,
                         r.author.clone(),
                         r.change.clone(),

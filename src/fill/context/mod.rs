@@ -18,11 +18,12 @@ use super::charts;
 use crate::calendar::WorkingCalendar;
 use crate::locale::{Catalogue, CatalogueError, fill};
 use crate::model::{
-    Engagement, Exclusion, Figure, Package, Person, Sample, Scenario, ServiceItem, Severity,
+    Engagement, Exclusion, Figure, FindingStatus, Package, Person, Sample, Scenario, ServiceItem, Severity,
     SolutionStatus, Topic,
 };
 use crate::report::ReportKey;
 use crate::validate::Gap;
+use crate::versions::Since;
 
 /// Data every report of one engagement shares.
 #[derive(Serialize)]
@@ -35,6 +36,7 @@ struct Shared {
     plan: PlanCtx,
     survey: SurveyCtx,
     findings: Vec<FindingCtx>,
+    retests: RetestSummary,
     risks: Vec<RiskCtx>,
     stress_tests: Vec<StressTestCtx>,
     /// The risk matrix's data, for `risk-matrix(…)`.
@@ -62,7 +64,22 @@ struct ReportContext<'a> {
     delivered: Vec<DeliveredRow>,
     deviations: Vec<&'a DeviationRow>,
     sources: Vec<SourceRow>,
+    /// What changed since the previous version (`--since`); absent when
+    /// nothing the report prints did.
+    changes: Option<&'a ChangesCtx>,
     report: ReportCtx,
+}
+
+/// The appendix of a re-issued report: what changed since its previous
+/// version.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct ChangesCtx {
+    /// Its heading, naming the previous version.
+    title: String,
+    /// The sentence that introduces it.
+    text: String,
+    /// One row per change.
+    rows: Vec<crate::versions::ChangeRow>,
 }
 
 /// Data every report of one engagement shares, plus a per-report part.
@@ -76,6 +93,8 @@ pub struct EngagementContext {
     deviations: Vec<(Vec<ReportKey>, DeviationRow)>,
     /// The version history, each entry with the reports it concerns.
     revisions: Vec<RevisionRow>,
+    /// Each report's appendix of changes, when it has one.
+    changes: Vec<(ReportKey, ChangesCtx)>,
 }
 
 /// One version history entry, as printed, with what selects and orders it.
@@ -99,6 +118,7 @@ pub fn build(
     engagement: &Engagement,
     t: &Catalogue,
     date: NaiveDate,
+    since: Option<&Since>,
 ) -> Result<EngagementContext, CatalogueError> {
     let b = Builder { e: engagement, t };
     let shared = Shared {
@@ -109,6 +129,7 @@ pub fn build(
         plan: b.plan()?,
         survey: b.survey(),
         findings: b.findings()?,
+        retests: b.retests()?,
         risks: b.risks()?,
         stress_tests: b.stress_tests()?,
         risk_matrix: charts::risk_matrix(&engagement.risks, t)?,
@@ -134,7 +155,36 @@ pub fn build(
         plan_confirmed: engagement.plan.confirmed_on.is_some(),
         deviations: b.deviations()?,
         revisions: b.revisions()?,
+        changes: since.map_or(Ok(Vec::new()), |since| changes(since, t))?,
     })
+}
+
+/// The reports that print an appendix of changes, with their appendices:
+/// those for which something they print changed.
+fn changes(since: &Since, t: &Catalogue) -> Result<Vec<(ReportKey, ChangesCtx)>, CatalogueError> {
+    let mut out = Vec::new();
+    for report in [ReportKey::Plan, ReportKey::Service, ReportKey::Acceptance] {
+        let rows = crate::versions::rows(since.of(report), t)?;
+        if rows.is_empty() {
+            continue;
+        }
+        let (title, text) = match since.base_version(report) {
+            Some((version, date)) => {
+                let date = t.date(date)?;
+                let values = [("version", version), ("date", date.as_str())];
+                (
+                    fill(t.get("changes.title")?, &values),
+                    fill(t.get("changes.text")?, &values),
+                )
+            }
+            None => (
+                t.get("changes.previous_title")?.to_string(),
+                t.get("changes.previous_text")?.to_string(),
+            ),
+        };
+        out.push((report, ChangesCtx { title, text, rows }));
+    }
+    Ok(out)
 }
 
 impl EngagementContext {
@@ -224,6 +274,11 @@ impl EngagementContext {
                 .filter(|(reports, _)| report == ReportKey::Acceptance || reports.contains(&report))
                 .map(|(_, row)| row)
                 .collect(),
+            changes: self
+                .changes
+                .iter()
+                .find(|(key, _)| *key == report)
+                .map(|(_, changes)| changes),
             report: ReportCtx {
                 key: report.key(),
                 number: report.number(),
@@ -421,15 +476,7 @@ fn ids(list: &[crate::model::Spanned<String>], sep: &str) -> String {
         .join(sep)
 }
 
-/// A measurement as printed: whole numbers without a decimal point.
-fn number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{value:.0}")
-    } else {
-        let text = format!("{value:.3}");
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
+use crate::model::measurement as number;
 
 /// One open gap as a draft's closing page shows it: the rule, the problem
 /// in the report's language, and where in the YAML to fix it.
@@ -493,6 +540,9 @@ fn localize_arg(name: &str, value: &str, t: &Catalogue) -> Result<String, Catalo
         "activity" => "activities",
         "item" => "service_items",
         "rule" => "rule_names",
+        "status" => "finding_status",
+        "result" => "retest_result",
+        "report" => "reports",
         "element" => {
             return t
                 .get(&format!("acceptance.element_{value}"))

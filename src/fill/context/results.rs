@@ -17,14 +17,92 @@ impl Builder<'_> {
                     product: f.product.clone(),
                     severity: f.severity.key(),
                     severity_label: self.label("severities", f.severity.key())?,
-                    status: self.label("finding_status", f.status.key())?,
+                    status: self.label("finding_status", f.current_status().key())?,
                     description: f.description.clone(),
                     root_cause: f.root_cause.clone(),
                     recommendation: f.recommendation.clone(),
                     evidence: f.evidence.iter().map(figure).collect(),
+                    retests: f
+                        .retests
+                        .iter()
+                        .map(|r| {
+                            Ok(RetestRow {
+                                date: self.date(r.date.value)?,
+                                by: r.by.clone(),
+                                result: self.label("retest_result", r.result.key())?,
+                                result_key: r.result.key(),
+                                notes: r
+                                    .accepted_by
+                                    .iter()
+                                    .map(|by| {
+                                        Ok(fill(self.t.get("service.accepted_note")?, &[("by", by)]))
+                                    })
+                                    .chain(r.evidence.iter().map(|e| Ok(e.clone())))
+                                    .collect::<Result<_, CatalogueError>>()?,
+                            })
+                        })
+                        .collect::<Result<_, CatalogueError>>()?,
                 })
             })
             .collect()
+    }
+
+    /// The retests' summary: a finding starts open, and each retest moves
+    /// it to the status its result gives.
+    pub(super) fn retests(&self) -> Result<RetestSummary, CatalogueError> {
+        let sep = self.t.get("locale.list_sep")?;
+        let mut transitions: Vec<((FindingStatus, FindingStatus), Vec<&str>)> = Vec::new();
+        let mut retested = Vec::new();
+        for f in self.e.findings.iter() {
+            let Some(last) = f.retests.last() else { continue };
+            let mut status = FindingStatus::Open;
+            for r in &f.retests {
+                let next = r.result.status();
+                let step = (status, next);
+                match transitions.iter_mut().find(|(s, _)| *s == step) {
+                    Some((_, ids)) if ids.last() != Some(&f.id.value.as_str()) => {
+                        ids.push(&f.id.value)
+                    }
+                    Some(_) => {}
+                    None => transitions.push((step, vec![&f.id.value])),
+                }
+                status = next;
+            }
+            retested.push(RetestedRow {
+                id: f.id.value.clone(),
+                title: f.title.clone(),
+                count: f.retests.len(),
+                date: self.date(last.date.value)?,
+                by: last.by.clone(),
+                result: match &last.accepted_by {
+                    Some(by) => fill(
+                        self.t.get("acceptance.accepted_result")?,
+                        &[
+                            ("result", &self.label("retest_result", last.result.key())?),
+                            ("by", by),
+                        ],
+                    ),
+                    None => self.label("retest_result", last.result.key())?,
+                },
+            });
+        }
+        // In the order of the statuses, as a reader follows a finding.
+        transitions.sort_by_key(|(step, _)| *step);
+        let transitions = transitions
+            .into_iter()
+            .map(|((from, to), ids)| {
+                Ok(TransitionRow {
+                    from: self.label("finding_status", from.key())?,
+                    to: self.label("finding_status", to.key())?,
+                    count: ids.len(),
+                    ids: ids.join(sep),
+                })
+            })
+            .collect::<Result<_, CatalogueError>>()?;
+        Ok(RetestSummary {
+            transitions,
+            retested,
+        })
     }
 
     pub(super) fn risks(&self) -> Result<Vec<RiskCtx>, CatalogueError> {

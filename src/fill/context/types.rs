@@ -284,6 +284,48 @@ pub struct FindingCtx {
     pub root_cause: String,
     pub recommendation: String,
     pub evidence: Vec<FigureCtx>,
+    pub retests: Vec<RetestRow>,
+}
+
+/// One retest of a finding.
+#[derive(Debug, Clone, Serialize)]
+pub struct RetestRow {
+    pub date: String,
+    pub by: String,
+    pub result: String,
+    pub result_key: &'static str,
+    /// Who accepted the risk, then the evidence, as printed.
+    pub notes: Vec<String>,
+}
+
+/// What the retests did to the findings: each change of status with the
+/// findings that went through it, and each finding retested with its
+/// latest result.
+#[derive(Debug, Clone, Serialize)]
+pub struct RetestSummary {
+    pub transitions: Vec<TransitionRow>,
+    pub retested: Vec<RetestedRow>,
+}
+
+/// One change of status, e.g. in progress → resolved.
+#[derive(Debug, Clone, Serialize)]
+pub struct TransitionRow {
+    pub from: String,
+    pub to: String,
+    pub count: usize,
+    pub ids: String,
+}
+
+/// A finding retested, with its latest retest.
+#[derive(Debug, Clone, Serialize)]
+pub struct RetestedRow {
+    pub id: String,
+    pub title: String,
+    pub count: usize,
+    pub date: String,
+    pub by: String,
+    /// The result, with who accepted the risk.
+    pub result: String,
 }
 
 /// A risk.

@@ -111,7 +111,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
     for f in e
         .findings
         .iter()
-        .filter(|f| *f.status == crate::model::FindingStatus::Resolved)
+        .filter(|f| f.current_status() == crate::model::FindingStatus::Resolved)
     {
         let unverified: Vec<&str> = e
             .solutions
@@ -129,7 +129,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
             sink.report(
                 RuleId::Consistency,
                 Code::ResolvedUnverified,
-                f.status.pos,
+                f.status_pos(),
                 format!(
                     "finding {} is resolved, but solution {} is not verified",
                     f.id.value,

@@ -10,11 +10,13 @@ mod large_demand;
 mod lead_time;
 mod out_of_scope;
 mod placeholder;
+mod retests;
 mod plan_confirmed;
 mod security_auth;
 mod service_items;
 mod signoff;
 mod targets;
+mod versions;
 
 pub use crate::code::RuleId;
 pub use deviations::rule_of;
@@ -39,6 +41,8 @@ pub(super) fn check(rule: RuleId, input: &Input<'_>, sink: &mut Sink<'_>) {
         RuleId::Targets => targets::check(input, sink),
         RuleId::Placeholder => placeholder::check(input, sink),
         RuleId::AltText => alt_text::check(input, sink),
+        RuleId::Retests => retests::check(input, sink),
+        RuleId::Versions => versions::check(input, sink),
         RuleId::Deviations => deviations::apply(&input.e.exceptions, sink),
     }
 }

@@ -131,4 +131,3 @@ fn attachment(doc: &Document, key: &str, spec: &Object) -> Result<Attachment, St
 fn dict<'a>(doc: &'a Document, object: Option<&'a Object>) -> Option<&'a Dictionary> {
     doc.dereference(object?).ok()?.1.as_dict().ok()
 }
-

@@ -23,9 +23,9 @@ use cli::{Args, CheckArgs, CheckFormat, Command, InitArgs, RenderArgs, VerifyArg
 use dossier::atomic::write_atomic;
 use dossier::batch::{Batch, Outcome, Plan, Summary};
 use dossier::discover::discover;
+use dossier::fill::Filler;
 use dossier::load::load;
 use dossier::manifest::verify;
-use dossier::fill::Filler;
 use dossier::validate::validate_since;
 use dossier::versions::{BaseSpec, compare};
 use dossier::{Diagnostic, Renderer, ReportKey};
@@ -562,7 +562,12 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     for path in &engagements {
         match load(path) {
             Ok(loaded) => {
-                let since = match args.since.as_ref().map(|spec| compare(spec, &loaded)).transpose() {
+                let since = match args
+                    .since
+                    .as_ref()
+                    .map(|spec| compare(spec, &loaded))
+                    .transpose()
+                {
                     Ok(since) => since,
                     Err(err) => {
                         say!("error: {}: {err}", loaded.file.display());

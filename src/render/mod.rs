@@ -223,7 +223,10 @@ impl Renderer {
         let Some(spec) = &self.options.since else {
             return Ok(None);
         };
-        Ok(Some(self.timings.time(Stage::Load, || versions::compare(spec, loaded))?))
+        Ok(Some(
+            self.timings
+                .time(Stage::Load, || versions::compare(spec, loaded))?,
+        ))
     }
 
     /// The filling stage's shared part.

@@ -27,7 +27,9 @@ impl FromStr for BaseSpec {
             Some("") => Err("`git:` needs a revision, e.g. `git:v1.0` or `git:HEAD~1`".into()),
             Some(rev) if rev.starts_with('-') => Err(format!("`{rev}` is not a git revision")),
             Some(rev) => Ok(BaseSpec::Git(rev.to_string())),
-            None if s.is_empty() => Err("name a previous version: a file, a directory, a PDF or git:REV".into()),
+            None if s.is_empty() => {
+                Err("name a previous version: a file, a directory, a PDF or git:REV".into())
+            }
             None => Ok(BaseSpec::Path(PathBuf::from(s))),
         }
     }
@@ -154,10 +156,14 @@ fn from_git(rev: &str, file: &Path) -> Result<Loaded, BaseError> {
         .map_err(|e| fail(format!("cannot run git: {e}")))?;
     if !output.status.success() {
         let said = String::from_utf8_lossy(&output.stderr);
-        return Err(fail(said.trim().lines().next().unwrap_or("failed").to_string()));
+        return Err(fail(
+            said.trim().lines().next().unwrap_or("failed").to_string(),
+        ));
     }
     if output.stdout.len() as u64 > MAX_FILE_BYTES {
-        return Err(fail(format!("the file there is larger than {MAX_FILE_BYTES} bytes")));
+        return Err(fail(format!(
+            "the file there is larger than {MAX_FILE_BYTES} bytes"
+        )));
     }
     let label = PathBuf::from(format!("{}@{rev}", file.display()));
     Ok(load::from_bytes(label, dir.to_path_buf(), output.stdout)?)

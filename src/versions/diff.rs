@@ -38,9 +38,22 @@ impl Out {
     }
 
     /// Records `field` when its two values differ.
-    fn field(&mut self, section: Section, id: &str, title: &Value, field: Field, from: Value, to: Value) {
+    fn field(
+        &mut self,
+        section: Section,
+        id: &str,
+        title: &Value,
+        field: Field,
+        from: Value,
+        to: Value,
+    ) {
         if from != to {
-            self.push(section, id, title.clone(), What::Changed { field, from, to });
+            self.push(
+                section,
+                id,
+                title.clone(),
+                What::Changed { field, from, to },
+            );
         }
     }
 
@@ -104,7 +117,14 @@ fn engagement(out: &mut Out, base: &Engagement, new: &Engagement) {
         (Field::StartsOn, b.starts_on.value, n.starts_on.value),
         (Field::EndsOn, b.ends_on.value, n.ends_on.value),
     ] {
-        out.field(Section::Engagement, &n.id, &title, field, Value::Date(from), Value::Date(to));
+        out.field(
+            Section::Engagement,
+            &n.id,
+            &title,
+            field,
+            Value::Date(from),
+            Value::Date(to),
+        );
     }
 }
 
@@ -116,8 +136,11 @@ fn objectives(out: &mut Out, base: &Engagement, new: &Engagement) {
             .position(|o| o.title == title)
             .map_or(String::new(), |i| (i + 1).to_string())
     };
-    let old: HashMap<&str, &crate::model::Objective> =
-        base.objectives.iter().map(|o| (o.title.as_str(), o)).collect();
+    let old: HashMap<&str, &crate::model::Objective> = base
+        .objectives
+        .iter()
+        .map(|o| (o.title.as_str(), o))
+        .collect();
     for o in &new.objectives {
         let n = number(&new.objectives, &o.title);
         let Some(before) = old.get(o.title.as_str()) else {
@@ -182,7 +205,11 @@ fn objectives(out: &mut Out, base: &Engagement, new: &Engagement) {
         }
     }
     let titles: BTreeSet<&str> = new.objectives.iter().map(|o| o.title.as_str()).collect();
-    for o in base.objectives.iter().filter(|o| !titles.contains(o.title.as_str())) {
+    for o in base
+        .objectives
+        .iter()
+        .filter(|o| !titles.contains(o.title.as_str()))
+    {
         let n = number(&base.objectives, &o.title);
         out.push(Section::Objective, &n, text(&o.title), What::Removed);
     }
@@ -206,29 +233,53 @@ fn plan(out: &mut Out, base: &Engagement, new: &Engagement) {
         |m| m.name.clone(),
         |m| text(&m.name),
         |out, id, title, b, m| {
-            out.field(Section::Milestone, id, title, Field::Date, Value::Date(b.date.value), Value::Date(m.date.value));
+            out.field(
+                Section::Milestone,
+                id,
+                title,
+                Field::Date,
+                Value::Date(b.date.value),
+                Value::Date(m.date.value),
+            );
         },
     );
-    let activities = |e: &Engagement| -> Vec<PlannedActivity> { e.plan.phases.activities().cloned().collect() };
+    let activities =
+        |e: &Engagement| -> Vec<PlannedActivity> { e.plan.phases.activities().cloned().collect() };
     let (old, current) = (activities(base), activities(new));
     out.pair(
         Section::Activity,
         &old,
         &current,
         activity_key,
-        |a| a.id.as_ref().map_or_else(String::new, |id| id.value.clone()),
+        |a| {
+            a.id.as_ref()
+                .map_or_else(String::new, |id| id.value.clone())
+        },
         |a| Value::Key("activities", a.activity.value.key()),
         |out, id, title, b, a| {
-            out.field(Section::Activity, id, title, Field::From, Value::Date(b.from.value), Value::Date(a.from.value));
-            out.field(Section::Activity, id, title, Field::To, Value::Date(b.to.value), Value::Date(a.to.value));
+            out.field(
+                Section::Activity,
+                id,
+                title,
+                Field::From,
+                Value::Date(b.from.value),
+                Value::Date(a.from.value),
+            );
+            out.field(
+                Section::Activity,
+                id,
+                title,
+                Field::To,
+                Value::Date(b.to.value),
+                Value::Date(a.to.value),
+            );
         },
     );
 }
 
 /// An activity's id, or, without one, its catalogue key.
 fn activity_key(a: &PlannedActivity) -> String {
-    a.id
-        .as_ref()
+    a.id.as_ref()
         .map_or_else(|| a.activity.value.key().to_string(), |id| id.value.clone())
 }
 
@@ -241,7 +292,14 @@ fn findings(out: &mut Out, base: &Engagement, new: &Engagement) {
         |f| f.id.value.clone(),
         |f| text(&f.title),
         |out, id, title, b, f| {
-            out.field(Section::Finding, id, title, Field::Title, text(&b.title), text(&f.title));
+            out.field(
+                Section::Finding,
+                id,
+                title,
+                Field::Title,
+                text(&b.title),
+                text(&f.title),
+            );
             out.field(
                 Section::Finding,
                 id,
@@ -292,7 +350,14 @@ fn solutions(out: &mut Out, base: &Engagement, new: &Engagement) {
         |s| s.id.value.clone(),
         |s| text(&s.title),
         |out, id, title, b, s| {
-            out.field(Section::Solution, id, title, Field::Title, text(&b.title), text(&s.title));
+            out.field(
+                Section::Solution,
+                id,
+                title,
+                Field::Title,
+                text(&b.title),
+                text(&s.title),
+            );
             out.field(
                 Section::Solution,
                 id,
@@ -301,7 +366,14 @@ fn solutions(out: &mut Out, base: &Engagement, new: &Engagement) {
                 Value::Key("solution_status", b.status.value.key()),
                 Value::Key("solution_status", s.status.value.key()),
             );
-            out.field(Section::Solution, id, title, Field::ImplementBy, date(&b.implement_by), date(&s.implement_by));
+            out.field(
+                Section::Solution,
+                id,
+                title,
+                Field::ImplementBy,
+                date(&b.implement_by),
+                date(&s.implement_by),
+            );
             out.field(
                 Section::Solution,
                 id,
@@ -316,7 +388,8 @@ fn solutions(out: &mut Out, base: &Engagement, new: &Engagement) {
 
 /// A stress test's key: its id, else its name.
 fn test_key(t: &StressTest) -> String {
-    t.id.as_ref().map_or_else(|| t.name.clone(), |id| id.value.clone())
+    t.id.as_ref()
+        .map_or_else(|| t.name.clone(), |id| id.value.clone())
 }
 
 fn stress_tests(out: &mut Out, base: &Engagement, new: &Engagement) {
@@ -325,10 +398,14 @@ fn stress_tests(out: &mut Out, base: &Engagement, new: &Engagement) {
         &base.stress_tests,
         &new.stress_tests,
         test_key,
-        |t| t.id.as_ref().map_or_else(String::new, |id| id.value.clone()),
+        |t| {
+            t.id.as_ref()
+                .map_or_else(String::new, |id| id.value.clone())
+        },
         |t| text(&t.name),
         |out, id, title, b, t| {
-            for (after, old, current) in [(false, &b.before, &t.before), (true, &b.after, &t.after)] {
+            for (after, old, current) in [(false, &b.before, &t.before), (true, &b.after, &t.after)]
+            {
                 series(out, id, title, after, &t.throughput_unit, old, current);
             }
         },
@@ -336,7 +413,15 @@ fn stress_tests(out: &mut Out, base: &Engagement, new: &Engagement) {
 }
 
 /// The measurements of one series that moved, paired by concurrency.
-fn series(out: &mut Out, id: &str, title: &Value, after: bool, unit: &str, old: &[Sample], new: &[Sample]) {
+fn series(
+    out: &mut Out,
+    id: &str,
+    title: &Value,
+    after: bool,
+    unit: &str,
+    old: &[Sample],
+    new: &[Sample],
+) {
     let levels: BTreeSet<u32> = old.iter().chain(new).map(|s| s.concurrency).collect();
     let at = |list: &[Sample], c: u32| list.iter().find(|s| s.concurrency == c).cloned();
     for c in levels {
@@ -376,8 +461,22 @@ fn risks(out: &mut Out, base: &Engagement, new: &Engagement) {
         |r| text(&r.description),
         |out, id, title, b, r| {
             let score = |v: u8| Value::Number(f64::from(v), String::new());
-            out.field(Section::Risk, id, title, Field::Likelihood, score(b.likelihood.value), score(r.likelihood.value));
-            out.field(Section::Risk, id, title, Field::Impact, score(b.impact.value), score(r.impact.value));
+            out.field(
+                Section::Risk,
+                id,
+                title,
+                Field::Likelihood,
+                score(b.likelihood.value),
+                score(r.likelihood.value),
+            );
+            out.field(
+                Section::Risk,
+                id,
+                title,
+                Field::Impact,
+                score(b.impact.value),
+                score(r.impact.value),
+            );
         },
     );
 }
@@ -405,8 +504,22 @@ fn signoff(out: &mut Out, base: &Engagement, new: &Engagement) {
         (Some(s), None) => out.push(Section::Signoff, "", text(&s.by), What::Removed),
         (Some(b), Some(s)) => {
             let title = text(&s.by);
-            out.field(Section::Signoff, "", &title, Field::By, text(&b.by), text(&s.by));
-            out.field(Section::Signoff, "", &title, Field::On, Value::Date(b.on.value), Value::Date(s.on.value));
+            out.field(
+                Section::Signoff,
+                "",
+                &title,
+                Field::By,
+                text(&b.by),
+                text(&s.by),
+            );
+            out.field(
+                Section::Signoff,
+                "",
+                &title,
+                Field::On,
+                Value::Date(b.on.value),
+                Value::Date(s.on.value),
+            );
             out.field(
                 Section::Signoff,
                 "",

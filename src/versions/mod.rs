@@ -451,7 +451,8 @@ pub fn rows<'a>(
         let row = change.describe(t)?;
         match out.last_mut() {
             Some(last)
-                if (&last.section, &last.id, &last.title) == (&row.section, &row.id, &row.title) =>
+                if (&last.section, &last.id, &last.title)
+                    == (&row.section, &row.id, &row.title) =>
             {
                 last.change.extend(row.change);
             }
@@ -490,7 +491,11 @@ impl Change {
                 unit,
                 moved,
             } => {
-                let phase = t.get(if *after { "service.after" } else { "service.before" })?;
+                let phase = t.get(if *after {
+                    "service.after"
+                } else {
+                    "service.before"
+                })?;
                 let mut text = fill(
                     t.get("changes.measured")?,
                     &[("phase", phase), ("concurrency", &concurrency.to_string())],

@@ -400,6 +400,22 @@ pub const VIOLATIONS: &[Violation] = &[
         offset: 6,
     },
     Violation {
+        rule: "retests",
+        from: "    severity: high\n    status: resolved",
+        to: "    severity: high\n    status: open",
+        severity: Error,
+        at: "status: open",
+        offset: 8,
+    },
+    Violation {
+        rule: "versions",
+        from: "  - version: \"1.1\"",
+        to: "  - version: \"0.9\"",
+        severity: Warning,
+        at: "version: \"0.9\"",
+        offset: 9,
+    },
+    Violation {
         rule: "unknown-key",
         from: "  title: Northwind Tracking",
         to: "  titel: Northwind Tracking",

@@ -20,3 +20,4 @@ mod signing;
 mod snapshots;
 mod tooling;
 mod validate;
+mod versions;

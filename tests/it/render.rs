@@ -141,7 +141,7 @@ fn zh_hant_sample_renders() {
                 "項目專家服務報告",
                 "項目驗收報告",
             ],
-            pages: [6, 6, 4, 13, 5],
+            pages: [6, 6, 4, 14, 6],
             headings: [
                 &[
                     "文檔控制",
@@ -188,7 +188,7 @@ fn en_sample_renders() {
                 "Expert Service Report",
                 "Acceptance Report",
             ],
-            pages: [5, 6, 3, 8, 5],
+            pages: [5, 6, 3, 9, 5],
             headings: [
                 &["Document Control", "Contents", "1 Overview", "2 Scope"],
                 &["3 Process and activities", "Customer confirmation"],
@@ -392,15 +392,15 @@ fn each_report_shows_its_own_history_version_and_date() {
             "服務方案初稿提交客戶審核",
         ),
         (
-            "1.0",
+            "1.1",
             "2026-11-20",
-            "完成全部服務內容後提交",
-            "記錄客戶控制台驗收確認",
+            "依F-04複測與第二輪壓測結果更新問題狀態、壓測數據與目標達成情況",
+            "記錄F-06風險接受、第二輪壓測結果與客戶控制台驗收確認",
         ),
         (
             "1.1",
             "2026-11-24",
-            "記錄客戶控制台驗收確認",
+            "記錄F-06風險接受、第二輪壓測結果與客戶控制台驗收確認",
             "服務方案初稿提交客戶審核",
         ),
     ];

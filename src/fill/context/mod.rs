@@ -18,8 +18,8 @@ use super::charts;
 use crate::calendar::WorkingCalendar;
 use crate::locale::{Catalogue, CatalogueError, fill};
 use crate::model::{
-    Engagement, Exclusion, Figure, FindingStatus, Package, Person, Sample, Scenario, ServiceItem, Severity,
-    SolutionStatus, Topic,
+    Engagement, Exclusion, Figure, FindingStatus, Package, Person, Sample, Scenario, ServiceItem,
+    Severity, SolutionStatus, Topic,
 };
 use crate::report::ReportKey;
 use crate::validate::Gap;
@@ -599,7 +599,7 @@ mod tests {
     fn a_report_gets_its_own_title_subject_and_gaps() {
         let t = catalogue(crate::model::Locale::En);
         let e = sample();
-        let context = build(&e, &t, NaiveDate::default()).expect("builds");
+        let context = build(&e, &t, NaiveDate::default(), None).expect("builds");
         let plan = context
             .for_report(ReportKey::Plan, &t, &[], &Certified::default())
             .expect("plan context");

@@ -35,7 +35,10 @@ impl Builder<'_> {
                                     .accepted_by
                                     .iter()
                                     .map(|by| {
-                                        Ok(fill(self.t.get("service.accepted_note")?, &[("by", by)]))
+                                        Ok(fill(
+                                            self.t.get("service.accepted_note")?,
+                                            &[("by", by)],
+                                        ))
                                     })
                                     .chain(r.evidence.iter().map(|e| Ok(e.clone())))
                                     .collect::<Result<_, CatalogueError>>()?,
@@ -54,7 +57,9 @@ impl Builder<'_> {
         let mut transitions: Vec<((FindingStatus, FindingStatus), Vec<&str>)> = Vec::new();
         let mut retested = Vec::new();
         for f in self.e.findings.iter() {
-            let Some(last) = f.retests.last() else { continue };
+            let Some(last) = f.retests.last() else {
+                continue;
+            };
             let mut status = FindingStatus::Open;
             for r in &f.retests {
                 let next = r.result.status();

@@ -81,7 +81,9 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
                     format!("finding {id} is resolved without a retest that found it fixed"),
                 )
                 .arg("id", id)
-                .hint("add a `retests:` entry with `date`, `by`, `result: fixed` and its `evidence`")
+                .hint(
+                    "add a `retests:` entry with `date`, `by`, `result: fixed` and its `evidence`",
+                )
                 .warning();
             }
             (FindingStatus::Accepted, None) => {

@@ -17,12 +17,20 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
     for (i, entry) in history.iter().enumerate() {
         // The earlier entry of a report this one shares, with a version
         // not below this one's, reported once per entry.
-        let earlier = ReportKey::ALL.into_iter().filter(|k| entry.concerns(*k)).find_map(|k| {
-            history[..i].iter().rev().find(|e| {
-                e.concerns(k)
-                    && compare_versions(&e.version.value, &entry.version.value) != Ordering::Less
-            }).map(|e| (k, e))
-        });
+        let earlier = ReportKey::ALL
+            .into_iter()
+            .filter(|k| entry.concerns(*k))
+            .find_map(|k| {
+                history[..i]
+                    .iter()
+                    .rev()
+                    .find(|e| {
+                        e.concerns(k)
+                            && compare_versions(&e.version.value, &entry.version.value)
+                                != Ordering::Less
+                    })
+                    .map(|e| (k, e))
+            });
         if let Some((report, e)) = earlier {
             sink.report(
                 RuleId::Versions,

@@ -144,13 +144,7 @@ fn run_render(args: &RenderArgs) -> ExitCode {
     let Some(engagements) = engagements(&args.paths, Some(&options.out)) else {
         return ExitCode::FAILURE;
     };
-    if let Some(spec @ BaseSpec::Path(_)) = &options.since
-        && engagements.len() > 1
-    {
-        say!(
-            "error: --since {spec} is one previous version, but {} engagements were found; name one engagement, or use --since git:REV",
-            engagements.len()
-        );
+    if !one_base_each(options.since.as_ref(), engagements.len()) {
         return ExitCode::FAILURE;
     }
     let renderer = Renderer::new(options);
@@ -549,13 +543,7 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     let Some(engagements) = engagements(&args.paths, None) else {
         return ExitCode::FAILURE;
     };
-    if let Some(spec @ BaseSpec::Path(_)) = &args.since
-        && engagements.len() > 1
-    {
-        say!(
-            "error: --since {spec} is one previous version, but {} engagements were found; name one engagement, or use --since git:REV",
-            engagements.len()
-        );
+    if !one_base_each(args.since.as_ref(), engagements.len()) {
         return ExitCode::FAILURE;
     }
     let mut report = dossier::check::CheckReport::default();
@@ -644,6 +632,20 @@ fn run_check(args: &CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Whether `--since` can serve `n` engagements: a file or a PDF is the
+/// previous version of one engagement; a git revision serves each.
+fn one_base_each(since: Option<&BaseSpec>, n: usize) -> bool {
+    if let Some(spec @ BaseSpec::Path(_)) = since
+        && n > 1
+    {
+        say!(
+            "error: --since {spec} is one previous version, but {n} engagements were found; name one engagement, or use --since git:REV"
+        );
+        return false;
+    }
+    true
 }
 
 fn run_diff(args: &cli::DiffArgs) -> ExitCode {

@@ -71,7 +71,7 @@ impl Out {
         key: impl Fn(&T) -> String,
         id: impl Fn(&T) -> String,
         title: impl Fn(&T) -> Value,
-        mut same: impl FnMut(&mut Self, &str, &Value, &'a T, &'a T),
+        mut same: impl FnMut(&mut Item<'_>, &'a T, &'a T),
     ) {
         let keyed = |list: &'a [T]| -> Vec<((String, usize), &'a T)> {
             let mut seen: HashMap<String, usize> = HashMap::new();
@@ -90,7 +90,16 @@ impl Out {
         };
         for (k, item) in &current {
             match find(&old, k) {
-                Some(before) => same(self, &id(item), &title(item), before, item),
+                Some(before) => {
+                    let (id, title) = (id(item), title(item));
+                    let mut each = Item {
+                        out: self,
+                        section,
+                        id: &id,
+                        title: &title,
+                    };
+                    same(&mut each, before, item)
+                }
                 None => self.push(section, &id(item), title(item), What::Added),
             }
         }
@@ -99,6 +108,28 @@ impl Out {
                 self.push(section, &id(item), title(item), What::Removed);
             }
         }
+    }
+}
+
+/// One item present in both versions, whose values are compared.
+struct Item<'o> {
+    out: &'o mut Out,
+    section: Section,
+    id: &'o str,
+    title: &'o Value,
+}
+
+impl Item<'_> {
+    /// Records `field` when its two values differ.
+    fn field(&mut self, field: Field, from: Value, to: Value) {
+        self.out
+            .field(self.section, self.id, self.title, field, from, to);
+    }
+
+    /// Records what happened to the item.
+    fn push(&mut self, what: What) {
+        self.out
+            .push(self.section, self.id, self.title.clone(), what);
     }
 }
 
@@ -158,19 +189,13 @@ fn objectives(out: &mut Out, base: &Engagement, new: &Engagement) {
             |t| t.metric.clone(),
             |_| String::new(),
             |t| text(&t.metric),
-            |out, _, title, b, t| {
-                out.field(
-                    Section::Objective,
-                    "",
-                    title,
+            |item, b, t| {
+                item.field(
                     Field::Target,
                     figure(b, Some(b.target.value)),
                     figure(t, Some(t.target.value)),
                 );
-                out.field(
-                    Section::Objective,
-                    "",
-                    title,
+                item.field(
                     Field::Result,
                     figure(b, b.result.as_ref().map(|r| r.value)),
                     figure(t, t.result.as_ref().map(|r| r.value)),
@@ -220,7 +245,7 @@ fn plan(out: &mut Out, base: &Engagement, new: &Engagement) {
     out.field(
         Section::Plan,
         "",
-        &Value::None,
+        &Value::Key("reports", "plan"),
         Field::ConfirmedOn,
         date(&b.confirmed_on),
         date(&n.confirmed_on),
@@ -232,11 +257,8 @@ fn plan(out: &mut Out, base: &Engagement, new: &Engagement) {
         |m| m.name.clone(),
         |m| m.name.clone(),
         |m| text(&m.name),
-        |out, id, title, b, m| {
-            out.field(
-                Section::Milestone,
-                id,
-                title,
+        |item, b, m| {
+            item.field(
                 Field::Date,
                 Value::Date(b.date.value),
                 Value::Date(m.date.value),
@@ -256,23 +278,13 @@ fn plan(out: &mut Out, base: &Engagement, new: &Engagement) {
                 .map_or_else(String::new, |id| id.value.clone())
         },
         |a| Value::Key("activities", a.activity.value.key()),
-        |out, id, title, b, a| {
-            out.field(
-                Section::Activity,
-                id,
-                title,
+        |item, b, a| {
+            item.field(
                 Field::From,
                 Value::Date(b.from.value),
                 Value::Date(a.from.value),
             );
-            out.field(
-                Section::Activity,
-                id,
-                title,
-                Field::To,
-                Value::Date(b.to.value),
-                Value::Date(a.to.value),
-            );
+            item.field(Field::To, Value::Date(b.to.value), Value::Date(a.to.value));
         },
     );
 }
@@ -291,19 +303,9 @@ fn findings(out: &mut Out, base: &Engagement, new: &Engagement) {
         |f| f.id.value.clone(),
         |f| f.id.value.clone(),
         |f| text(&f.title),
-        |out, id, title, b, f| {
-            out.field(
-                Section::Finding,
-                id,
-                title,
-                Field::Title,
-                text(&b.title),
-                text(&f.title),
-            );
-            out.field(
-                Section::Finding,
-                id,
-                title,
+        |item, b, f| {
+            item.field(Field::Title, text(&b.title), text(&f.title));
+            item.field(
                 Field::Severity,
                 Value::Key("severities", b.severity.value.key()),
                 Value::Key("severities", f.severity.value.key()),
@@ -318,21 +320,13 @@ fn findings(out: &mut Out, base: &Engagement, new: &Engagement) {
                 .iter()
                 .filter(|r| !earlier.contains(&(r.date.value, r.result.value)))
             {
-                out.push(
-                    Section::Finding,
-                    id,
-                    title.clone(),
-                    What::Retested {
-                        date: r.date.value,
-                        by: r.by.clone(),
-                        result: r.result.value,
-                    },
-                );
+                item.push(What::Retested {
+                    date: r.date.value,
+                    by: r.by.clone(),
+                    result: r.result.value,
+                });
             }
-            out.field(
-                Section::Finding,
-                id,
-                title,
+            item.field(
                 Field::Status,
                 Value::Key("finding_status", b.current_status().key()),
                 Value::Key("finding_status", f.current_status().key()),
@@ -349,35 +343,19 @@ fn solutions(out: &mut Out, base: &Engagement, new: &Engagement) {
         |s| s.id.value.clone(),
         |s| s.id.value.clone(),
         |s| text(&s.title),
-        |out, id, title, b, s| {
-            out.field(
-                Section::Solution,
-                id,
-                title,
-                Field::Title,
-                text(&b.title),
-                text(&s.title),
-            );
-            out.field(
-                Section::Solution,
-                id,
-                title,
+        |item, b, s| {
+            item.field(Field::Title, text(&b.title), text(&s.title));
+            item.field(
                 Field::Status,
                 Value::Key("solution_status", b.status.value.key()),
                 Value::Key("solution_status", s.status.value.key()),
             );
-            out.field(
-                Section::Solution,
-                id,
-                title,
+            item.field(
                 Field::ImplementBy,
                 date(&b.implement_by),
                 date(&s.implement_by),
             );
-            out.field(
-                Section::Solution,
-                id,
-                title,
+            item.field(
                 Field::ImplementedOn,
                 date(&b.implemented_on),
                 date(&s.implemented_on),
@@ -403,25 +381,17 @@ fn stress_tests(out: &mut Out, base: &Engagement, new: &Engagement) {
                 .map_or_else(String::new, |id| id.value.clone())
         },
         |t| text(&t.name),
-        |out, id, title, b, t| {
+        |item, b, t| {
             for (after, old, current) in [(false, &b.before, &t.before), (true, &b.after, &t.after)]
             {
-                series(out, id, title, after, &t.throughput_unit, old, current);
+                series(item, after, &t.throughput_unit, old, current);
             }
         },
     );
 }
 
 /// The measurements of one series that moved, paired by concurrency.
-fn series(
-    out: &mut Out,
-    id: &str,
-    title: &Value,
-    after: bool,
-    unit: &str,
-    old: &[Sample],
-    new: &[Sample],
-) {
+fn series(item: &mut Item<'_>, after: bool, unit: &str, old: &[Sample], new: &[Sample]) {
     let levels: BTreeSet<u32> = old.iter().chain(new).map(|s| s.concurrency).collect();
     let at = |list: &[Sample], c: u32| list.iter().find(|s| s.concurrency == c).cloned();
     for c in levels {
@@ -436,17 +406,12 @@ fn series(
             .filter(|m| m.from != m.to)
             .collect();
         if !moved.is_empty() {
-            out.push(
-                Section::StressTest,
-                id,
-                title.clone(),
-                What::Measured {
-                    after,
-                    concurrency: c,
-                    unit: unit.to_string(),
-                    moved,
-                },
-            );
+            item.push(What::Measured {
+                after,
+                concurrency: c,
+                unit: unit.to_string(),
+                moved,
+            });
         }
     }
 }
@@ -459,24 +424,14 @@ fn risks(out: &mut Out, base: &Engagement, new: &Engagement) {
         |r| r.id.value.clone(),
         |r| r.id.value.clone(),
         |r| text(&r.description),
-        |out, id, title, b, r| {
+        |item, b, r| {
             let score = |v: u8| Value::Number(f64::from(v), String::new());
-            out.field(
-                Section::Risk,
-                id,
-                title,
+            item.field(
                 Field::Likelihood,
                 score(b.likelihood.value),
                 score(r.likelihood.value),
             );
-            out.field(
-                Section::Risk,
-                id,
-                title,
-                Field::Impact,
-                score(b.impact.value),
-                score(r.impact.value),
-            );
+            item.field(Field::Impact, score(b.impact.value), score(r.impact.value));
         },
     );
 }
@@ -492,7 +447,7 @@ fn service_items(out: &mut Out, base: &Engagement, new: &Engagement) {
         |i| i.key().to_string(),
         |_| String::new(),
         |i| Value::Key("service_items", i.key()),
-        |_, _, _, _, _| {},
+        |_, _, _| {},
     );
 }
 

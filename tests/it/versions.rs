@@ -760,3 +760,47 @@ fn the_service_report_shows_each_findings_retests_and_the_acceptance_report_what
         );
     }
 }
+
+#[test]
+fn a_plan_revised_before_confirmation_lists_what_moved() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // The previous plan: a milestone a week later, no confirmation yet.
+    let earlier = en_sample_with(
+        "    - name: Plan confirmed\n      date: 2026-10-05",
+        "    - name: Plan confirmed\n      date: 2026-10-12",
+    );
+    let at = earlier
+        .find("  confirmed_on: 2026-10-05\n")
+        .expect("confirmed_on");
+    let earlier = format!(
+        "{}{}",
+        &earlier[..at],
+        &earlier[at + "  confirmed_on: 2026-10-05\n".len()..]
+    );
+    let base = dir.path().join("plan-v0.9.yaml");
+    std::fs::write(&base, earlier).expect("write");
+    let out = dir.path().join("out");
+    let said = dossier(&[
+        "render",
+        arg(&en_sample()),
+        "-o",
+        arg(&out),
+        "--since",
+        arg(&base),
+        "--only",
+        "plan,service",
+    ]);
+    assert!(said.status.success(), "{}", text(&said.stderr));
+    let plan = pdf(&out.join("NW-2026-007/02-plan.pdf"));
+    let appendix = &plan[plan.rfind("Changessinceversion1.0").expect("an appendix")..];
+    for needle in [
+        "Confirmedon:—→5October2026",
+        "MilestonePlanconfirmed",
+        "Date:12October2026→5October2026",
+    ] {
+        assert!(appendix.contains(needle), "no {needle} in {appendix}");
+    }
+    // The service report prints neither.
+    let service = pdf(&out.join("NW-2026-007/04-service.pdf"));
+    assert!(!service.contains("Changessinceversion"));
+}

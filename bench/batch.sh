@@ -9,12 +9,13 @@
 #                             cargo install typst-cli --version 0.15.1 --locked
 #   BASELINE=0                skip the typst CLI run (memory-only runs, e.g. N=300)
 #   SIGN=0                    skip the signing runs
-#   PAIRS=3                   unsigned/signed pairs for the signing overhead
+#   PAIRS=3                   alternating pairs: dossier/typst CLI, unsigned/signed
 #
 # Prints the wall time of dossier (one process, all cores) and of the typst
-# CLI (one process per document, two at a time), their ratio, dossier's peak
-# RSS, the overhead of signing every final (median of alternating pairs),
-# one engagement from a cold process, and dossier's per-stage times.
+# CLI (one process per document, as many at a time as there are cores),
+# their ratio, dossier's CPU/wall and peak RSS (medians of alternating
+# pairs), the overhead of signing every final, one engagement from a cold
+# process, and dossier's per-stage times.
 set -euo pipefail
 
 n=${1:-100}
@@ -32,6 +33,7 @@ mkdir -p "$work/team"
 for i in $(seq -w 1 "$n"); do
   # Each a directory with the sample's images, as engineers keep them.
   cp -r "$sample" "$work/team/BENCH-$i"
+  rm -rf "$work/team/BENCH-$i/v1.0"
   sed "s/$sample_id/BENCH-$i/g" "$sample/engagement.yaml" > "$work/team/BENCH-$i/engagement.yaml"
 done
 
@@ -40,13 +42,11 @@ secs() { echo "$2 - $1" | bc -l | xargs printf '%.2f'; }
 
 echo "dossier $("$dossier" --version | cut -d' ' -f2), $n engagements ($((n * 5)) reports), $(nproc) cores"
 
-# dossier: one process for the whole batch.
-start=$(now)
-/usr/bin/time -v "$dossier" render "$work/team" -o "$work/out" --quiet 2> "$work/time.txt"
-dossier_wall=$(secs "$start" "$(now)")
-rss_kib=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
-echo "dossier render:   ${dossier_wall} s wall, peak RSS $((rss_kib / 1024)) MiB"
-
+# dossier (one process for the whole batch) and, unless BASELINE=0, the
+# typst CLI on the same sources, alternately (the machine is noisy): the
+# median of the pairs' ratios, dossier's CPU time over wall time (how much of
+# the cores it keeps busy) and its peak RSS.
+typst=
 if [ "${BASELINE:-1}" != 0 ]; then
   typst=${TYPST:-$(command -v typst || true)}
   if [ -z "$typst" ] || [ ! -x "$typst" ]; then
@@ -56,12 +56,31 @@ if [ "${BASELINE:-1}" != 0 ]; then
   # The same Typst sources dossier compiles, written out.
   "$dossier" render "$work/team" -o "$work/typ" --format typ --quiet
   find "$work/typ" -name '[0-9][0-9]-*.typ' | sort > "$work/sources.txt"
-  start=$(now)
-  xargs -P2 -I{} "$typst" compile --font-path "$root/fonts" --ignore-system-fonts {} < "$work/sources.txt"
-  typst_wall=$(secs "$start" "$(now)")
-  echo "typst compile:    ${typst_wall} s wall ($("$typst" --version), one process per document, xargs -P2)"
-  echo "throughput ratio: $(echo "$typst_wall / $dossier_wall" | bc -l | xargs printf '%.2f')× in dossier's favour"
+  echo "typst CLI: $("$typst" --version), one process per document, xargs -P$(nproc)"
 fi
+for pair in $(seq 1 "${PAIRS:-3}"); do
+  rm -rf "$work/out"
+  start=$(now)
+  /usr/bin/time -v "$dossier" render "$work/team" -o "$work/out" --quiet 2> "$work/time.txt"
+  dossier_wall=$(secs "$start" "$(now)")
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$work/time.txt")
+  rss_kib=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
+  typst_wall=0
+  if [ -n "$typst" ]; then
+    find "$work/typ" -name '*.pdf' -delete
+    start=$(now)
+    xargs -P"$(nproc)" -I{} "$typst" compile --font-path "$root/fonts" --ignore-system-fonts {} < "$work/sources.txt"
+    typst_wall=$(secs "$start" "$(now)")
+  fi
+  echo "$(echo "$typst_wall / $dossier_wall" | bc -l) $dossier_wall $typst_wall $(echo "$cpu / $dossier_wall" | bc -l) $((rss_kib / 1024))"
+done | sort -n > "$work/pairs.txt"
+awk -v typst="$typst" '{ a[NR] = $0; if ($5 > rss) rss = $5 } END {
+  split(a[int((NR + 1) / 2)], m, " ");
+  printf "dossier render:   %s s wall, CPU/wall %.2f of %d cores, peak RSS %d MiB (median pair of %d)\n", m[2], m[4], '"$(nproc)"', rss, NR;
+  if (typst != "") {
+    printf "typst compile:    %s s wall\n", m[3];
+    printf "throughput ratio: %.2f× in dossier'"'"'s favour (median of %d alternating pairs)\n", m[1], NR;
+  } }' "$work/pairs.txt"
 
 # Signing: the same batch signed with a throwaway P-256 key, in alternating
 # pairs with the unsigned render (the machine is noisy); the median overhead.

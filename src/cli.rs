@@ -128,6 +128,7 @@ impl WatchArgs {
                 format: OutputFormat::Pdf,
                 strict: false,
                 force: self.force,
+                progressive: true,
                 ..self.output.options()
             },
         }

@@ -147,6 +147,31 @@ pub fn deliver(
     }
 }
 
+/// Writes the PDFs of `produced` that are ready before the rest of their
+/// bundle in `dir` (`dossier watch`: an edited report appears while the
+/// acceptance report, which certifies it, is still being typeset); the
+/// full delivery follows with the acceptance report and the manifest.
+/// Writes nothing into a bundle whose acceptance was signed off (the full
+/// delivery refuses, or with `force` overwrites, it). Returns the reports
+/// written.
+pub fn deliver_ready(
+    dir: &Path,
+    produced: &[Produced],
+    force: bool,
+) -> Result<Vec<ReportKey>, DeliverError> {
+    let previous = Manifest::read(dir)?;
+    if previous.is_some_and(|m| m.signed_off) && !force {
+        return Ok(Vec::new());
+    }
+    let mut written = Vec::new();
+    for (p, pdf) in typeset(produced) {
+        if write_if_changed(&dir.join(p.filled.key.file_name("pdf")), &pdf.bytes)? {
+            written.push(p.filled.key);
+        }
+    }
+    Ok(written)
+}
+
 /// Writes the PDFs and the manifest, leaving files that already hold the
 /// same bytes untouched, and refusing to change a signed-off bundle unless
 /// forced.

@@ -50,6 +50,12 @@ impl Stage {
     }
 }
 
+thread_local! {
+    /// The time of the stages timed so far inside the innermost stage
+    /// running on this thread.
+    static NESTED: std::cell::Cell<Duration> = const { std::cell::Cell::new(Duration::ZERO) };
+}
+
 /// Time spent per stage, summed over all threads.
 #[derive(Debug, Default)]
 pub struct Timings {
@@ -57,11 +63,17 @@ pub struct Timings {
 }
 
 impl Timings {
-    /// Runs `f`, adding its duration to `stage`.
+    /// Runs `f`, adding its duration to `stage`, less the time of the
+    /// stages timed inside it on the same thread: a thread waiting inside
+    /// Typst's parallel PDF export runs other reports' layout meanwhile
+    /// (rayon's work stealing), which is layout, not export.
     pub fn time<T>(&self, stage: Stage, f: impl FnOnce() -> T) -> T {
+        let outer = NESTED.replace(Duration::ZERO);
         let start = Instant::now();
         let out = f();
-        self.add(stage, start.elapsed());
+        let elapsed = start.elapsed();
+        self.add(stage, elapsed.saturating_sub(NESTED.get()));
+        NESTED.set(outer + elapsed);
         out
     }
 
@@ -150,5 +162,23 @@ pub fn process_cpu_time() -> Option<Duration> {
     #[cfg(not(target_os = "linux"))]
     {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stage_timed_inside_another_is_counted_once_in_its_own() {
+        let timings = Timings::default();
+        let pause = Duration::from_millis(30);
+        timings.time(Stage::Export, || {
+            timings.time(Stage::Layout, || std::thread::sleep(pause));
+        });
+        // The layout's time is the layout's, not the export's too.
+        assert!(timings.get(Stage::Layout) >= pause);
+        assert!(timings.get(Stage::Export) < pause);
+        assert!(timings.total() >= pause);
     }
 }

@@ -51,6 +51,10 @@ pub struct RenderOptions {
     /// The previous version to compare with: the plan, service and
     /// acceptance reports get an appendix of what changed since.
     pub since: Option<BaseSpec>,
+    /// Write each PDF as soon as it is ready, before the acceptance report
+    /// that certifies it and the manifest (`dossier watch`); otherwise a
+    /// bundle is written only once all of it succeeded.
+    pub progressive: bool,
 }
 
 impl Default for RenderOptions {
@@ -65,6 +69,7 @@ impl Default for RenderOptions {
             attach: true,
             sign: None,
             since: None,
+            progressive: false,
         }
     }
 }
@@ -105,6 +110,8 @@ pub struct Renderer {
     options: RenderOptions,
     timings: Timings,
     cache: Option<std::sync::Arc<dyn TypesetCache>>,
+    /// How many renders Typst's memoised results may go unused.
+    cache_age: usize,
 }
 
 impl Renderer {
@@ -115,13 +122,16 @@ impl Renderer {
             options,
             timings: Timings::default(),
             cache: None,
+            cache_age: 0,
         }
     }
 
     /// Reuses the reports `cache` holds whose inputs did not change, and
     /// keeps what this renderer typesets there (`dossier watch`).
+    /// Typst's own cache stays warm across those renders, too.
     pub fn with_cache(mut self, cache: std::sync::Arc<dyn TypesetCache>) -> Self {
         self.cache = Some(cache);
+        self.cache_age = typeset::WARM_CACHE_AGE;
         self
     }
 
@@ -153,10 +163,22 @@ impl Renderer {
         let checked = self.check(loaded)?;
         let date = document_date(&checked.loaded);
         let fill = self.prepare(&checked, date)?;
-        let produced = self.produce(&checked, &fill);
-        typeset::evict_cache();
-        let produced = produced?;
         let id = &checked.loaded.engagement.engagement.id.value;
+        let early = std::sync::Mutex::new(Vec::new());
+        let write_early = |ready: &[output::Produced]| {
+            if self.options.progressive && self.options.format == OutputFormat::Pdf {
+                let dir = self.options.out.join(id);
+                // A failure here fails the full delivery that follows too.
+                if let Ok(keys) = output::deliver_ready(&dir, ready, self.options.force)
+                    && let Ok(mut early) = early.lock()
+                {
+                    early.extend(keys);
+                }
+            }
+        };
+        let produced = self.produce(&checked, &fill, &write_early);
+        typeset::evict_cache(self.cache_age);
+        let produced = produced?;
         let bundle = Bundle {
             checked: &checked,
             fill: &fill,
@@ -167,9 +189,13 @@ impl Renderer {
             force: self.options.force,
             attach: self.options.attach,
         };
-        let reports = self.timings.time(Stage::Write, || {
+        let mut reports = self.timings.time(Stage::Write, || {
             output::deliver(self.options.format, &bundle)
         })?;
+        let early = early.into_inner().unwrap_or_default();
+        for report in &mut reports {
+            report.written |= early.contains(&report.key);
+        }
         Ok(RenderedEngagement {
             id: id.clone(),
             dir: bundle.dir,
@@ -193,8 +219,8 @@ impl Renderer {
         let mut checked = Checked::new(loaded.clone(), validation.clone())?;
         checked.since = self.since(loaded)?;
         let fill = self.prepare(&checked, document_date(loaded))?;
-        let produced = self.produce(&checked, &fill);
-        typeset::evict_cache();
+        let produced = self.produce(&checked, &fill, &|_| {});
+        typeset::evict_cache(self.cache_age);
         Ok(produced?
             .into_iter()
             .filter(|p| self.selected(p.filled.key))

@@ -35,11 +35,13 @@ struct Inputs<'a> {
 
 impl Renderer {
     /// Fills and typesets the reports asked for, and the four the
-    /// acceptance report certifies when it is asked for.
+    /// acceptance report certifies when it is asked for; `ready` sees those
+    /// four before the acceptance report is typeset.
     pub(super) fn produce(
         &self,
         checked: &Checked,
         fill: &Fill,
+        ready: &dyn Fn(&[Produced]),
     ) -> Result<Vec<Produced>, RenderError> {
         let files = typeset::files(&checked.assets, &fill.modules);
         let inputs = Inputs {
@@ -61,6 +63,7 @@ impl Renderer {
             .map(|key| self.produce_one(&inputs, *key, &Certified::default(), wanted || certify))
             .collect::<Result<Vec<_>, _>>()?;
         if certify {
+            ready(&produced);
             let reports: Vec<DeliveredReport> = produced
                 .iter()
                 .filter_map(|p| {

@@ -207,10 +207,18 @@ pub fn typst_version() -> &'static str {
     typst::utils::version().raw()
 }
 
-/// Drops Typst's memoised results that were not used recently, so memory
-/// stays flat over long batches.
-pub fn evict_cache() {
-    typst::comemo::evict(0);
+/// How many renders a memoised result may go unused and still be kept
+/// when the same engagement is rendered again and again (`dossier watch`):
+/// a save re-typesets only what changed. The cache then holds what the last
+/// few renders used, one engagement's worth.
+pub const WARM_CACHE_AGE: usize = 3;
+
+/// Drops Typst's memoised results that were not used in the last `age`
+/// renders; 0 drops them all, so that memory stays flat over a batch of
+/// engagements, which share little (keeping them, `--jobs 2` on 20
+/// engagements used 783 MiB instead of 400–418, and no less time).
+pub fn evict_cache(age: usize) {
+    typst::comemo::evict(age);
 }
 
 fn describe(world: &ReportWorld, origin: &str, errors: &[SourceDiagnostic]) -> TypesetError {

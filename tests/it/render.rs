@@ -464,3 +464,60 @@ fn an_empty_section_of_a_draft_is_to_be_completed() {
         "{text}"
     );
 }
+
+#[test]
+fn a_progressive_render_writes_the_same_bundle_and_never_early_into_a_signed_off_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let engagement = crate::common::copy_zh_sample(dir.path());
+    let render = |out: &std::path::Path, progressive: bool, force: bool| {
+        dossier::Renderer::new(dossier::RenderOptions {
+            out: out.to_path_buf(),
+            progressive,
+            force,
+            ..Default::default()
+        })
+        .render(&engagement)
+        .map_err(|e| e.to_string())
+    };
+    let (whole, early) = (dir.path().join("whole"), dir.path().join("early"));
+    render(&whole, false, false).expect("renders");
+    let done = render(&early, true, false).expect("renders");
+    assert!(
+        done.reports.iter().all(|r| r.written),
+        "every report is written"
+    );
+    let bundle = |out: &std::path::Path| -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<_> = std::fs::read_dir(out.join("ZP-2026-FL-001"))
+            .expect("bundle")
+            .map(|e| {
+                let e = e.expect("entry");
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).expect("file"),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    assert!(
+        bundle(&whole) == bundle(&early),
+        "the same files, byte for byte"
+    );
+    // The bundle is signed off: a changed finding is refused, and nothing,
+    // not even the reports ready before the acceptance report, is written.
+    let yaml = engagement.join("engagement.yaml");
+    let text = std::fs::read_to_string(&yaml).expect("yaml");
+    std::fs::write(
+        &yaml,
+        text.replacen("壓測至 2,000 req", "壓測至 2,001 req", 1),
+    )
+    .expect("write");
+    let before = bundle(&early);
+    let err = render(&early, true, false).expect_err("a signed-off bundle is protected");
+    assert!(err.contains("signed-off"), "{err}");
+    assert!(bundle(&early) == before, "nothing was written");
+    // Forced, it is overwritten.
+    render(&early, true, true).expect("forced");
+    assert!(bundle(&early) != before);
+}

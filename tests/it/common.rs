@@ -29,6 +29,17 @@ pub fn dossier(args: &[&str]) -> std::process::Output {
         .expect("dossier runs")
 }
 
+/// Runs the `dossier` binary with `args` and checks that it succeeded.
+pub fn dossier_ok(args: &[&str]) -> std::process::Output {
+    let said = dossier(args);
+    assert!(
+        said.status.success(),
+        "dossier {args:?}: {}",
+        text(&said.stderr)
+    );
+    said
+}
+
 /// A path as a command-line argument.
 pub fn arg(path: &Path) -> &str {
     path.to_str().expect("temporary paths are UTF-8")

@@ -13,8 +13,8 @@ use dossier::model::{
 use dossier::versions::{Change, Field, Section, What, changes, rows};
 
 use crate::common::{
-    arg, copy_zh_sample, dossier, en_sample, en_sample_with, engagement_file, pdf_text, root,
-    squeeze, text, zh_sample,
+    arg, copy_zh_sample, dossier, dossier_ok, en_sample, en_sample_with, engagement_file, pdf_text,
+    root, squeeze, text, zh_sample,
 };
 
 fn zh_hans_sample() -> PathBuf {
@@ -307,7 +307,7 @@ fn the_appendix_lists_the_changes_in_each_locale_and_only_when_something_changed
         let new = engagement(&sample);
         let finding = &new.findings[0].id.value;
         let out = dir.path().join("out");
-        let said = dossier(&[
+        dossier_ok(&[
             "render",
             arg(&sample),
             "-o",
@@ -315,7 +315,6 @@ fn the_appendix_lists_the_changes_in_each_locale_and_only_when_something_changed
             "--since",
             arg(&base),
         ]);
-        assert!(said.status.success(), "{}", text(&said.stderr));
         let bundle = out.join(&new.engagement.id.value);
         for (report, listed) in [
             ("02-plan.pdf", false),
@@ -366,7 +365,7 @@ fn a_re_issue_renders_byte_identical_reports_every_time() {
     let mut bundles = Vec::new();
     for run in ["a", "b"] {
         let out = dir.path().join(run);
-        let said = dossier(&[
+        dossier_ok(&[
             "render",
             arg(&zh_sample()),
             "-o",
@@ -374,7 +373,6 @@ fn a_re_issue_renders_byte_identical_reports_every_time() {
             "--since",
             arg(&base),
         ]);
-        assert!(said.status.success(), "{}", text(&said.stderr));
         bundles.push(out.join("ZP-2026-FL-001"));
     }
     for report in [
@@ -417,8 +415,7 @@ fn a_re_issue_renders_byte_identical_reports_every_time() {
 #[test]
 fn diff_prints_the_changes_as_text_and_json() {
     let base = zh_sample().join("v1.0");
-    let said = dossier(&["diff", arg(&base), arg(&zh_sample())]);
-    assert!(said.status.success(), "{}", text(&said.stderr));
+    let said = dossier_ok(&["diff", arg(&base), arg(&zh_sample())]);
     let out = text(&said.stdout);
     for needle in [
         "問題 F-04",
@@ -498,8 +495,7 @@ fn a_git_revision_of_the_engagement_file_is_a_previous_version() {
     git(&repo, &["commit", "-q", "-m", "v1.0"]);
     git(&repo, &["tag", "v1.0"]);
     std::fs::copy(en_sample(), &file).expect("the current version");
-    let said = dossier(&["diff", "git:v1.0", arg(&file), "--format", "json"]);
-    assert!(said.status.success(), "{}", text(&said.stderr));
+    let said = dossier_ok(&["diff", "git:v1.0", arg(&file), "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&said.stdout).expect("json");
     assert_eq!(json["base"], "git:v1.0");
     assert_eq!(
@@ -509,7 +505,7 @@ fn a_git_revision_of_the_engagement_file_is_a_previous_version() {
     );
     // From another directory, and for render and check too.
     let out = dir.path().join("out");
-    let said = dossier(&[
+    dossier_ok(&[
         "render",
         arg(&repo),
         "-o",
@@ -519,7 +515,6 @@ fn a_git_revision_of_the_engagement_file_is_a_previous_version() {
         "--only",
         "service",
     ]);
-    assert!(said.status.success(), "{}", text(&said.stderr));
     let service = pdf(&out.join("NW-2026-007/04-service.pdf"));
     assert!(service.contains("Changessinceversion1.0"), "{service}");
     let said = dossier(&["check", arg(&file), "--since", "git:v1.0"]);
@@ -546,8 +541,7 @@ fn an_acceptance_report_is_a_previous_version() {
     let out = dir.path().join("out");
     // The version delivered before, as the customer received it (a draft:
     // it was not signed off yet; drafts carry their source too).
-    let said = dossier(&["render", arg(&zh_sample().join("v1.0")), "-o", arg(&out)]);
-    assert!(said.status.success(), "{}", text(&said.stderr));
+    dossier_ok(&["render", arg(&zh_sample().join("v1.0")), "-o", arg(&out)]);
     let delivered = out.join("ZP-2026-FL-001/05-acceptance.pdf");
     let from_pdf = dossier(&[
         "diff",
@@ -681,8 +675,7 @@ fn retests_decide_a_findings_status() {
     // Left out, the retest decides; without a retest, a fix is a warning.
     let yaml = en_sample_with(resolved, "    description: Queries for recent events");
     let (_dir, file) = engagement_file(&yaml);
-    let said = dossier(&["check", arg(&file)]);
-    assert!(said.status.success(), "{}", text(&said.stderr));
+    let said = dossier_ok(&["check", arg(&file)]);
     assert!(
         text(&said.stdout).contains("0 warnings"),
         "{}",
@@ -715,8 +708,7 @@ fn retests_decide_a_findings_status() {
     );
     let accepted = yaml.replace("result: risk-accepted\n", "result: risk-accepted\n        accepted_by: Daniel Whitfield, Head of Platform Engineering\n");
     let (_dir, file) = engagement_file(&accepted);
-    let said = dossier(&["check", arg(&file), "--strict"]);
-    assert!(said.status.success(), "{}", text(&said.stderr));
+    dossier_ok(&["check", arg(&file), "--strict"]);
 }
 
 #[test]
@@ -724,7 +716,7 @@ fn the_service_report_shows_each_findings_retests_and_the_acceptance_report_what
     let dir = tempfile::tempdir().expect("temp dir");
     let engagement = copy_zh_sample(dir.path());
     let out = dir.path().join("out");
-    let said = dossier(&[
+    dossier_ok(&[
         "render",
         arg(&engagement),
         "-o",
@@ -732,7 +724,6 @@ fn the_service_report_shows_each_findings_retests_and_the_acceptance_report_what
         "--only",
         "acceptance",
     ]);
-    assert!(said.status.success(), "{}", text(&said.stderr));
     let service = pdf(&out.join("ZP-2026-FL-001/04-service.pdf"));
     for needle in [
         "複測與狀態變化",
@@ -780,7 +771,7 @@ fn a_plan_revised_before_confirmation_lists_what_moved() {
     let base = dir.path().join("plan-v0.9.yaml");
     std::fs::write(&base, earlier).expect("write");
     let out = dir.path().join("out");
-    let said = dossier(&[
+    dossier_ok(&[
         "render",
         arg(&en_sample()),
         "-o",
@@ -790,7 +781,6 @@ fn a_plan_revised_before_confirmation_lists_what_moved() {
         "--only",
         "plan,service",
     ]);
-    assert!(said.status.success(), "{}", text(&said.stderr));
     let plan = pdf(&out.join("NW-2026-007/02-plan.pdf"));
     let appendix = &plan[plan.rfind("Changessinceversion1.0").expect("an appendix")..];
     for needle in [

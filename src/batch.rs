@@ -205,7 +205,13 @@ impl Plan {
                 let outcome = match planned {
                     Planned::Failed(outcome) => outcome,
                     Planned::Render(path, id) => {
-                        match batch.pool.install(|| render_guarded(renderer, &path)) {
+                        let rendered = batch.pool.install(|| render_guarded(renderer, &path));
+                        // Typst's memoised results stay when no engagement follows:
+                        // the process is about to end.
+                        if next.load(Ordering::Relaxed) < items.len() {
+                            renderer.release_cache();
+                        }
+                        match rendered {
                             Ok(rendered) => Outcome::Rendered(rendered),
                             Err(error) => Outcome::Failed { id, path, error },
                         }
@@ -240,14 +246,16 @@ impl Plan {
 /// Renders one engagement, turning a panic into a failure of that
 /// engagement alone.
 fn render_guarded(renderer: &Renderer, path: &Path) -> Result<RenderedEngagement, RenderError> {
-    std::panic::catch_unwind(AssertUnwindSafe(|| renderer.render(path))).unwrap_or_else(|panic| {
-        let message = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown cause".into());
-        Err(RenderError::Internal { message })
-    })
+    std::panic::catch_unwind(AssertUnwindSafe(|| renderer.render_retaining(path))).unwrap_or_else(
+        |panic| {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown cause".into());
+            Err(RenderError::Internal { message })
+        },
+    )
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -150,16 +150,40 @@ impl Renderer {
         self.timings.time(Stage::Load, || load::load(path))
     }
 
-    /// Renders the engagement at `path` (a directory or a YAML file).
+    /// Renders the engagement at `path` (a directory or a YAML file), then
+    /// releases what Typst memoised for it (see [`Renderer::release_cache`]).
     pub fn render(&self, path: &Path) -> Result<RenderedEngagement, RenderError> {
-        let loaded = self.load(path)?;
-        self.render_loaded(loaded)
+        let rendered = self.render_retaining(path);
+        self.release_cache();
+        rendered
     }
 
-    /// Renders an engagement already loaded. Every report is produced in
-    /// memory first; files are written only when all succeeded, so a
-    /// failure leaves the previous output untouched.
+    /// Renders the engagement at `path` and leaves Typst's memoised results
+    /// to the caller: a batch releases them only when another engagement
+    /// follows, since dropping them takes time (about 40 ms for the
+    /// zh-Hant sample) that a process about to exit need not spend.
+    pub fn render_retaining(&self, path: &Path) -> Result<RenderedEngagement, RenderError> {
+        let loaded = self.load(path)?;
+        self.render_loaded_retaining(loaded)
+    }
+
+    /// Drops Typst's memoised results this renderer no longer needs: all of
+    /// them, or in `dossier watch` those the last few renders did not use.
+    pub fn release_cache(&self) {
+        typeset::evict_cache(self.cache_age);
+    }
+
+    /// Renders an engagement already loaded, then releases what Typst
+    /// memoised for it. Every report is produced in memory first; files are
+    /// written only when all succeeded, so a failure leaves the previous
+    /// output untouched.
     pub fn render_loaded(&self, loaded: Loaded) -> Result<RenderedEngagement, RenderError> {
+        let rendered = self.render_loaded_retaining(loaded);
+        self.release_cache();
+        rendered
+    }
+
+    fn render_loaded_retaining(&self, loaded: Loaded) -> Result<RenderedEngagement, RenderError> {
         let checked = self.check(loaded)?;
         let date = document_date(&checked.loaded);
         let fill = self.prepare(&checked, date)?;
@@ -176,9 +200,7 @@ impl Renderer {
                 }
             }
         };
-        let produced = self.produce(&checked, &fill, &write_early);
-        typeset::evict_cache(self.cache_age);
-        let produced = produced?;
+        let produced = self.produce(&checked, &fill, &write_early)?;
         let bundle = Bundle {
             checked: &checked,
             fill: &fill,
@@ -220,7 +242,7 @@ impl Renderer {
         checked.since = self.since(loaded)?;
         let fill = self.prepare(&checked, document_date(loaded))?;
         let produced = self.produce(&checked, &fill, &|_| {});
-        typeset::evict_cache(self.cache_age);
+        self.release_cache();
         Ok(produced?
             .into_iter()
             .filter(|p| self.selected(p.filled.key))

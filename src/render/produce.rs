@@ -58,10 +58,22 @@ impl Renderer {
         // Sources are typeset when PDFs are wanted, and always for the
         // reports the acceptance report certifies.
         let wanted = self.options.format != OutputFormat::Typ;
-        let mut produced = others
-            .par_iter()
-            .map(|key| self.produce_one(&inputs, *key, &Certified::default(), wanted || certify))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut filled = others
+            .iter()
+            .map(|key| self.fill(&inputs, *key, &Certified::default()))
+            .enumerate()
+            .map(|(i, filled)| Ok((i, filled?)))
+            .collect::<Result<Vec<_>, RenderError>>()?;
+        // The longest source first: the report that takes longest to typeset
+        // starts at once, and the shorter ones fill the other cores around it.
+        filled.sort_by_key(|(_, filled)| std::cmp::Reverse(filled.source.len()));
+        let mut typeset = filled
+            .into_par_iter()
+            .with_max_len(1)
+            .map(|(i, filled)| Ok((i, self.produce_one(&inputs, filled, wanted || certify)?)))
+            .collect::<Result<Vec<_>, RenderError>>()?;
+        typeset.sort_by_key(|(i, _)| *i);
+        let mut produced: Vec<Produced> = typeset.into_iter().map(|(_, p)| p).collect();
         if certify {
             ready(&produced);
             let reports: Vec<DeliveredReport> = produced
@@ -89,20 +101,20 @@ impl Renderer {
                 files,
                 ..inputs
             };
-            produced.push(self.produce_one(&inputs, ReportKey::Acceptance, &certified, wanted)?);
+            let filled = self.fill(&inputs, ReportKey::Acceptance, &certified)?;
+            produced.push(self.produce_one(&inputs, filled, wanted)?);
         }
         Ok(produced)
     }
 
-    fn produce_one(
+    /// The Typst source of report `key`.
+    fn fill(
         &self,
         inputs: &Inputs<'_>,
         key: ReportKey,
         certified: &Certified,
-        typeset: bool,
-    ) -> Result<Produced, RenderError> {
-        let filled = self
-            .timings
+    ) -> Result<Filled, RenderError> {
+        self.timings
             .time(crate::timings::Stage::Fill, || {
                 self.filler
                     .report(inputs.fill, key, &inputs.checked.validation, certified)
@@ -110,7 +122,18 @@ impl Renderer {
             .map_err(|source| RenderError::Fill {
                 report: key,
                 source,
-            })?;
+            })
+    }
+
+    /// A filled report typeset (when `typeset` asks for it), from the
+    /// cache when its source and files did not change.
+    fn produce_one(
+        &self,
+        inputs: &Inputs<'_>,
+        filled: Filled,
+        typeset: bool,
+    ) -> Result<Produced, RenderError> {
+        let key = filled.key;
         if !typeset {
             return Ok(Produced {
                 filled,

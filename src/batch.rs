@@ -181,6 +181,10 @@ impl Plan {
     /// engagements themselves items of a parallel iterator, a thread waiting
     /// inside Typst would start another engagement on top of the first, and
     /// memory would grow with the size of the batch.
+    ///
+    /// Typst's memoised results are released after each engagement that
+    /// another follows; those of the last ones stay, for the process is
+    /// usually about to end ([`Renderer::release_cache`] drops them).
     pub fn run(
         self,
         batch: &Batch,

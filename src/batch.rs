@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -81,6 +81,34 @@ impl Outcome {
         match self {
             Outcome::Rendered(done) => Some(&done.id),
             Outcome::Failed { id, .. } => id.as_deref(),
+        }
+    }
+}
+
+/// One engagement of a plan to render: its place in the plan, its path
+/// and, when it could be read, its id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Job {
+    /// Its place in the plan.
+    pub index: usize,
+    /// Its YAML file or directory.
+    pub path: PathBuf,
+    /// Its id, when it could be read.
+    pub id: Option<String>,
+}
+
+impl Job {
+    /// Renders the engagement, turning a failure — even a panic of the
+    /// renderer — into an outcome of its own. Typst's memoised results are
+    /// left to the caller ([`Renderer::release_cache`]).
+    pub fn render(&self, renderer: &Renderer) -> Outcome {
+        match render_guarded(renderer, &self.path) {
+            Ok(rendered) => Outcome::Rendered(rendered),
+            Err(error) => Outcome::Failed {
+                id: self.id.clone(),
+                path: self.path.clone(),
+                error,
+            },
         }
     }
 }
@@ -170,8 +198,22 @@ impl Plan {
         self.planned.is_empty()
     }
 
-    /// Renders the plan, calling `done` as each engagement finishes (from
-    /// the thread that rendered it). A failing engagement — even one that
+    /// The plan's engagements: those that failed before rendering (an id
+    /// used twice), with their outcome, and those to render.
+    pub fn split(self) -> (Vec<(usize, Outcome)>, Vec<Job>) {
+        let mut failed = Vec::new();
+        let mut jobs = Vec::new();
+        for (index, planned) in self.planned.into_iter().enumerate() {
+            match planned {
+                Planned::Failed(outcome) => failed.push((index, outcome)),
+                Planned::Render(path, id) => jobs.push(Job { index, path, id }),
+            }
+        }
+        (failed, jobs)
+    }
+
+    /// Renders the plan, calling `done` with its place in the plan as each
+    /// engagement finishes (from the thread that rendered it). A failing engagement — even one that
     /// makes the renderer panic — never stops the others. Outcomes come back
     /// in plan order.
     ///
@@ -189,7 +231,7 @@ impl Plan {
         self,
         batch: &Batch,
         renderer: &Renderer,
-        done: impl Fn(&Outcome) + Sync,
+        done: impl Fn(usize, &Outcome) + Sync,
     ) -> Vec<Outcome> {
         let items: Vec<Mutex<Option<Planned>>> = self
             .planned
@@ -209,19 +251,17 @@ impl Plan {
                 let outcome = match planned {
                     Planned::Failed(outcome) => outcome,
                     Planned::Render(path, id) => {
-                        let rendered = batch.pool.install(|| render_guarded(renderer, &path));
+                        let job = Job { index: i, path, id };
+                        let outcome = batch.pool.install(|| job.render(renderer));
                         // Typst's memoised results stay when no engagement follows:
                         // the process is about to end.
                         if next.load(Ordering::Relaxed) < items.len() {
                             renderer.release_cache();
                         }
-                        match rendered {
-                            Ok(rendered) => Outcome::Rendered(rendered),
-                            Err(error) => Outcome::Failed { id, path, error },
-                        }
+                        outcome
                     }
                 };
-                done(&outcome);
+                done(i, &outcome);
                 *lock(&outcomes[i]) = Some(outcome);
             }
         };
@@ -277,6 +317,12 @@ pub struct Batch {
 const STACK_SIZE: usize = 16 << 20;
 
 impl Batch {
+    /// Runs `work` on the batch's threads, whose stacks are deep enough for
+    /// Typst, and waits for it.
+    pub fn install<T: Send>(&self, work: impl FnOnce() -> T + Send) -> T {
+        self.pool.install(work)
+    }
+
     /// A batch running `jobs` documents at once.
     pub fn new(jobs: usize) -> Result<Self, rayon::ThreadPoolBuildError> {
         let pool = rayon::ThreadPoolBuilder::new()
@@ -335,8 +381,32 @@ pub struct Summary {
     pub shard: Option<String>,
     /// Counts.
     pub totals: Totals,
-    /// One entry per engagement, in discovery order.
-    pub engagements: Vec<SummaryEntry>,
+    /// One entry per engagement, in discovery order (each a
+    /// [`SummaryEntry`]).
+    pub engagements: Vec<serde_json::Value>,
+}
+
+/// One engagement of a batch as the command line reports it: what it
+/// prints and the engagement's entry in the summary. A worker process
+/// sends it, as one line of JSON, to the process that runs the batch.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Finished {
+    /// Its place in the plan.
+    pub index: usize,
+    /// Its id, when known.
+    pub id: Option<String>,
+    /// `final`, `draft` or `failed`.
+    pub status: String,
+    /// Whether any file was written.
+    pub changed: bool,
+    /// Its [`SummaryEntry`].
+    pub entry: serde_json::Value,
+    /// The line it prints on standard output, if any.
+    pub out: Option<String>,
+    /// What it prints on standard error as it finishes.
+    pub err: String,
+    /// The line that repeats its failure at the end of the batch.
+    pub failure: Option<String>,
 }
 
 /// How many engagements ended how.
@@ -395,81 +465,83 @@ pub struct SummaryReport {
     pub sha256: String,
 }
 
+impl SummaryEntry {
+    /// The summary entry of `outcome`.
+    pub fn of(outcome: &Outcome) -> Self {
+        match outcome {
+            Outcome::Rendered(done) => {
+                let (errors, warnings) = done.validation.counts();
+                SummaryEntry {
+                    file: done.source.clone(),
+                    id: Some(done.id.clone()),
+                    status: if done.is_final() { "final" } else { "draft" },
+                    changed: done.changed,
+                    dir: Some(done.dir.clone()),
+                    errors,
+                    warnings,
+                    error: None,
+                    diagnostics: done.validation.diagnostics.clone(),
+                    reports: done
+                        .reports
+                        .iter()
+                        .map(|r| SummaryReport {
+                            key: r.key,
+                            file: r.file.clone(),
+                            pages: r.pages,
+                            status: crate::manifest::Status::of(r.is_final),
+                            sha256: r.sha256.clone(),
+                        })
+                        .collect(),
+                }
+            }
+            Outcome::Failed { path, id, error } => {
+                let diagnostics: Vec<Diagnostic> = error
+                    .diagnostics()
+                    .map(|(list, _)| list.into_iter().cloned().collect())
+                    .unwrap_or_default();
+                let errors = diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count();
+                SummaryEntry {
+                    file: path.clone(),
+                    id: id.clone(),
+                    status: "failed",
+                    changed: false,
+                    dir: None,
+                    errors,
+                    warnings: diagnostics.len() - errors,
+                    error: Some(error.to_string()),
+                    diagnostics,
+                    reports: Vec::new(),
+                }
+            }
+        }
+    }
+}
+
 impl Summary {
-    /// The summary of `outcomes`.
-    pub fn new(outcomes: &[Outcome], shard: Option<Shard>) -> Self {
+    /// The summary of the engagements `finished`, in plan order.
+    pub fn new(finished: &[Finished], shard: Option<Shard>) -> Self {
         let mut totals = Totals {
-            engagements: outcomes.len(),
+            engagements: finished.len(),
             ..Totals::default()
         };
-        let engagements = outcomes
-            .iter()
-            .map(|outcome| match outcome {
-                Outcome::Rendered(done) => {
-                    let status = if done.is_final() {
-                        totals.finals += 1;
-                        "final"
-                    } else {
-                        totals.draft += 1;
-                        "draft"
-                    };
-                    if !done.changed {
-                        totals.unchanged += 1;
-                    }
-                    let (errors, warnings) = done.validation.counts();
-                    SummaryEntry {
-                        file: done.source.clone(),
-                        id: Some(done.id.clone()),
-                        status,
-                        changed: done.changed,
-                        dir: Some(done.dir.clone()),
-                        errors,
-                        warnings,
-                        error: None,
-                        diagnostics: done.validation.diagnostics.clone(),
-                        reports: done
-                            .reports
-                            .iter()
-                            .map(|r| SummaryReport {
-                                key: r.key,
-                                file: r.file.clone(),
-                                pages: r.pages,
-                                status: crate::manifest::Status::of(r.is_final),
-                                sha256: r.sha256.clone(),
-                            })
-                            .collect(),
-                    }
-                }
-                Outcome::Failed { path, id, error } => {
-                    totals.failed += 1;
-                    let diagnostics: Vec<Diagnostic> = error
-                        .diagnostics()
-                        .map(|(list, _)| list.into_iter().cloned().collect())
-                        .unwrap_or_default();
-                    let errors = diagnostics
-                        .iter()
-                        .filter(|d| d.severity == Severity::Error)
-                        .count();
-                    SummaryEntry {
-                        file: path.clone(),
-                        id: id.clone(),
-                        status: "failed",
-                        changed: false,
-                        dir: None,
-                        errors,
-                        warnings: diagnostics.len() - errors,
-                        error: Some(error.to_string()),
-                        diagnostics,
-                        reports: Vec::new(),
-                    }
-                }
-            })
-            .collect();
+        for f in finished {
+            match f.status.as_str() {
+                "final" => totals.finals += 1,
+                "draft" => totals.draft += 1,
+                _ => totals.failed += 1,
+            }
+            if f.status != "failed" && !f.changed {
+                totals.unchanged += 1;
+            }
+        }
         Self {
             version: 1,
             shard: shard.map(|s| s.to_string()),
             totals,
-            engagements,
+            engagements: finished.iter().map(|f| f.entry.clone()).collect(),
         }
     }
 

@@ -480,6 +480,25 @@ pub struct RenderArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Render a batch in this one process, its threads sharing Typst's
+    /// cache, rather than in one worker process per job (less memory, less
+    /// speed on several cores).
+    #[arg(long)]
+    pub in_process: bool,
+    /// Serve as a worker of a batch: engagements to render come in on
+    /// standard input, what became of them goes out on standard output.
+    #[arg(long, value_name = "COLOR", hide = true)]
+    pub worker: Option<WorkerColor>,
+}
+
+/// Whether a worker writes its messages with colour (its standard error is
+/// a pipe; the batch's may be a terminal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WorkerColor {
+    /// With colour.
+    Color,
+    /// Without.
+    Plain,
 }
 
 /// Output formats of `render`.

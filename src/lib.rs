@@ -41,6 +41,7 @@ pub mod typeset;
 pub mod validate;
 pub mod versions;
 pub mod watch;
+pub mod workers;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use render::{RenderError, RenderOptions, RenderedEngagement, Renderer};

@@ -21,7 +21,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use cli::{Args, CheckArgs, CheckFormat, Command, InitArgs, RenderArgs, VerifyArgs};
 use dossier::atomic::write_atomic;
-use dossier::batch::{Batch, Outcome, Plan, Summary};
+use dossier::batch::{Batch, Finished, Job, Outcome, Plan, Summary, SummaryEntry};
 use dossier::discover::discover;
 use dossier::fill::Filler;
 use dossier::load::load;
@@ -141,6 +141,9 @@ fn run_render(args: &RenderArgs) -> ExitCode {
             }
         }
     }
+    if let Some(worker) = args.worker {
+        return serve_worker(options, worker, args.quiet);
+    }
     let Some(engagements) = engagements(&args.paths, Some(&options.out)) else {
         return ExitCode::FAILURE;
     };
@@ -157,9 +160,42 @@ fn run_render(args: &RenderArgs) -> ExitCode {
     };
     let plan = Plan::new(&batch, &renderer, &engagements, args.shard);
     let progress = Progress::new(plan.len(), args.quiet);
-    let outcomes = plan.run(&batch, &renderer, |outcome| progress.report(outcome));
+    let report = Report {
+        color: color(),
+        quiet: args.quiet,
+    };
+    let finished = std::sync::Mutex::new(Vec::new());
+    let done = |f: Finished| {
+        progress.report(&f);
+        if let Ok(mut finished) = finished.lock() {
+            finished.push(f);
+        }
+    };
+    // Several engagements on several cores go to worker processes (see
+    // `dossier::workers`), unless the stage timings of this process are
+    // asked for.
+    let processes = args.jobs().min(plan.len());
+    let workers = (processes > 1 && !args.in_process && !args.timings)
+        .then(|| start_workers(processes, report.color))
+        .flatten();
+    match workers {
+        Some(workers) => {
+            let (failed, jobs) = plan.split();
+            for (index, outcome) in &failed {
+                done(report.finished(*index, outcome));
+            }
+            dossier::workers::dispatch(workers, &jobs, |job, err| report.lost(job, err), done);
+        }
+        None => {
+            plan.run(&batch, &renderer, |index, outcome| {
+                done(report.finished(index, outcome))
+            });
+        }
+    }
     progress.finish();
-    let summary = Summary::new(&outcomes, args.shard);
+    let mut finished = finished.into_inner().unwrap_or_else(|e| e.into_inner());
+    finished.sort_by_key(|f| f.index);
+    let summary = Summary::new(&finished, args.shard);
     if let Some(file) = &args.summary
         && let Err(err) = summary
             .to_json()
@@ -187,20 +223,8 @@ fn run_render(args: &RenderArgs) -> ExitCode {
         }
         let _ = writeln!(std::io::stdout().lock(), "{line}");
     }
-    for outcome in &outcomes {
-        if let Outcome::Failed { path, error, .. } = outcome {
-            let why = match error.diagnostic() {
-                Some((d, _)) => format!(
-                    "{}:{}:{}: {}",
-                    d.file.display(),
-                    d.pos.line,
-                    d.pos.column,
-                    d.message
-                ),
-                None => error.to_string(),
-            };
-            say!("failed: {}: {why}", path.display());
-        }
+    for line in finished.iter().filter_map(|f| f.failure.as_ref()) {
+        say!("{line}");
     }
     if args.timings {
         let cpu = dossier::timings::process_cpu_time();
@@ -220,7 +244,6 @@ fn run_render(args: &RenderArgs) -> ExitCode {
 /// one line per engagement otherwise; diagnostics as they come.
 struct Progress {
     bar: Option<ProgressBar>,
-    quiet: bool,
 }
 
 impl Progress {
@@ -236,18 +259,59 @@ impl Progress {
             bar.set_prefix("rendering");
             bar
         });
-        Self { bar, quiet }
+        Self { bar }
     }
 
     /// Prints what became of one engagement.
-    fn report(&self, outcome: &Outcome) {
+    fn report(&self, finished: &Finished) {
+        let print = || {
+            if !finished.err.is_empty() {
+                eprint!("{}", finished.err);
+            }
+            if let Some(line) = &finished.out {
+                // A closed pipe is not an error worth reporting.
+                let _ = writeln!(std::io::stdout().lock(), "{line}");
+            }
+        };
+        match &self.bar {
+            Some(bar) => {
+                bar.suspend(print);
+                if let Some(id) = &finished.id {
+                    bar.set_message(id.clone());
+                }
+                bar.inc(1);
+            }
+            None => print(),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// How the engagements of a batch are reported: with colour or not, and
+/// whether only errors are printed.
+struct Report {
+    color: bool,
+    quiet: bool,
+}
+
+impl Report {
+    /// What the command line prints of `outcome`, the `index`-th engagement
+    /// of the plan, and its summary entry.
+    fn finished(&self, index: usize, outcome: &Outcome) -> Finished {
+        let entry = SummaryEntry::of(outcome);
         let mut err = String::new();
         let mut out = None;
+        let mut failure = None;
         match outcome {
             Outcome::Rendered(done) => {
                 if !self.quiet {
                     for d in &done.validation.diagnostics {
-                        err.push_str(&d.render(Some(&done.text), color()));
+                        err.push_str(&d.render(Some(&done.text), self.color));
                         err.push('\n');
                     }
                     let finals = done.reports.iter().filter(|r| r.is_final).count();
@@ -265,34 +329,119 @@ impl Progress {
                 }
             }
             Outcome::Failed { path, error, .. } => {
-                err.push_str(&failure(path, error));
+                err.push_str(&failure_text(path, error, self.color));
                 err.push_str(&format!("error: {}: not rendered\n", path.display()));
+                let why = match error.diagnostic() {
+                    Some((d, _)) => format!(
+                        "{}:{}:{}: {}",
+                        d.file.display(),
+                        d.pos.line,
+                        d.pos.column,
+                        d.message
+                    ),
+                    None => error.to_string(),
+                };
+                failure = Some(format!("failed: {}: {why}", path.display()));
             }
         }
-        let print = || {
-            if !err.is_empty() {
-                eprint!("{err}");
-            }
-            if let Some(line) = &out {
-                // A closed pipe is not an error worth reporting.
-                let _ = writeln!(std::io::stdout().lock(), "{line}");
-            }
-        };
-        match &self.bar {
-            Some(bar) => {
-                bar.suspend(print);
-                if let Some(id) = outcome.id() {
-                    bar.set_message(id.to_string());
-                }
-                bar.inc(1);
-            }
-            None => print(),
+        Finished {
+            index,
+            id: outcome.id().map(str::to_string),
+            status: entry.status.to_string(),
+            changed: entry.changed,
+            entry: serde_json::to_value(&entry).unwrap_or_default(),
+            out,
+            err,
+            failure,
         }
     }
 
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
+    /// An engagement whose worker process failed it.
+    fn lost(&self, job: &Job, err: &std::io::Error) -> Finished {
+        let error = dossier::render::RenderError::Internal {
+            message: err.to_string(),
+        };
+        self.finished(
+            job.index,
+            &Outcome::Failed {
+                path: job.path.clone(),
+                id: job.id.clone(),
+                error,
+            },
+        )
+    }
+}
+
+/// `count` worker processes: this program again, with this command line
+/// and `--worker`. None when not even one starts (the batch then renders
+/// in this process).
+fn start_workers(count: usize, color: bool) -> Option<Vec<dossier::workers::Worker>> {
+    let program = std::env::current_exe().ok()?;
+    let worker = if color { "color" } else { "plain" };
+    let workers: Vec<_> = (0..count)
+        .filter_map(|_| {
+            let mut command = std::process::Command::new(&program);
+            command
+                .args(std::env::args_os().skip(1))
+                .arg(format!("--worker={worker}"));
+            dossier::workers::Worker::start(command).ok()
+        })
+        .collect();
+    (!workers.is_empty()).then_some(workers)
+}
+
+/// A worker of a batch (`render --worker`): renders the engagements that
+/// come in on standard input, one at a time, and answers with what became
+/// of each. Typst's memoised results of one engagement are dropped when the
+/// next arrives, not when the last is done.
+fn serve_worker(
+    options: dossier::render::RenderOptions,
+    color: cli::WorkerColor,
+    quiet: bool,
+) -> ExitCode {
+    let renderer = Renderer::new(options);
+    let batch = match Batch::new(1) {
+        Ok(batch) => batch,
+        Err(err) => {
+            say!("error: cannot start a thread: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = Report {
+        color: color == cli::WorkerColor::Color,
+        quiet,
+    };
+    // A worker outlives no batch: when the process that started it ends
+    // (killed, say), it stops too, rather than go on writing bundles.
+    #[cfg(unix)]
+    {
+        let parent = std::os::unix::process::parent_id();
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                if std::os::unix::process::parent_id() != parent {
+                    std::process::exit(1);
+                }
+            }
+        });
+    }
+    let mut rendered = false;
+    let served =
+        dossier::workers::serve(std::io::stdin().lock(), std::io::stdout().lock(), |job| {
+            if rendered {
+                renderer.release_cache();
+            }
+            rendered = true;
+            let outcome = batch.install(|| job.render(&renderer));
+            report.finished(job.index, &outcome)
+        });
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        // The batch went away: nobody is left to tell.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::FAILURE,
+        Err(err) => {
+            say!("error: worker: {err}");
+            ExitCode::FAILURE
         }
     }
 }
@@ -707,10 +856,20 @@ fn run_diff(args: &cli::DiffArgs) -> ExitCode {
 /// Why an engagement was not rendered: its diagnostics when the YAML is at
 /// fault, else the error; each line ends with a newline.
 fn failure(path: &std::path::Path, error: &dossier::render::RenderError) -> String {
+    failure_text(path, error, color())
+}
+
+/// What the command line prints when an engagement fails: its diagnostics,
+/// or the error.
+fn failure_text(
+    path: &std::path::Path,
+    error: &dossier::render::RenderError,
+    color: bool,
+) -> String {
     match error.diagnostics() {
         Some((list, text)) => list
             .iter()
-            .map(|d| format!("{}\n", d.render(text, color())))
+            .map(|d| format!("{}\n", d.render(text, color)))
             .collect(),
         None => format!("error: {}: {error}\n", path.display()),
     }

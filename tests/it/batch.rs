@@ -205,6 +205,71 @@ fn bundles_are_identical_whatever_the_jobs_and_the_clock() {
 }
 
 #[test]
+fn worker_processes_report_a_batch_as_one_process_does() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let team = work.path().join("team");
+    generate(&team, 3);
+    let broken = fs::read_to_string(en_sample()).expect("sample").replacen(
+        "engagement:\n",
+        "engagement:\n  colour: blue\n",
+        1,
+    );
+    fs::write(team.join("broken.yaml"), broken).expect("write");
+    // The same batch on worker processes (the default for several
+    // engagements on several jobs) and in this one process.
+    let run = |name: &str, extra: &[&str]| {
+        let out = work.path().join(name);
+        let summary_file = work.path().join(format!("{name}.json"));
+        let mut args = vec![
+            "render",
+            arg(&team),
+            "-o",
+            arg(&out),
+            "--jobs",
+            "2",
+            "--summary",
+            arg(&summary_file),
+        ];
+        args.extend_from_slice(extra);
+        let output = dossier(&args);
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        let prefix = format!("{}/", out.display());
+        let text = fs::read_to_string(&summary_file).expect("summary written");
+        let summary: serde_json::Value =
+            serde_json::from_str(&text.replace(&prefix, "OUT/")).expect("summary is JSON");
+        let mut lines: Vec<String> = String::from_utf8_lossy(&output.stdout)
+            .replace(&prefix, "OUT/")
+            .lines()
+            .filter(|l| l.contains(" → "))
+            .map(str::to_string)
+            .collect();
+        lines.sort();
+        (tree(&out), summary, lines, stderr(&output))
+    };
+    let (files, summary, lines, errors) = run("workers", &[]);
+    let (files_alone, summary_alone, lines_alone, errors_alone) = run("alone", &["--in-process"]);
+    assert_eq!(
+        files.len(),
+        18,
+        "three bundles of five reports and a manifest"
+    );
+    assert!(files == files_alone, "the bundles differ");
+    assert_eq!(summary, summary_alone);
+    assert_eq!(summary["totals"]["final"], 3);
+    assert_eq!(summary["totals"]["failed"], 1);
+    assert_eq!(lines, lines_alone);
+    assert_eq!(
+        lines.len(),
+        3,
+        "one line per rendered engagement: {lines:?}"
+    );
+    for text in [&errors, &errors_alone] {
+        assert!(text.contains("broken.yaml:"), "{text}");
+        assert!(text.contains("failed: "), "{text}");
+    }
+}
+
+#[test]
 fn shards_are_disjoint_and_cover_the_batch() {
     let work = tempfile::tempdir().expect("temp dir");
     let team = work.path().join("team");

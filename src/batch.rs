@@ -198,6 +198,15 @@ impl Plan {
         self.planned.is_empty()
     }
 
+    /// How many of the plan's engagements are to be rendered (the others
+    /// failed before: an id used twice).
+    pub fn to_render(&self) -> usize {
+        self.planned
+            .iter()
+            .filter(|p| matches!(p, Planned::Render(..)))
+            .count()
+    }
+
     /// The plan's engagements: those that failed before rendering (an id
     /// used twice), with their outcome, and those to render.
     pub fn split(self) -> (Vec<(usize, Outcome)>, Vec<Job>) {

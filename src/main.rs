@@ -174,7 +174,7 @@ fn run_render(args: &RenderArgs) -> ExitCode {
     // Several engagements on several cores go to worker processes (see
     // `dossier::workers`), unless the stage timings of this process are
     // asked for.
-    let processes = args.jobs().min(plan.len());
+    let processes = args.jobs().min(plan.to_render());
     let workers = (processes > 1 && !args.in_process && !args.timings)
         .then(|| start_workers(processes, report.color))
         .flatten();

@@ -6,7 +6,6 @@ use std::fmt;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -222,9 +221,9 @@ impl Plan {
     }
 
     /// Renders the plan, calling `done` with its place in the plan as each
-    /// engagement finishes (from the thread that rendered it). A failing engagement — even one that
-    /// makes the renderer panic — never stops the others. Outcomes come back
-    /// in plan order.
+    /// engagement finishes (from the thread that rendered it; those that
+    /// failed before rendering first). A failing engagement — even one that
+    /// makes the renderer panic — never stops the others.
     ///
     /// Each of the batch's `jobs` workers takes the next engagement when it
     /// is done with one, and typesets its reports on the batch's thread
@@ -236,46 +235,25 @@ impl Plan {
     /// Typst's memoised results are released after each engagement that
     /// another follows; those of the last ones stay, for the process is
     /// usually about to end ([`Renderer::release_cache`] drops them).
-    pub fn run(
-        self,
-        batch: &Batch,
-        renderer: &Renderer,
-        done: impl Fn(usize, &Outcome) + Sync,
-    ) -> Vec<Outcome> {
-        let items: Vec<Mutex<Option<Planned>>> = self
-            .planned
-            .into_iter()
-            .map(|p| Mutex::new(Some(p)))
-            .collect();
-        let outcomes: Vec<Mutex<Option<Outcome>>> =
-            items.iter().map(|_| Mutex::new(None)).collect();
+    pub fn run(self, batch: &Batch, renderer: &Renderer, done: impl Fn(usize, &Outcome) + Sync) {
+        let (failed, jobs) = self.split();
+        for (index, outcome) in &failed {
+            done(*index, outcome);
+        }
         let next = AtomicUsize::new(0);
         let work = || {
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(item) = items.get(i) else { break };
-                let Some(planned) = lock(item).take() else {
-                    continue;
-                };
-                let outcome = match planned {
-                    Planned::Failed(outcome) => outcome,
-                    Planned::Render(path, id) => {
-                        let job = Job { index: i, path, id };
-                        let outcome = batch.pool.install(|| job.render(renderer));
-                        // Typst's memoised results stay when no engagement follows:
-                        // the process is about to end.
-                        if next.load(Ordering::Relaxed) < items.len() {
-                            renderer.release_cache();
-                        }
-                        outcome
-                    }
-                };
-                done(i, &outcome);
-                *lock(&outcomes[i]) = Some(outcome);
+            while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                let outcome = batch.pool.install(|| job.render(renderer));
+                // Typst's memoised results stay when no engagement follows:
+                // the process is about to end.
+                if next.load(Ordering::Relaxed) < jobs.len() {
+                    renderer.release_cache();
+                }
+                done(job.index, &outcome);
             }
         };
         std::thread::scope(|scope| {
-            let workers = batch.jobs.min(items.len());
+            let workers = batch.jobs.min(jobs.len());
             let spawned = (0..workers)
                 .filter(|w| {
                     std::thread::Builder::new()
@@ -289,10 +267,6 @@ impl Plan {
                 work();
             }
         });
-        outcomes
-            .into_iter()
-            .filter_map(|o| o.into_inner().unwrap_or_else(|e| e.into_inner()))
-            .collect()
     }
 }
 
@@ -309,10 +283,6 @@ fn render_guarded(renderer: &Renderer, path: &Path) -> Result<RenderedEngagement
             Err(RenderError::Internal { message })
         },
     )
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The threads a batch runs on.

@@ -648,7 +648,7 @@ fn run_watch(args: &cli::WatchArgs) -> ExitCode {
                 let _ = writeln!(std::io::stdout().lock(), "{line}");
             }
             Err(error) => {
-                eprint!("{}", failure(render.path, error));
+                eprint!("{}", failure_text(render.path, error, color()));
                 say!(
                     "error: {}: not rendered; the last good reports stay in place",
                     render.path.display()
@@ -855,12 +855,6 @@ fn run_diff(args: &cli::DiffArgs) -> ExitCode {
 
 /// Why an engagement was not rendered: its diagnostics when the YAML is at
 /// fault, else the error; each line ends with a newline.
-fn failure(path: &std::path::Path, error: &dossier::render::RenderError) -> String {
-    failure_text(path, error, color())
-}
-
-/// What the command line prints when an engagement fails: its diagnostics,
-/// or the error.
 fn failure_text(
     path: &std::path::Path,
     error: &dossier::render::RenderError,

@@ -17,7 +17,7 @@
 # peak RSS (medians of alternating pairs), the peak memory of all its
 # processes together (PSS, in a separate run), the overhead of signing
 # every final, one engagement from a cold process, and dossier's per-stage
-# times (measured in one process).
+# times (summed over its worker processes).
 set -euo pipefail
 
 n=${1:-100}

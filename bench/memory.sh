@@ -8,8 +8,7 @@
 #   bench/memory.sh [N]
 #
 # Prints the peak memory of the default run (worker processes: all of them
-# together, and the largest), then of a run in one process (--timings),
-# with dossier's own figure.
+# together, and the largest), then of a run in one process (--jobs 1).
 set -euo pipefail
 
 n=${1:-100}
@@ -58,7 +57,7 @@ wall=$(awk -F'): ' '/Elapsed/ {print $2}' "$work/time.txt")
 echo "$n engagements at the pixel and text limits, --jobs 2 (a worker process per job):"
 echo "  peak $(($(cat "$work/pss.txt") / 1024)) MiB for all processes together (PSS), $((rss_kib / 1024)) MiB RSS for the largest; wall $wall"
 rm -rf "$work/out"
-/usr/bin/time -v "$dossier" render "$work/team" -o "$work/out" --jobs 2 --timings 2> "$work/time.txt" | tail -3
+/usr/bin/time -v -o "$work/time.txt" "$dossier" render "$work/team" -o "$work/out" --jobs 1 --quiet
 rss_kib=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
 wall=$(awk -F'): ' '/Elapsed/ {print $2}' "$work/time.txt")
-echo "  in one process (--timings): peak RSS $((rss_kib / 1024)) MiB, wall $wall"
+echo "  in one process (--jobs 1): peak RSS $((rss_kib / 1024)) MiB, wall $wall"

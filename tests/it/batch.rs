@@ -215,22 +215,21 @@ fn worker_processes_report_a_batch_as_one_process_does() {
         1,
     );
     fs::write(team.join("broken.yaml"), broken).expect("write");
-    // The same batch on worker processes (the default for several
-    // engagements on several jobs) and in this one process.
-    let run = |name: &str, extra: &[&str]| {
+    // The same batch on worker processes (several engagements on several
+    // jobs) and on the one worker in this process (`--jobs 1`).
+    let run = |name: &str, jobs: &str| {
         let out = work.path().join(name);
         let summary_file = work.path().join(format!("{name}.json"));
-        let mut args = vec![
+        let args = vec![
             "render",
             arg(&team),
             "-o",
             arg(&out),
             "--jobs",
-            "2",
+            jobs,
             "--summary",
             arg(&summary_file),
         ];
-        args.extend_from_slice(extra);
         let output = dossier(&args);
         assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
         let prefix = format!("{}/", out.display());
@@ -246,8 +245,8 @@ fn worker_processes_report_a_batch_as_one_process_does() {
         lines.sort();
         (tree(&out), summary, lines, stderr(&output))
     };
-    let (files, summary, lines, errors) = run("workers", &[]);
-    let (files_alone, summary_alone, lines_alone, errors_alone) = run("alone", &["--in-process"]);
+    let (files, summary, lines, errors) = run("workers", "2");
+    let (files_alone, summary_alone, lines_alone, errors_alone) = run("alone", "1");
     assert_eq!(
         files.len(),
         18,
@@ -464,14 +463,15 @@ fn typst_sources_compile_on_their_own() {
     assert_eq!(names, expected);
     // A world holding nothing but what the folder holds — not the
     // engagement directory — typesets each report.
-    let files = dossier::typeset::files_in(&bundle).expect("folder reads");
+    let files = dossier::pipeline::typeset::files_in(&bundle).expect("folder reads");
     for name in expected
         .iter()
         .filter(|n| n.ends_with(".typ") && n.starts_with('0'))
     {
         let main = fs::read_to_string(bundle.join(name)).expect("source");
-        let world = dossier::typeset::ReportWorld::new(main, style.clone(), files.clone());
-        let typeset = dossier::typeset::compile(&world, name)
+        let world =
+            dossier::pipeline::typeset::ReportWorld::new(main, style.clone(), files.clone());
+        let typeset = dossier::pipeline::typeset::compile(&world, name)
             .unwrap_or_else(|e| panic!("{name} does not compile: {e}"));
         assert!(typeset.pages() >= 3, "{name}");
     }
@@ -520,26 +520,72 @@ fn a_batch_at_the_image_limits_stays_under_a_gigabyte() {
             .replace("diagrams/architecture.svg", "diagrams/architecture.png");
         fs::write(engagement.join("engagement.yaml"), yaml).expect("write");
     }
-    let output = dossier(&[
-        "render",
-        arg(&team),
-        "-o",
-        arg(&dir.path().join("out")),
-        "--jobs",
-        "2",
-        "--timings",
-    ]);
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        stderr(&output)
-    );
+    // The default engine: two worker processes under the batch's own.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args([
+            "render",
+            arg(&team),
+            "-o",
+            arg(&dir.path().join("out")),
+            "--jobs",
+            "2",
+        ])
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("dossier starts");
+    let peak = peak_tree_memory(&mut child) / (1024 * 1024);
+    let output = child.wait_with_output().expect("dossier ends");
+    let said = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{said}");
     assert!(said.contains("4 final"), "{said}");
-    let peak: u64 = said
-        .lines()
-        .find_map(|l| l.strip_prefix("peak memory: "))
-        .and_then(|l| l.trim_end_matches(" MiB").parse().ok())
-        .expect("the peak is reported");
-    assert!(peak < 1024, "peak memory {peak} MiB");
+    assert!(peak > 100, "the sampling sees the workers: {peak} MiB");
+    assert!(
+        peak < 1024,
+        "peak memory of all processes together: {peak} MiB"
+    );
+}
+
+/// The most memory `child` and the processes it started held together
+/// (the sum of their proportional set sizes, sampled every 20 ms) until it
+/// exits, in bytes.
+fn peak_tree_memory(child: &mut std::process::Child) -> u64 {
+    let mut peak = 0;
+    while child.try_wait().expect("wait").is_none() {
+        let total: u64 = process_tree(child.id()).into_iter().filter_map(pss).sum();
+        peak = peak.max(total);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    peak
+}
+
+/// `pid` and its descendants.
+fn process_tree(pid: u32) -> Vec<u32> {
+    let mut all = vec![pid];
+    let mut i = 0;
+    while let Some(&pid) = all.get(i) {
+        let tasks = fs::read_dir(format!("/proc/{pid}/task"))
+            .into_iter()
+            .flatten()
+            .flatten();
+        for task in tasks {
+            let children = fs::read_to_string(task.path().join("children")).unwrap_or_default();
+            all.extend(
+                children
+                    .split_whitespace()
+                    .filter_map(|c| c.parse::<u32>().ok()),
+            );
+        }
+        i += 1;
+    }
+    all
+}
+
+/// The proportional set size of `pid` in bytes: its own pages, and its
+/// share of those it shares (the binary's).
+fn pss(pid: u32) -> Option<u64> {
+    let rollup = fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+    let line = rollup.lines().find(|l| l.starts_with("Pss:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }

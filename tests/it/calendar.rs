@@ -4,32 +4,26 @@
 
 use std::process::Command;
 
-use dossier::calendar::Table;
-use dossier::model::HolidayRegion;
+use dossier::base::calendar::Table;
+use dossier::base::model::HolidayRegion;
 
 use crate::common::root;
+use crate::tools::python;
 
-/// The oracles' tables as JSON, or `None` where Python lacks the packages
-/// (outside CI, which installs them and names its Python in
-/// `DOSSIER_PYTHON`).
-fn oracle() -> Option<serde_json::Value> {
-    let python = std::env::var("DOSSIER_PYTHON").unwrap_or_else(|_| "python3".into());
+/// The oracles' tables as JSON: two independent transcriptions of the
+/// official holiday calendars, by `tools/calendars.py`.
+fn oracle() -> serde_json::Value {
+    let python = python();
     let output = Command::new(&python)
         .arg(root().join("tools/calendars.py"))
         .arg("json")
-        .output();
-    match output {
-        Ok(out) if out.status.success() => {
-            Some(serde_json::from_slice(&out.stdout).expect("calendars.py prints JSON"))
-        }
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("{python} cannot run tools/calendars.py: pip install chinesecalendar holidays")
-        }
-        _ => {
-            eprintln!("skipped: {python} lacks chinesecalendar or holidays");
-            None
-        }
-    }
+        .output()
+        .unwrap_or_else(|e| panic!("{python} runs: {e}"));
+    assert!(
+        output.status.success(),
+        "{python} tools/calendars.py failed"
+    );
+    serde_json::from_slice(&output.stdout).expect("calendars.py prints JSON")
 }
 
 fn days(value: &serde_json::Value) -> Vec<(String, String)> {
@@ -53,8 +47,12 @@ fn shipped(days: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 #[test]
+#[cfg_attr(
+    not(tool_calendars),
+    ignore = "needs chinesecalendar and holidays (DOSSIER_PYTHON)"
+)]
 fn the_holiday_tables_match_the_official_calendars() {
-    let Some(oracle) = oracle() else { return };
+    let oracle = oracle();
     for region in HolidayRegion::ALL {
         let table = Table::of(*region);
         let expected = &oracle[region.key()];

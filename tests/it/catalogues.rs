@@ -1,13 +1,13 @@
 //! The label catalogues agree with each other and with the model's keys.
 
-use dossier::code::Code;
-use dossier::fill::{Filler, TemplateOptions};
-use dossier::model::{
+use dossier::base::code::Code;
+use dossier::base::model::{
     Activity, Comparison, Exclusion, Locale, Package, Phase, Scenario, ServiceItem, Severity,
     TerminationReason, Topic, WaivableRule,
 };
+use dossier::pipeline::fill::{Filler, TemplateOptions};
 
-fn catalogue(locale: Locale) -> dossier::locale::Catalogue {
+fn catalogue(locale: Locale) -> dossier::base::locale::Catalogue {
     Filler::new(TemplateOptions::default())
         .catalogue(locale)
         .expect("catalogue parses")
@@ -97,7 +97,7 @@ fn a_catalogue_of_ones_own_is_checked_before_anything_renders() {
     let work = tempfile::tempdir().expect("temp dir");
     let mine = work.path().join("mine");
     std::fs::create_dir_all(mine.join("locales")).expect("dir");
-    let builtin = dossier::templates::builtin("locales/en.yaml").expect("built in");
+    let builtin = dossier::base::templates::builtin("locales/en.yaml").expect("built in");
     // A catalogue that lost two labels.
     let trimmed: String = builtin
         .lines()
@@ -177,7 +177,7 @@ fn a_single_item_reads_in_the_singular() {
 
 #[test]
 fn a_name_ending_a_sentence_ends_it_once() {
-    use dossier::locale::fill;
+    use dossier::base::locale::fill;
     assert_eq!(
         fill(
             "Distributed to {customer} and {provider}.",

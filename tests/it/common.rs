@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use dossier::render::RenderOptions;
+use dossier::engine::LocalWorker;
+use dossier::pipeline::render::RenderOptions;
 use dossier::{RenderedEngagement, Renderer};
 
 /// The repository root.
@@ -56,7 +57,10 @@ pub fn render(path: &Path, out: &Path) -> RenderedEngagement {
         out: out.to_path_buf(),
         ..RenderOptions::default()
     });
-    match renderer.render(path) {
+    // A worker drops what Typst memoised for earlier renders first, as a
+    // batch does.
+    let worker = LocalWorker::new(renderer, 2).expect("threads start");
+    match worker.render(path) {
         Ok(done) => done,
         Err(err) => panic!("rendering {} failed: {err}", path.display()),
     }

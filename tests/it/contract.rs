@@ -3,10 +3,10 @@
 //! authorisation, evidence for service items, measurable targets,
 //! placeholders, and an acceptance report that certifies only finals.
 
-use dossier::diagnostic::Diagnostic;
-use dossier::load::load;
-use dossier::render::{OutputFormat, RenderOptions};
-use dossier::validate::{Validation, validate};
+use dossier::base::diagnostic::Diagnostic;
+use dossier::pipeline::load::load;
+use dossier::pipeline::render::{OutputFormat, RenderOptions};
+use dossier::pipeline::validate::{Validation, validate};
 use dossier::{Renderer, ReportKey, Severity};
 
 use crate::common::{arg, dossier, en_sample_with, engagement_file, text};

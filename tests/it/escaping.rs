@@ -2,8 +2,8 @@
 
 use proptest::prelude::*;
 
-use dossier::fill::{escape, markdown};
-use dossier::typeset::{ReportWorld, compile};
+use dossier::pipeline::fill::{escape, markdown};
+use dossier::pipeline::typeset::{ReportWorld, compile};
 
 use crate::common::{en_sample_with, engagement_file, pdf_text, render, squeeze};
 
@@ -117,6 +117,28 @@ fn drawable(text: &str) -> String {
         .collect()
 }
 
+/// Whether `c` belongs to a right-to-left script (Hebrew, Arabic, Syriac,
+/// Thaana, N'Ko and their neighbours, and the historic RTL scripts of the
+/// supplementary planes).
+fn right_to_left(c: char) -> bool {
+    matches!(u32::from(c), 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF | 0x10800..=0x10FFF | 0x1E800..=0x1EFFF)
+}
+
+/// `text` as a comparison of escaped and laid-out text can use: as it is,
+/// or, where it mixes in right-to-left letters, its characters sorted. The
+/// frames hold text in visual order, which the bidirectional algorithm
+/// rearranges around right-to-left runs; escaping keeps every character,
+/// and that is what is compared then.
+fn comparable(text: &str) -> String {
+    if text.chars().any(right_to_left) {
+        let mut chars: Vec<char> = text.chars().collect();
+        chars.sort_unstable();
+        chars.into_iter().collect()
+    } else {
+        text.to_string()
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
@@ -125,14 +147,14 @@ proptest! {
         let source = page(&format!("#box[{}]", escape::markup(&s)));
         let text = laid_out_text(source).map_err(TestCaseError::fail)?;
         let expected: String = s.chars().filter(|c| !c.is_control()).collect();
-        prop_assert_eq!(squeeze(&text), squeeze(&expected));
+        prop_assert_eq!(comparable(&squeeze(&text)), comparable(&squeeze(&expected)));
     }
 
     #[test]
     fn any_string_survives_as_a_string_literal(s in "\\PC{0,40}".prop_map(|s| drawable(&s))) {
         let source = page(&format!("#box({})", escape::string(&s)));
         let text = laid_out_text(source).map_err(TestCaseError::fail)?;
-        prop_assert_eq!(squeeze(&text), squeeze(&s));
+        prop_assert_eq!(comparable(&squeeze(&text)), comparable(&squeeze(&s)));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::process::Command;
 use lopdf::{Document, Object};
 
 use crate::common::{arg, copy_zh_sample, dossier, render, root, text, zh_sample};
+use crate::tools::conformance;
 
 /// The three samples rendered into `out`: every PDF, acceptance reports
 /// last in each bundle.
@@ -27,33 +28,6 @@ fn sample_finals(out: &Path) -> Vec<PathBuf> {
         }
     }
     pdfs
-}
-
-/// What `tools/conformance.py` says of `pdfs`, or `None` where Python lacks
-/// the checker (outside CI, which installs it and names its Python in
-/// `DOSSIER_PYTHON`).
-fn conformance(pdfs: &[PathBuf]) -> Option<serde_json::Value> {
-    let python = std::env::var("DOSSIER_PYTHON").unwrap_or_else(|_| "python3".into());
-    let output = Command::new(&python)
-        .arg(root().join("tools/conformance.py"))
-        .args(pdfs)
-        .output();
-    match output {
-        Ok(out) if out.status.success() => {
-            Some(serde_json::from_slice(&out.stdout).expect("conformance.py prints JSON"))
-        }
-        Ok(out) if std::env::var_os("CI").is_some() => panic!(
-            "{python} cannot run tools/conformance.py: {}",
-            text(&out.stderr)
-        ),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("{python} cannot run: pip install page-validation pikepdf fonttools")
-        }
-        _ => {
-            eprintln!("skipped: {python} lacks page-validation, pikepdf or fonttools");
-            None
-        }
-    }
 }
 
 /// The findings of the checker that no evidence excuses, as
@@ -76,12 +50,14 @@ fn unexcused(report: &serde_json::Value) -> Vec<String> {
 }
 
 #[test]
+#[cfg_attr(
+    not(tool_conformance),
+    ignore = "needs page-validation, pikepdf and fonttools (DOSSIER_PYTHON)"
+)]
 fn every_final_passes_the_standards_it_claims_in_an_independent_checker() {
     let out = tempfile::tempdir().expect("temp dir");
     let pdfs = sample_finals(out.path());
-    let Some(report) = conformance(&pdfs) else {
-        return;
-    };
+    let report = conformance(&pdfs);
     let files = report.as_array().expect("a list of files");
     assert_eq!(files.len(), 15);
     for file in files {
@@ -113,6 +89,10 @@ fn every_final_passes_the_standards_it_claims_in_an_independent_checker() {
 /// The checker's known misreading of CID-keyed fonts is excused only on
 /// evidence: declared widths that disagree with the font program are not.
 #[test]
+#[cfg_attr(
+    not(tool_conformance),
+    ignore = "needs page-validation, pikepdf and fonttools (DOSSIER_PYTHON)"
+)]
 fn the_checker_findings_are_excused_only_on_evidence() {
     let out = tempfile::tempdir().expect("temp dir");
     let done = render(&zh_sample(), out.path());
@@ -141,9 +121,7 @@ fn the_checker_findings_are_excused_only_on_evidence() {
     assert!(tampered > 0, "the report has CID-keyed CFF fonts");
     let broken = out.path().join("tampered.pdf");
     doc.save(&broken).expect("save");
-    let Some(report) = conformance(&[broken]) else {
-        return;
-    };
+    let report = conformance(&[broken]);
     let problems = unexcused(&report);
     assert!(
         problems.iter().any(|p| p.contains("GLYPH-WIDTH")),
@@ -194,6 +172,7 @@ fn every_figure_of_the_finals_has_alt_text() {
 }
 
 #[test]
+#[cfg_attr(not(tool_pdfdetach), ignore = "needs poppler's pdfdetach")]
 fn the_acceptance_report_carries_the_engagement_and_gives_it_back() {
     let dir = tempfile::tempdir().expect("temp dir");
     let epoch = [("SOURCE_DATE_EPOCH", "1767225600")];
@@ -213,28 +192,21 @@ fn the_acceptance_report_carries_the_engagement_and_gives_it_back() {
     let acceptance = bundle.join("05-acceptance.pdf");
 
     // poppler, which we did not write, lists what it carries.
-    match Command::new("pdfdetach")
+    let listed = Command::new("pdfdetach")
         .arg("-list")
         .arg(&acceptance)
         .output()
-    {
-        Ok(listed) => {
-            let listed = text(&listed.stdout);
-            for name in [
-                "engagement.yaml",
-                "brand/logo.svg",
-                "diagrams/architecture.svg",
-                "evidence/order-latency.png",
-            ] {
-                assert!(listed.contains(name), "pdfdetach lists {name}: {listed}");
-            }
-            assert!(listed.starts_with("4 embedded files"), "{listed}");
-        }
-        Err(_) if std::env::var_os("CI").is_some() => {
-            panic!("pdfdetach (poppler-utils) is missing")
-        }
-        Err(_) => eprintln!("skipped: pdfdetach (poppler-utils) is missing"),
+        .expect("pdfdetach runs");
+    let listed = text(&listed.stdout);
+    for name in [
+        "engagement.yaml",
+        "brand/logo.svg",
+        "diagrams/architecture.svg",
+        "evidence/order-latency.png",
+    ] {
+        assert!(listed.contains(name), "pdfdetach lists {name}: {listed}");
     }
+    assert!(listed.starts_with("4 embedded files"), "{listed}");
     // The other reports carry nothing.
     for other in ["01-startup.pdf", "04-service.pdf"] {
         let failed = dossier(&[
@@ -348,7 +320,7 @@ fn no_attach_leaves_the_source_out() {
     let acceptance = out.join("ZP-2026-FL-001/05-acceptance.pdf");
     let bytes = fs::read(&acceptance).expect("PDF");
     assert!(
-        dossier::extract::attachments(&bytes)
+        dossier::ops::extract::attachments(&bytes)
             .expect("readable")
             .is_empty()
     );

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use dossier::model::Locale;
+use dossier::base::model::Locale;
 
 use crate::common::root;
 

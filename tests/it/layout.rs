@@ -11,9 +11,9 @@ use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
 use typst_layout::PagedDocument;
 
 use dossier::Renderer;
-use dossier::output::OutputFormat;
-use dossier::render::RenderOptions;
-use dossier::typeset::{ReportWorld, compile, files_in};
+use dossier::pipeline::deliver::OutputFormat;
+use dossier::pipeline::render::RenderOptions;
+use dossier::pipeline::typeset::{ReportWorld, compile, files_in};
 
 use crate::common::{
     copy_zh_sample, each_free_text, is_identifier, pdf_text, root, runner, squeeze, write_json_yaml,

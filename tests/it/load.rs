@@ -1,6 +1,6 @@
 //! Loading YAML: good files load, bad ones point at the offending value.
 
-use dossier::load::load;
+use dossier::pipeline::load::load;
 
 use crate::common::{en_sample, en_sample_with, engagement_file, root, zh_sample};
 
@@ -118,10 +118,10 @@ fn rendered_diagnostic_shows_the_source_line() {
 
 #[test]
 fn the_markdown_fields_are_found_by_their_keys() {
-    use dossier::model::markdown::MARKDOWN_FIELDS;
+    use dossier::base::model::markdown::MARKDOWN_FIELDS;
     for path in [zh_sample(), crate::common::en_sample()] {
         let loaded = load(&path).expect("loads");
-        let mut by_key: Vec<String> = dossier::scalars::scalars(&loaded.source)
+        let mut by_key: Vec<String> = dossier::base::scalars::scalars(&loaded.source)
             .into_iter()
             .filter(|s| MARKDOWN_FIELDS.iter().any(|f| s.is_at(f)))
             .map(|s| s.text)
@@ -144,7 +144,7 @@ fn the_markdown_fields_are_found_by_their_keys() {
 fn a_value_is_located_where_it_is_written() {
     let source =
         "a: plain 中x\nb: \"quoted 😀\"\nc: | # a comment with 😀\n  line one\n  line 😀 two\n";
-    let scalars = dossier::scalars::scalars(source);
+    let scalars = dossier::base::scalars::scalars(source);
     let at = |key: &str, needle: &str| {
         let s = scalars.iter().find(|s| s.is_at(key)).expect("scalar");
         let pos = s.locate(source, needle);
@@ -200,14 +200,18 @@ fn utf16_and_utf32_with_a_byte_order_mark_are_decoded() {
         .chain(text.chars().flat_map(|c| (c as u32).to_le_bytes()))
         .collect();
     for bytes in [utf16le, utf16be, utf32le] {
-        assert_eq!(dossier::load::decode(&bytes).expect("decodes"), text);
+        assert_eq!(
+            dossier::pipeline::load::decode(&bytes).expect("decodes"),
+            text
+        );
     }
     // Half a UTF-16 character at the end: the encoding is named.
     let broken = [0xFF, 0xFE, 0x41, 0x00, 0x42];
-    let (_, message) = dossier::load::decode(&broken).expect_err("broken");
+    let (_, message) = dossier::pipeline::load::decode(&broken).expect_err("broken");
     assert!(message.contains("UTF-16LE"), "{message}");
     // Latin-1 without a mark: where it stops being UTF-8.
-    let (pos, message) = dossier::load::decode(b"a: 1\nb: caf\xe9\n").expect_err("not UTF-8");
+    let (pos, message) =
+        dossier::pipeline::load::decode(b"a: 1\nb: caf\xe9\n").expect_err("not UTF-8");
     assert_eq!((pos.line, pos.column), (2, 7));
     assert!(message.contains("UTF-8"), "{message}");
 }

@@ -3,9 +3,9 @@
 use lopdf::{Document, Object};
 
 use dossier::ReportKey;
-use dossier::load::load;
+use dossier::pipeline::load::load;
 
-use crate::common::{en_sample, pdf_text, render, squeeze, zh_sample};
+use crate::common::{copy_zh_sample, en_sample, pdf_text, render, squeeze, zh_sample};
 
 /// The document-information entry `key` of a PDF, decoded.
 fn info(doc: &Document, key: &[u8]) -> String {
@@ -123,7 +123,7 @@ fn check_sample(path: &std::path::Path, expect: &Expect) {
     ));
     for report in &done.reports[..4] {
         let bytes = std::fs::read(&report.file).expect("read");
-        let digest = dossier::manifest::sha256_hex(&bytes);
+        let digest = dossier::pipeline::deliver::manifest::sha256_hex(&bytes);
         assert_eq!(report.sha256, digest);
         assert!(text.contains(&digest), "acceptance lacks {}", report.key);
     }
@@ -226,7 +226,7 @@ fn rendering_twice_gives_identical_bytes() {
 }
 
 #[test]
-fn a_broken_engagement_writes_nothing() {
+fn an_engagement_that_does_not_load_writes_nothing() {
     let out = tempfile::tempdir().expect("temp dir");
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("broken.yaml");
@@ -237,6 +237,80 @@ fn a_broken_engagement_writes_nothing() {
     });
     assert!(renderer.render(&path).is_err());
     assert_eq!(std::fs::read_dir(out.path()).expect("out").count(), 0);
+}
+
+/// A failure after four reports are typeset (the acceptance report's
+/// template breaks in Typst) writes none of them: an empty output folder
+/// stays empty, and a bundle from an earlier render keeps every byte and
+/// modification time.
+#[test]
+fn a_failure_after_some_reports_are_produced_writes_nothing() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let engagement = copy_zh_sample(work.path());
+    let out = work.path().join("out");
+    let bundle = out.join("ZP-2026-FL-001");
+    render(&engagement, &out);
+    let before = files_with_times(&bundle);
+    assert_eq!(before.len(), 6, "five reports and a manifest");
+
+    let templates = work.path().join("templates");
+    let acceptance = templates.join("acceptance.typ.j2");
+    std::fs::create_dir_all(&templates).expect("folder");
+    let builtin = dossier::base::templates::builtin("acceptance.typ.j2").expect("built in");
+    std::fs::write(
+        &acceptance,
+        format!("{builtin}\n#this-function-does-not-exist()\n"),
+    )
+    .expect("write");
+    // A change that alters every report (the title is on each cover), so
+    // that a partial write would show.
+    let file = engagement.join("engagement.yaml");
+    let yaml = std::fs::read_to_string(&file).expect("yaml");
+    let edited = yaml.replacen("電商平臺全鏈路專家服務", "電商平臺全鏈路專家服務（二）", 1);
+    assert_ne!(edited, yaml);
+    std::fs::write(&file, edited).expect("write");
+    for target in [out.clone(), work.path().join("empty")] {
+        let renderer = dossier::Renderer::new(dossier::RenderOptions {
+            out: target.clone(),
+            templates: dossier::pipeline::fill::TemplateOptions {
+                dir: Some(templates.clone()),
+            },
+            ..Default::default()
+        });
+        let err = renderer
+            .render(&engagement)
+            .expect_err("the acceptance report fails");
+        assert!(err.to_string().contains("acceptance"), "{err}");
+    }
+    assert_eq!(
+        files_with_times(&bundle),
+        before,
+        "the earlier bundle is untouched"
+    );
+    assert!(
+        !work.path().join("empty").exists()
+            || files_with_times(&work.path().join("empty")).is_empty()
+    );
+}
+
+/// Every file under `dir` with its bytes and modification time.
+fn files_with_times(
+    dir: &std::path::Path,
+) -> Vec<(std::path::PathBuf, Vec<u8>, std::time::SystemTime)> {
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.expect("walk").into_path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let modified = std::fs::metadata(&p)
+                .and_then(|m| m.modified())
+                .expect("mtime");
+            (p.clone(), std::fs::read(&p).expect("read"), modified)
+        })
+        .collect();
+    files.sort();
+    files
 }
 
 #[test]

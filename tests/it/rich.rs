@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use dossier::locale::Catalogue;
-use dossier::model::Locale;
+use dossier::base::locale::Catalogue;
+use dossier::base::model::Locale;
 
 use crate::common::{
     copy_zh_sample, dossier, en_sample, pdf_text, render, root, squeeze, zh_sample,

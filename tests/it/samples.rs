@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use dossier::load::load;
+use dossier::pipeline::load::load;
 
 use crate::common::root;
 

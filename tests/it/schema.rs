@@ -10,17 +10,17 @@ fn yaml_to_json(text: &str) -> Value {
 
 fn validator() -> jsonschema::Validator {
     let schema: Value =
-        serde_json::from_str(&dossier::schema::json_schema()).expect("schema is JSON");
+        serde_json::from_str(&dossier::base::schema::json_schema()).expect("schema is JSON");
     jsonschema::draft7::new(&schema).expect("schema is valid draft-07")
 }
 
 #[test]
 fn the_committed_schema_is_up_to_date() {
-    let committed =
-        std::fs::read_to_string(root().join(dossier::schema::SCHEMA_FILE)).expect("schema file");
+    let committed = std::fs::read_to_string(root().join(dossier::base::schema::SCHEMA_FILE))
+        .expect("schema file");
     assert_eq!(
         committed.trim_end(),
-        dossier::schema::json_schema().trim_end(),
+        dossier::base::schema::json_schema().trim_end(),
         "schema/engagement.schema.json is stale: run `cargo run -- schema > schema/engagement.schema.json`"
     );
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::common::{arg, copy_zh_sample, root, text, zh_sample};
+use crate::tools::{conformance, python};
 
 /// A test authority and the signers it issued, in a temporary folder.
 struct Pki {
@@ -23,12 +24,7 @@ impl Pki {
     /// (RSA-2048), `expired`, `tls` (a certificate not for signing), `p12`
     /// (the EC signer as PKCS#12, password `s3cret`) and `enc` (its key as
     /// encrypted PKCS#8).
-    fn new() -> Option<Self> {
-        if Command::new("openssl").arg("version").output().is_err() {
-            assert!(std::env::var_os("CI").is_none(), "openssl is missing");
-            eprintln!("skipped: openssl is missing");
-            return None;
-        }
+    fn new() -> Self {
         let pki = Pki {
             dir: tempfile::tempdir().expect("temp dir"),
         };
@@ -170,7 +166,7 @@ impl Pki {
             "-passout",
             "pass:s3cret",
         ]);
-        Some(pki)
+        pki
     }
 
     /// Renders `engagement` into `out` with `flags`, where the value of
@@ -246,11 +242,9 @@ fn pdfs(bundle: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// What pyHanko says of one file, or `None` where it is not installed
-/// (outside CI).
-fn pyhanko(file: &Path, trust: &Path) -> Option<Output> {
-    let python = std::env::var("DOSSIER_PYTHON").unwrap_or_else(|_| "python3".into());
-    let out = Command::new(&python)
+/// What pyHanko says of one file.
+fn pyhanko(file: &Path, trust: &Path) -> Output {
+    Command::new(python())
         .args([
             "-m",
             "pyhanko",
@@ -263,39 +257,27 @@ fn pyhanko(file: &Path, trust: &Path) -> Option<Output> {
         .arg(trust)
         .arg(file)
         .output()
-        .ok()?;
-    if text(&out.stderr).contains("No module named") {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "pyHanko is missing: {}",
-            text(&out.stderr)
-        );
-        eprintln!("skipped: {python} lacks pyhanko and pyhanko-cli");
-        return None;
-    }
-    Some(out)
+        .expect("pyHanko runs")
 }
 
-/// What poppler's `pdfsig` prints of one file, or `None` where it is not
-/// installed (outside CI). It exits 0 even on a digest mismatch: read its
-/// output.
-fn pdfsig(file: &Path) -> Option<String> {
-    match Command::new("pdfsig").arg(file).output() {
-        Ok(out) => Some(said(&out)),
-        Err(_) => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "pdfsig (poppler-utils) is missing"
-            );
-            eprintln!("skipped: pdfsig is missing");
-            None
-        }
-    }
+/// What poppler's `pdfsig` prints of one file. It exits 0 even on a
+/// digest mismatch: read its output.
+fn pdfsig(file: &Path) -> String {
+    said(
+        &Command::new("pdfsig")
+            .arg(file)
+            .output()
+            .expect("pdfsig runs"),
+    )
 }
 
 #[test]
+#[cfg_attr(
+    not(all(tool_openssl, tool_pdfsig, tool_pyhanko)),
+    ignore = "needs openssl, poppler's pdfsig, pyHanko (DOSSIER_PYTHON)"
+)]
 fn signed_finals_verify_in_pyhanko_pdfsig_and_dossier() {
-    let Some(pki) = Pki::new() else { return };
+    let pki = Pki::new();
     let out = tempfile::tempdir().expect("temp dir");
     let rendered = pki.render(
         &zh_sample(),
@@ -322,7 +304,7 @@ fn signed_finals_verify_in_pyhanko_pdfsig_and_dossier() {
     let acceptance = lopdf::Document::load(&files[4]).expect("PDF");
     let printed = crate::common::squeeze(&crate::common::pdf_text(&acceptance));
     for file in &files {
-        let digest = dossier::digest::sha256_hex(&fs::read(file).expect("PDF"));
+        let digest = dossier::base::digest::sha256_hex(&fs::read(file).expect("PDF"));
         let listed = manifest["reports"]
             .as_array()
             .expect("reports")
@@ -343,7 +325,8 @@ fn signed_finals_verify_in_pyhanko_pdfsig_and_dossier() {
     }
 
     for file in &files {
-        if let Some(report) = pdfsig(file) {
+        {
+            let report = pdfsig(file);
             assert!(
                 report.contains("Signature is Valid."),
                 "{}: {report}",
@@ -356,7 +339,8 @@ fn signed_finals_verify_in_pyhanko_pdfsig_and_dossier() {
             );
             assert!(report.contains("Lin Zhiyuan"), "{report}");
         }
-        if let Some(report) = pyhanko(file, &pki.path("ca.pem")) {
+        {
+            let report = pyhanko(file, &pki.path("ca.pem"));
             let said = said(&report);
             assert!(report.status.success(), "{}: {said}", file.display());
             assert!(
@@ -383,10 +367,12 @@ fn signed_finals_verify_in_pyhanko_pdfsig_and_dossier() {
     let at = bytes.len() / 3;
     bytes[at] ^= 0x01;
     fs::write(&tampered, &bytes).expect("write");
-    if let Some(report) = pdfsig(&tampered) {
+    {
+        let report = pdfsig(&tampered);
         assert!(!report.contains("Signature is Valid."), "{report}");
     }
-    if let Some(report) = pyhanko(&tampered, &pki.path("ca.pem")) {
+    {
+        let report = pyhanko(&tampered, &pki.path("ca.pem"));
         assert!(!report.status.success(), "{}", said(&report));
     }
     let refused = dossier(&["verify", arg(&tampered)], None);
@@ -418,8 +404,12 @@ fn signed_finals_verify_in_pyhanko_pdfsig_and_dossier() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(tool_openssl, tool_conformance)),
+    ignore = "needs openssl, page-validation, pikepdf and fonttools (DOSSIER_PYTHON)"
+)]
 fn signing_is_reproducible_and_keeps_the_standards() {
-    let Some(pki) = Pki::new() else { return };
+    let pki = Pki::new();
     let runs: Vec<tempfile::TempDir> = (0..2)
         .map(|_| {
             let out = tempfile::tempdir().expect("temp dir");
@@ -442,19 +432,7 @@ fn signing_is_reproducible_and_keeps_the_standards() {
             a.display()
         );
     }
-    let python = std::env::var("DOSSIER_PYTHON").unwrap_or_else(|_| "python3".into());
-    let Ok(out) = Command::new(&python)
-        .arg(root().join("tools/conformance.py"))
-        .args(&first)
-        .output()
-    else {
-        return;
-    };
-    if !out.status.success() {
-        assert!(std::env::var_os("CI").is_none(), "{}", text(&out.stderr));
-        return;
-    }
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let report = conformance(&first);
     for file in report.as_array().expect("files") {
         assert_eq!(file["claims"].as_array().map(Vec::len), Some(2), "{file}");
         for profile in file["profiles"].as_array().expect("profiles") {
@@ -470,8 +448,12 @@ fn signing_is_reproducible_and_keeps_the_standards() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(tool_openssl, tool_pdfsig)),
+    ignore = "needs openssl, poppler's pdfsig"
+)]
 fn pkcs12_encrypted_keys_and_rsa_sign_too() {
-    let Some(pki) = Pki::new() else { return };
+    let pki = Pki::new();
     let cases: [(&[&str], Option<&str>, &str); 3] = [
         (&["--sign-key", "ec.p12"], Some("s3cret"), "Lin Zhiyuan"),
         (
@@ -512,7 +494,8 @@ fn pkcs12_encrypted_keys_and_rsa_sign_too() {
             "{}",
             said(&verified)
         );
-        if let Some(report) = pdfsig(&bundle.join("04-service.pdf")) {
+        {
+            let report = pdfsig(&bundle.join("04-service.pdf"));
             assert!(
                 report.contains("Signature is Valid."),
                 "{flags:?}: {report}"
@@ -522,8 +505,9 @@ fn pkcs12_encrypted_keys_and_rsa_sign_too() {
 }
 
 #[test]
+#[cfg_attr(not(tool_openssl), ignore = "needs openssl")]
 fn bad_keys_are_refused_naming_the_file_and_nothing_is_written() {
-    let Some(pki) = Pki::new() else { return };
+    let pki = Pki::new();
     let dir = tempfile::tempdir().expect("temp dir");
     let engagement = copy_zh_sample(dir.path());
     let out = dir.path().join("out");
@@ -581,8 +565,9 @@ fn bad_keys_are_refused_naming_the_file_and_nothing_is_written() {
 }
 
 #[test]
+#[cfg_attr(not(tool_openssl), ignore = "needs openssl")]
 fn a_bundle_rendered_elsewhere_is_signed_without_changing_its_content() {
-    let Some(pki) = Pki::new() else { return };
+    let pki = Pki::new();
     let dir = tempfile::tempdir().expect("temp dir");
     // Signed while rendering, for comparison.
     let direct = dir.path().join("direct");
@@ -683,8 +668,9 @@ fn a_bundle_rendered_elsewhere_is_signed_without_changing_its_content() {
 }
 
 #[test]
+#[cfg_attr(not(tool_openssl), ignore = "needs openssl")]
 fn drafts_are_never_signed() {
-    let Some(pki) = Pki::new() else { return };
+    let pki = Pki::new();
     let dir = tempfile::tempdir().expect("temp dir");
     let engagement = copy_zh_sample(dir.path());
     let yaml = engagement.join("engagement.yaml");
@@ -706,12 +692,12 @@ fn drafts_are_never_signed() {
         said(&rendered)
     );
     for file in pdfs(&out.join("ZP-2026-FL-001")) {
-        let signatures =
-            dossier::sign::verify_pdf(&fs::read(&file).expect("PDF"), &[]).expect("readable");
+        let signatures = dossier::pipeline::sign::verify_pdf(&fs::read(&file).expect("PDF"), &[])
+            .expect("readable");
         let draft = file.ends_with("05-acceptance.pdf");
         assert_eq!(signatures.len(), usize::from(!draft), "{}", file.display());
     }
-    // Signing applies to PDF output only.
+    // Signing applies to PDF output only: a usage error.
     let typ = pki.render(
         &engagement,
         &out,
@@ -725,6 +711,6 @@ fn drafts_are_never_signed() {
         ],
         None,
     );
-    assert_eq!(typ.status.code(), Some(1));
+    assert_eq!(typ.status.code(), Some(2));
     assert!(said(&typ).contains("--format typ"), "{}", said(&typ));
 }

@@ -1,14 +1,14 @@
 //! The generated Typst of the samples, reviewed as text.
 
 use dossier::Renderer;
-use dossier::load::load;
+use dossier::pipeline::load::load;
 
 use crate::common::{en_sample, zh_sample};
 
 fn snapshot_sources(path: &std::path::Path, prefix: &str) {
     let loaded = load(path).expect("loads");
     let renderer = Renderer::new(Default::default());
-    let validation = dossier::validate::validate(&loaded);
+    let validation = dossier::pipeline::validate::validate(&loaded);
     let sources = renderer.sources(&loaded, &validation).expect("fills");
     assert_eq!(sources.len(), 5);
     for filled in sources {
@@ -92,5 +92,8 @@ a [link](https://example.com/a_b) and raw <script>alert(1)</script> HTML.
 
 ![a figure](images/missing.png)
 ";
-    insta::assert_snapshot!("markdown", dossier::fill::markdown::to_typst(markdown, 1));
+    insta::assert_snapshot!(
+        "markdown",
+        dossier::pipeline::fill::markdown::to_typst(markdown, 1)
+    );
 }

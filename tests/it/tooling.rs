@@ -11,7 +11,7 @@ use crate::common::{arg, dossier, root, text};
 fn init_makes_an_engagement_that_checks_renders_and_validates() {
     let work = tempfile::tempdir().expect("temp dir");
     let schema: Value =
-        serde_json::from_str(&dossier::schema::json_schema()).expect("schema is JSON");
+        serde_json::from_str(&dossier::base::schema::json_schema()).expect("schema is JSON");
     let validator = jsonschema::draft7::new(&schema).expect("schema");
     for locale in ["zh-Hant", "zh-Hans", "en"] {
         let dir = work.path().join(format!("acme-{locale}"));
@@ -73,7 +73,7 @@ fn init_makes_an_engagement_that_checks_renders_and_validates() {
             "{locale}: {}",
             text(&render.stderr)
         );
-        let id = dossier::init::id_for(&dir);
+        let id = dossier::ops::init::id_for(&dir);
         for n in [
             "01-startup",
             "02-plan",
@@ -169,32 +169,12 @@ fn man_page_and_version() {
     let line = text(&version.stdout);
     assert!(line.starts_with(&format!("dossier {}", env!("CARGO_PKG_VERSION"))));
     assert!(
-        line.contains(&format!("Typst {}", dossier::typeset::typst_version())),
+        line.contains(&format!(
+            "Typst {}",
+            dossier::pipeline::typeset::typst_version()
+        )),
         "{line}"
     );
-}
-
-#[test]
-fn every_command_has_examples_in_its_help() {
-    for command in [
-        &["render"][..],
-        &["check"],
-        &["verify"],
-        &["schema"],
-        &["init"],
-        &["watch"],
-        &["templates", "export"],
-        &["completions"],
-        &["man"],
-    ] {
-        let command = [command, &["--help"]].concat();
-        let help = dossier(&command);
-        assert!(help.status.success(), "{command:?}");
-        assert!(
-            text(&help.stdout).contains("Examples:"),
-            "{command:?} has no examples"
-        );
-    }
 }
 
 #[test]

@@ -3,8 +3,8 @@
 
 use std::process::Command;
 
-use dossier::load::load;
-use dossier::validate::{RuleId, validate};
+use dossier::pipeline::load::load;
+use dossier::pipeline::validate::{RuleId, validate};
 
 use crate::common::{en_sample, en_sample_with, engagement_file, root, violation, zh_sample};
 
@@ -354,7 +354,7 @@ fn a_region_without_the_engagements_years_is_a_warning() {
             validation.diagnostics
         );
     };
-    assert_eq!(d.severity, dossier::diagnostic::Severity::Warning);
+    assert_eq!(d.severity, dossier::base::diagnostic::Severity::Warning);
     assert_eq!(
         d.message,
         "the CN holiday table covers 2024–2026; the engagement runs into 2027–2028"
@@ -393,7 +393,7 @@ fn a_resolved_finding_needs_its_solutions_verified() {
     let [d] = validation.diagnostics.as_slice() else {
         panic!("one diagnostic expected: {:?}", validation.diagnostics);
     };
-    assert_eq!(d.severity, dossier::diagnostic::Severity::Warning);
+    assert_eq!(d.severity, dossier::base::diagnostic::Severity::Warning);
     assert_eq!(
         d.message,
         "finding NW-F3 is resolved, but solution NW-S3 is not verified"

@@ -5,12 +5,12 @@
 use std::path::{Path, PathBuf};
 
 use chrono::Duration;
-use dossier::fill::Filler;
-use dossier::load::load;
-use dossier::model::{
+use dossier::base::model::{
     Comparison, Engagement, Locale, Retest, RetestResult, Severity, SolutionStatus, Spanned, Target,
 };
-use dossier::versions::{Change, Field, Section, What, changes, rows};
+use dossier::pipeline::fill::Filler;
+use dossier::pipeline::load::load;
+use dossier::pipeline::load::versions::{Change, Field, Section, What, changes, rows};
 
 use crate::common::{
     arg, copy_zh_sample, dossier, dossier_ok, en_sample, en_sample_with, engagement_file, pdf_text,
@@ -81,7 +81,7 @@ fn every_kind_of_change() -> (Engagement, Engagement) {
         .as_mut()
         .expect("signed off")
         .method
-        .value = dossier::model::SignoffMethod::Stamp;
+        .value = dossier::base::model::SignoffMethod::Stamp;
     (base, new)
 }
 
@@ -197,7 +197,11 @@ fn each_kind_of_change_is_found_on_the_model_by_id() {
             list.iter().any(|c| {
                 c.section == Section::ServiceItem
                     && c.what == What::Removed
-                    && c.title == dossier::versions::Value::Key("service_items", item.key())
+                    && c.title
+                        == dossier::pipeline::load::versions::Value::Key(
+                            "service_items",
+                            item.key(),
+                        )
             }),
         ),
         (
@@ -303,7 +307,10 @@ fn the_appendix_lists_the_changes_in_each_locale_and_only_when_something_changed
         (zh_sample(), "以來的變更"),
     ] {
         let dir = tempfile::tempdir().expect("temp dir");
-        let base = earlier_version(&dossier::load::engagement_file(&sample), dir.path());
+        let base = earlier_version(
+            &dossier::pipeline::load::engagement_file(&sample),
+            dir.path(),
+        );
         let new = engagement(&sample);
         let finding = &new.findings[0].id.value;
         let out = dir.path().join("out");
@@ -339,7 +346,7 @@ fn the_appendix_lists_the_changes_in_each_locale_and_only_when_something_changed
         // Against itself: no appendix, and the same bytes as without --since.
         let same = dir.path().join("same");
         let plain = dir.path().join("plain");
-        let file = dossier::load::engagement_file(&sample);
+        let file = dossier::pipeline::load::engagement_file(&sample);
         for (to, since) in [(&same, Some(arg(&file))), (&plain, None)] {
             let mut args = vec!["render", arg(&sample), "-o", arg(to)];
             args.extend(since.map(|s| ["--since", s]).into_iter().flatten());

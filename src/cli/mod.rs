@@ -1,0 +1,290 @@
+//! Command-line arguments, parsed once and turned into library requests;
+//! what each flag means is said here, in its help.
+
+mod examples;
+mod render;
+
+use std::path::PathBuf;
+
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+
+use dossier::pipeline::load::versions::BaseSpec;
+use examples::*;
+pub use render::{RenderArgs, WatchArgs};
+
+/// `dossier 0.1.0 (Typst 0.15.1)`, for `--version`.
+static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{} (Typst {})",
+        env!("CARGO_PKG_VERSION"),
+        dossier::pipeline::typeset::typst_version()
+    )
+});
+
+/// The command line's definition, with the full version.
+pub fn command() -> clap::Command {
+    Args::command().version(VERSION.as_str())
+}
+
+/// The arguments of this process; exits on a usage error.
+pub fn parse() -> Args {
+    use clap::FromArgMatches;
+    Args::from_arg_matches(&command().get_matches()).unwrap_or_else(|err| err.exit())
+}
+
+/// Turn expert-service engagements written in YAML into their five
+/// deliverable reports, as print-ready PDF.
+#[derive(Debug, Parser)]
+#[command(name = "dossier", version, about, long_about = None)]
+pub struct Args {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render engagements into their reports.
+    #[command(after_help = RENDER_EXAMPLES)]
+    Render(RenderArgs),
+    /// Validate engagements against the contract's rules, without rendering.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+    /// Print the JSON Schema of the engagement file.
+    #[command(after_help = SCHEMA_EXAMPLES)]
+    Schema,
+    /// Check delivered bundles against their manifests.
+    #[command(after_help = VERIFY_EXAMPLES)]
+    Verify(VerifyArgs),
+    /// Sign the final reports of a bundle rendered elsewhere, after checking
+    /// that its source renders to exactly its files.
+    #[command(after_help = SIGN_EXAMPLES)]
+    Sign(SignArgs),
+    /// Print what changed between two versions of an engagement.
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff(DiffArgs),
+    /// Write out the engagement an acceptance report carries: the YAML as
+    /// written and every file it refers to.
+    #[command(after_help = EXTRACT_EXAMPLES)]
+    Extract(ExtractArgs),
+    /// Re-render engagements on every save of their YAML, images or templates.
+    #[command(after_help = WATCH_EXAMPLES)]
+    Watch(WatchArgs),
+    /// Create a new engagement directory with a commented engagement.yaml.
+    #[command(after_help = INIT_EXAMPLES)]
+    Init(InitArgs),
+    /// Print a shell completion script.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    #[command(after_help = MAN_EXAMPLES)]
+    Man,
+    /// Work with the report templates.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+}
+
+/// What `dossier templates` does.
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Write the built-in templates, style modules and label catalogues into
+    /// DIR, for customising.
+    #[command(after_help = TEMPLATES_EXAMPLES)]
+    Export(TemplatesExportArgs),
+}
+
+/// Arguments of `dossier templates export`.
+#[derive(Debug, clap::Args)]
+pub struct TemplatesExportArgs {
+    /// The directory to write into.
+    pub dir: PathBuf,
+    /// Overwrite files DIR already holds.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `dossier init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The directory to create [default: the current directory, if empty].
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The language of the reports and of the file's comments.
+    #[arg(long, value_enum, default_value_t = LocaleArg::ZhHant)]
+    pub locale: LocaleArg,
+}
+
+/// The locales `init` can scaffold.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LocaleArg {
+    /// Traditional Chinese.
+    #[value(name = "zh-Hant")]
+    ZhHant,
+    /// Simplified Chinese.
+    #[value(name = "zh-Hans")]
+    ZhHans,
+    /// English.
+    En,
+}
+
+impl From<LocaleArg> for dossier::base::model::Locale {
+    fn from(locale: LocaleArg) -> Self {
+        match locale {
+            LocaleArg::ZhHant => Self::ZhHant,
+            LocaleArg::ZhHans => Self::ZhHans,
+            LocaleArg::En => Self::En,
+        }
+    }
+}
+
+/// Arguments of `dossier completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `dossier sign`.
+#[derive(Debug, clap::Args)]
+pub struct SignArgs {
+    /// The bundle folder, OUT/<id>.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The private key: PEM (PKCS#8) or PKCS#12; its password, if any, is
+    /// read from $DOSSIER_SIGN_PASSWORD.
+    #[arg(long, value_name = "KEY")]
+    pub key: PathBuf,
+    /// The signer's certificate (PEM or DER); a PKCS#12 key carries its own.
+    #[arg(long, value_name = "CERT")]
+    pub cert: Option<PathBuf>,
+    /// Certificates of the issuing authorities, to embed in each signature.
+    #[arg(long, value_name = "CA", num_args = 1..)]
+    pub chain: Vec<PathBuf>,
+}
+
+/// Arguments of `dossier extract`.
+#[derive(Debug, clap::Args)]
+pub struct ExtractArgs {
+    /// An acceptance report.
+    #[arg(value_name = "FILE.pdf")]
+    pub file: PathBuf,
+    /// The folder to write into [default: the engagement's id].
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Overwrite files DIR already holds.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `dossier verify`.
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// Bundle folders, each holding a manifest.json, or single PDF files.
+    #[arg(required = true, value_name = "DIR|FILE.pdf")]
+    pub dirs: Vec<PathBuf>,
+    /// Certificates of authorities to trust (PEM or DER): each signature
+    /// must chain to one of them, and every final report must be signed.
+    #[arg(long, value_name = "CA.pem")]
+    pub trust: Vec<PathBuf>,
+}
+
+/// Arguments of `dossier check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Engagement directories, engagement files, or folders to search.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// How to print the diagnostics.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Fail on pending steps too, not only on errors: pass only when every
+    /// report would be rendered final, as `render --strict` asks.
+    #[arg(long)]
+    pub strict: bool,
+    /// Compare with a previous version: warn when a report changed but
+    /// its version did not, or its version went back. BASE is an
+    /// engagement file or directory, an acceptance report carrying its
+    /// engagement, or git:REV (each engagement's own file at that revision).
+    #[arg(long, value_name = "BASE")]
+    pub since: Option<BaseSpec>,
+}
+
+/// Arguments of `dossier diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The previous version: an engagement file or directory, an acceptance
+    /// report carrying its engagement, or git:REV (NEW's file at that
+    /// revision).
+    #[arg(value_name = "BASE")]
+    pub base: BaseSpec,
+    /// The engagement as it is now: a directory or a YAML file.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// How to print the changes.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit with 1 when something changed, as `git diff --exit-code` does.
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// One block per item, in the engagement's language.
+    Text,
+    /// One JSON document, with stable keys.
+    Json,
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// rustc-style diagnostics with source snippets.
+    Human,
+    /// One JSON document for CI.
+    Json,
+    /// GitHub Actions workflow commands: annotations on the YAML lines.
+    Github,
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every subcommand, nested ones by their full path, as clap knows
+    /// them (the generated `help` aside).
+    fn subcommands(command: &clap::Command, path: &[String]) -> Vec<(Vec<String>, clap::Command)> {
+        let mut out = Vec::new();
+        for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+            let mut here = path.to_vec();
+            here.push(sub.get_name().to_string());
+            if sub.has_subcommands() {
+                out.extend(subcommands(sub, &here));
+            } else {
+                out.push((here, sub.clone()));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_command_has_examples_in_its_help() {
+        let mut command = super::command();
+        command.build();
+        let all = subcommands(&command, &[]);
+        assert!(
+            all.len() >= 12,
+            "{:?}",
+            all.iter().map(|(p, _)| p).collect::<Vec<_>>()
+        );
+        for (path, mut sub) in all {
+            let help = sub.render_long_help().to_string();
+            assert!(
+                help.contains("Examples:"),
+                "dossier {} has no examples",
+                path.join(" ")
+            );
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! One module per subcommand: each calls one library operation and prints
+//! its report.
+
+pub mod check;
+pub mod diff;
+pub mod extract;
+pub mod init;
+pub mod render;
+pub mod sign;
+pub mod verify;
+pub mod watch;

@@ -1,0 +1,143 @@
+//! `dossier verify`: delivered bundles against their manifests, and the
+//! signatures of their reports against the trust anchors given.
+
+use std::path::{Path, PathBuf};
+
+use crate::pipeline::deliver::manifest::{self, Mismatch, Status};
+use crate::pipeline::sign::{KeyError, ValidSignature, load_anchors, verify_pdf};
+
+/// What `verify` found, path by path, in the order given.
+#[derive(Debug, Default)]
+pub struct VerifyReport {
+    /// Each bundle or file given.
+    pub items: Vec<Verified>,
+}
+
+/// One bundle or file given to `verify`.
+#[derive(Debug)]
+pub enum Verified {
+    /// A bundle whose files match its manifest, with its reports' signatures.
+    Bundle {
+        /// The bundle.
+        dir: PathBuf,
+        /// The engagement id its manifest names.
+        id: String,
+        /// Each report of the manifest, with what its signatures say.
+        reports: Vec<Signatures>,
+    },
+    /// A bundle some of whose files do not match its manifest.
+    Mismatched {
+        /// The bundle.
+        dir: PathBuf,
+        /// The files that do not match.
+        mismatches: Vec<Mismatch>,
+    },
+    /// A bundle whose manifest cannot be read.
+    Unreadable {
+        /// What failed.
+        error: manifest::ManifestError,
+    },
+    /// A single PDF, with what its signatures say.
+    File(Signatures),
+}
+
+/// The signatures of one PDF.
+#[derive(Debug)]
+pub struct Signatures {
+    /// The PDF.
+    pub file: PathBuf,
+    /// What its signatures say.
+    pub outcome: SignatureOutcome,
+}
+
+/// What the signatures of one PDF say.
+#[derive(Debug)]
+pub enum SignatureOutcome {
+    /// Every signature is intact (possibly none).
+    Signed(Vec<ValidSignature>),
+    /// It carries no signature, though it must: a final report checked
+    /// against trust anchors.
+    Unsigned,
+    /// A signature does not check out.
+    Invalid(String),
+    /// The file could not be read.
+    Unreadable(String),
+}
+
+impl Signatures {
+    /// Whether the file passes: every signature intact and, where anchors
+    /// were given, chaining to one.
+    pub fn passed(&self) -> bool {
+        match &self.outcome {
+            SignatureOutcome::Signed(all) => all.iter().all(|s| s.trusted != Some(false)),
+            _ => false,
+        }
+    }
+}
+
+impl VerifyReport {
+    /// Whether every bundle and file passed.
+    pub fn passed(&self) -> bool {
+        self.items.iter().all(|item| match item {
+            Verified::Bundle { reports, .. } => reports.iter().all(Signatures::passed),
+            Verified::File(signatures) => signatures.passed(),
+            Verified::Mismatched { .. } | Verified::Unreadable { .. } => false,
+        })
+    }
+}
+
+/// Verifies each of `paths`: a bundle folder against its manifest and its
+/// reports' signatures, a PDF by its signatures. With trust anchors (the
+/// certificates in `trust`), every final report of a bundle must be
+/// signed, and every signature must chain to one of them.
+pub fn verify(paths: &[PathBuf], trust: &[PathBuf]) -> Result<VerifyReport, KeyError> {
+    let anchors = load_anchors(trust)?;
+    let mut report = VerifyReport::default();
+    for path in paths {
+        let item = if path.is_file() {
+            Verified::File(signatures(path, &anchors, true))
+        } else {
+            bundle(path, &anchors)
+        };
+        report.items.push(item);
+    }
+    Ok(report)
+}
+
+fn bundle(dir: &Path, anchors: &[x509_cert::Certificate]) -> Verified {
+    match manifest::verify(dir) {
+        Ok((manifest, mismatches)) if mismatches.is_empty() => Verified::Bundle {
+            dir: dir.to_path_buf(),
+            reports: manifest
+                .reports
+                .iter()
+                .map(|report| {
+                    let must_be_signed = !anchors.is_empty() && report.status == Status::Final;
+                    signatures(&dir.join(&report.file), anchors, must_be_signed)
+                })
+                .collect(),
+            id: manifest.engagement.id,
+        },
+        Ok((_, mismatches)) => Verified::Mismatched {
+            dir: dir.to_path_buf(),
+            mismatches,
+        },
+        Err(error) => Verified::Unreadable { error },
+    }
+}
+
+/// The signatures of the PDF `file`, checked against `anchors`.
+fn signatures(file: &Path, anchors: &[x509_cert::Certificate], must_be_signed: bool) -> Signatures {
+    let outcome = match std::fs::read(file) {
+        Err(err) => SignatureOutcome::Unreadable(err.to_string()),
+        Ok(bytes) => match verify_pdf(&bytes, anchors) {
+            Err(problem) => SignatureOutcome::Invalid(problem),
+            Ok(all) if all.is_empty() && must_be_signed => SignatureOutcome::Unsigned,
+            Ok(all) => SignatureOutcome::Signed(all),
+        },
+    };
+    Signatures {
+        file: file.to_path_buf(),
+        outcome,
+    }
+}

@@ -1,0 +1,221 @@
+//! The context of acceptance: service items, completion, targets,
+//! deviations, the statement of work's terms and the deliverables.
+
+use super::types::*;
+use super::*;
+
+impl Builder<'_> {
+    pub(super) fn acceptance(&self) -> Result<AcceptanceCtx, CatalogueError> {
+        let a = &self.e.acceptance;
+        let items = ServiceItem::ALL
+            .iter()
+            .map(|item| {
+                let entry = a.items.iter().find(|i| i.item.value == *item);
+                let evidence: Vec<&str> = entry
+                    .map(|e| e.evidence.iter().map(|id| id.as_str()).collect())
+                    .unwrap_or_default();
+                Ok(ServiceItemRow {
+                    key: item.key(),
+                    label: self.label("service_items", item.key())?,
+                    covered: entry.is_some(),
+                    evidence: self.list(&evidence)?,
+                })
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
+        let open_items = a
+            .open_items
+            .iter()
+            .map(|o| {
+                Ok(OpenItemCtx {
+                    description: o.description.clone(),
+                    owner: o.owner.clone(),
+                    due: self.opt_date(o.due.as_ref().map(|d| d.value))?,
+                })
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
+        let signoff = match &a.signoff {
+            Some(s) => Some(SignoffCtx {
+                by: s.by.clone(),
+                title: s.title.clone(),
+                on: self.date(*s.on)?,
+                method: self.label("signoff_method", s.method.key())?,
+                reference: s.reference.clone(),
+            }),
+            None => None,
+        };
+        Ok(AcceptanceCtx {
+            items,
+            open_items,
+            signoff,
+        })
+    }
+
+    /// The elements of a complete delivery (§3.1.4), with what covers each.
+    pub(super) fn completion(&self) -> Result<Vec<CompletionRow>, CatalogueError> {
+        let e = self.e;
+        let t = self.t;
+        let count = |key: &str, n: usize| -> Result<(String, bool), CatalogueError> {
+            Ok((t.count(&format!("acceptance.{key}"), n)?, n > 0))
+        };
+        let analysis_done = !e.survey.analysis.trim().is_empty();
+        let rows = [
+            (
+                "element_architecture",
+                (
+                    t.get("acceptance.count_analysis")?.to_string(),
+                    analysis_done,
+                ),
+            ),
+            (
+                "element_diagnosis",
+                count("count_findings", e.findings.len())?,
+            ),
+            (
+                "element_stress",
+                count("count_tests", e.stress_tests.len())?,
+            ),
+            (
+                "element_solutions",
+                count("count_solutions", e.solutions.len())?,
+            ),
+            (
+                "element_enablement",
+                count("count_sessions", e.enablement.len())?,
+            ),
+            ("element_risks", count("count_risks", e.risks.len())?),
+        ];
+        rows.into_iter()
+            .map(|(key, (evidence, done))| {
+                Ok(CompletionRow {
+                    label: t.get(&format!("acceptance.{key}"))?.to_string(),
+                    evidence,
+                    done,
+                })
+            })
+            .collect()
+    }
+
+    /// The measurable targets of the objectives against their results
+    /// (§3.1.3), for the 目標達成對照 table.
+    pub(super) fn targets(&self) -> Result<Vec<TargetRow>, CatalogueError> {
+        let t = self.t;
+        let mut rows = Vec::new();
+        for o in &self.e.objectives {
+            for target in &o.targets {
+                let comparison = t.key("comparisons", target.comparison.key())?;
+                let figure = |value: f64| format!("{} {}", number(value), target.unit);
+                let source = target.measured_by.as_ref().map(|id| {
+                    let name = self
+                        .e
+                        .stress_tests
+                        .iter()
+                        .find(|s| s.id.as_ref().is_some_and(|x| x.value == id.value))
+                        .map(|s| s.name.as_str())
+                        .or_else(|| {
+                            self.e
+                                .findings
+                                .iter()
+                                .find(|f| f.id.value == id.value)
+                                .map(|f| f.title.as_str())
+                        });
+                    match name {
+                        Some(name) => format!("{} {name}", id.value),
+                        None => id.value.clone(),
+                    }
+                });
+                let met = match target.met() {
+                    Some(true) => "met",
+                    Some(false) => "missed",
+                    None => "unmeasured",
+                };
+                rows.push(TargetRow {
+                    objective: o.title.clone(),
+                    metric: target.metric.clone(),
+                    target: format!("{comparison} {}", figure(target.target.value)),
+                    result: target.result.as_ref().map(|r| figure(r.value)),
+                    source,
+                    met,
+                    met_label: t.key("target_status", met)?.to_string(),
+                });
+            }
+        }
+        Ok(rows)
+    }
+
+    /// The agreed deviations, each with the reports of the rule it covers.
+    pub(super) fn deviations(&self) -> Result<Vec<(Vec<ReportKey>, DeviationRow)>, CatalogueError> {
+        self.e
+            .exceptions
+            .iter()
+            .map(|x| {
+                let rule = crate::pipeline::validate::rule_of(x.rule.value);
+                let mut clause = self.label("rule_names", rule.id())?;
+                if let Some(solution) = &x.solution {
+                    clause = format!("{clause} ({})", solution.value);
+                }
+                Ok((
+                    rule.reports().to_vec(),
+                    DeviationRow {
+                        clause: match rule.clause() {
+                            Some(clause) => self.t.clause(clause),
+                            None => self.absent()?.to_string(),
+                        },
+                        rule: clause,
+                        what: x.what.clone(),
+                        customer: x.agreed_by.customer.clone(),
+                        provider: x.agreed_by.provider.clone(),
+                        on: self.date(*x.agreed_on)?,
+                        evidence: x.evidence.clone(),
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// The statement of work's own terms beside the catalogue's where they
+    /// differ, for the plan's table of terms, and whether the service
+    /// report is the diagnosis package's named deliverable.
+    pub(super) fn contract(&self) -> Result<ContractCtx, CatalogueError> {
+        let e = self.e;
+        let term = |path: String| self.t.get(&path).map(str::to_string);
+        let mut terms = vec![(
+            self.label("reports", "plan")?,
+            term("contract_terms.plan".into())?,
+            self.t.clause("§3.1.2"),
+        )];
+        for p in e.engagement.packages.iter() {
+            let label = self.label("packages", p.key())?;
+            let contract = term(format!("contract_terms.packages.{}", p.key()))?;
+            if label_differs(&label, &contract) {
+                terms.push((label, contract, self.t.clause("§4.1")));
+            }
+        }
+        for topic in e.scope.topics.iter() {
+            let label = self.label("topics", topic.key())?;
+            let contract = term(format!("contract_terms.topics.{}", topic.key()))?;
+            if label_differs(&label, &contract) {
+                terms.push((label, contract, self.t.clause("§4.1 二")));
+            }
+        }
+        let diagnosis = e
+            .engagement
+            .packages
+            .iter()
+            .any(|p| p.value == Package::FullLinkDiagnosis);
+        Ok(ContractCtx { terms, diagnosis })
+    }
+
+    pub(super) fn deliverables(&self) -> Result<Vec<DeliverableRow>, CatalogueError> {
+        ReportKey::ALL
+            .iter()
+            .map(|k| {
+                Ok(DeliverableRow {
+                    number: k.number(),
+                    key: k.key(),
+                    title: self.label("reports", k.key())?,
+                    file: k.file_name("pdf"),
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,152 @@
+//! Unit tests of the template context: gaps in each language, labels.
+
+use super::gaps::gap;
+use super::*;
+
+fn catalogue(locale: crate::base::model::Locale) -> Catalogue {
+    let name = Catalogue::template_name(locale);
+    let text = crate::base::templates::builtin(&name).expect("built in");
+    Catalogue::parse(locale, &name, text).expect("parses")
+}
+
+fn sample() -> Engagement {
+    let text = include_str!("../../../../samples/northwind-logistics.yaml");
+    crate::pipeline::load::parse(text).expect("the sample parses")
+}
+
+/// The metadata is written into every report as a Typst dictionary:
+/// its keys must come out in the order the generated sources list them.
+#[test]
+fn metadata_keys_are_in_alphabetical_order() {
+    let t = catalogue(crate::base::model::Locale::En);
+    let e = sample();
+    let b = Builder { e: &e, t: &t };
+    let meta = b.meta(NaiveDate::default()).expect("meta");
+    // As the templates see it: minijinja keeps the order fields are
+    // serialized in.
+    let meta = minijinja::Value::from(minijinja::value::Serde(&meta));
+    let keys = |v: &minijinja::Value| -> Vec<String> {
+        v.try_iter()
+            .expect("a map")
+            .map(|k| k.to_string())
+            .collect()
+    };
+    let labels = meta.get_attr("labels").expect("labels");
+    for dict in [&meta, &labels] {
+        let found = keys(dict);
+        let mut sorted = found.clone();
+        sorted.sort();
+        assert_eq!(found, sorted);
+        assert!(found.len() > 10);
+    }
+}
+
+#[test]
+fn a_report_gets_its_own_title_subject_and_gaps() {
+    let t = catalogue(crate::base::model::Locale::En);
+    let e = sample();
+    let context = build(&e, &t, NaiveDate::default(), None).expect("builds");
+    let plan = context
+        .for_report(ReportKey::Plan, &t, &[], &Certified::default())
+        .expect("plan context");
+    let meta = plan.get_attr("meta").expect("meta");
+    assert_eq!(
+        meta.get_attr("title").expect("title").to_string(),
+        "Expert Service Plan"
+    );
+    // The sample's plan is confirmed: its subject says so.
+    assert!(
+        meta.get_attr("subject")
+            .expect("subject")
+            .to_string()
+            .contains("as confirmed in writing")
+    );
+    assert!(!meta.get_attr("draft").expect("draft").is_true());
+    let report = plan.get_attr("report").expect("report");
+    assert_eq!(report.get_attr("number").expect("number").to_string(), "2");
+}
+
+#[test]
+fn a_gap_names_the_draft_report_it_comes_from() {
+    let t = catalogue(crate::base::model::Locale::En);
+    let mut d = crate::base::diagnostic::Diagnostic::error(
+        "nw.yaml",
+        crate::base::model::Pos {
+            line: 34,
+            column: 14,
+        },
+        "late",
+    );
+    d.rule = Some(crate::base::diagnostic::RuleId::LeadTime);
+    d.code = Some(crate::base::diagnostic::Code::LeadTime);
+    d.arg("days", 9).arg("earliest", "2026-09-21");
+    let own = gap(
+        &Gap {
+            diagnostic: &d,
+            draft: None,
+        },
+        &t,
+    )
+    .expect("gap");
+    assert_eq!(own.0, "Application at least 10 working days ahead");
+    assert_eq!(own.1, "lead-time");
+    assert!(own.2.contains("21 September 2026"), "{}", own.2);
+    assert!(
+        own.3.starts_with("Start on 21 September 2026 or later"),
+        "{}",
+        own.3
+    );
+    assert_eq!(own.4, "nw.yaml:34:14");
+    let via = gap(
+        &Gap {
+            diagnostic: &d,
+            draft: Some(ReportKey::Startup),
+        },
+        &t,
+    )
+    .expect("gap");
+    assert!(
+        via.2
+            .starts_with("The Project Kickoff Report is still a draft: ")
+    );
+}
+
+#[test]
+fn measurements_print_without_needless_decimals() {
+    assert_eq!(number(7180.0), "7180");
+    assert_eq!(number(0.06), "0.06");
+    assert_eq!(number(1.5), "1.5");
+    assert_eq!(number(2.0 / 3.0), "0.667");
+}
+
+#[test]
+fn a_label_differs_from_a_term_only_in_its_main_part() {
+    assert!(!label_differs(
+        "網絡性能調優（如核心網絡參數調優）",
+        "網絡性能調優"
+    ));
+    assert!(label_differs(
+        "作業系統性能調優（如核心參數調優）",
+        "操作系統性能調優"
+    ));
+    assert!(label_differs(
+        "Network tuning (kernel parameters)",
+        "網絡性能調優"
+    ));
+}
+
+#[test]
+fn topics_count_once_however_often_they_are_delivered() {
+    let mut e = sample();
+    let topic = crate::base::model::Spanned::detached(Topic::DatabaseTuning);
+    e.enablement.value[0].consulting_topics = vec![topic.clone()];
+    e.findings.value[0].consulting_topics = vec![topic.clone()];
+    e.solutions.value[0].consulting_topics = vec![
+        topic,
+        crate::base::model::Spanned::detached(Topic::NetworkTuning),
+    ];
+    assert_eq!(
+        delivered_topics(&e),
+        vec![Topic::DatabaseTuning, Topic::NetworkTuning]
+    );
+}

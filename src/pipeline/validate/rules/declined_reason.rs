@@ -1,0 +1,27 @@
+//! §3, §3.1.2: the customer does not reject the provider's technical advice
+//! or a solution without a sound technical reason.
+
+use super::RuleId;
+use crate::base::diagnostic::Code;
+use crate::base::model::SolutionStatus;
+use crate::pipeline::validate::{Input, Sink};
+
+pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
+    for s in input.e.solutions.iter() {
+        let declined = *s.status == SolutionStatus::Declined;
+        let reason = s.declined_reason.as_deref().map(str::trim);
+        if declined && reason.is_none_or(str::is_empty) {
+            sink.report(
+                RuleId::DeclinedReason,
+                Code::DeclinedUnreasoned,
+                s.status.pos,
+                format!(
+                    "solution {} is declined without a recorded technical reason",
+                    s.id.value
+                ),
+            )
+            .arg("id", &s.id.value)
+            .hint("add `declined_reason:` with the customer's technical reason for declining it");
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! §7 一.1, §8: the acceptance report is final only once the customer has
+//! signed it off (console confirmation, email, stamp or signature).
+
+use super::RuleId;
+use crate::base::diagnostic::Code;
+use crate::base::model::SignoffMethod;
+use crate::pipeline::validate::{Input, Sink};
+
+pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
+    let acceptance = &input.e.acceptance;
+    let Some(signoff) = &acceptance.signoff else {
+        sink.report(
+            RuleId::Signoff,
+            Code::SignoffMissing,
+            acceptance.items.pos,
+            "the acceptance report has no customer sign-off",
+        )
+        .hint("add `acceptance.signoff` with `by`, `title`, `on` and `method` (console, email, stamp or signature)")
+        .pending(RuleId::Signoff);
+        return;
+    };
+    let needs_reference = matches!(
+        *signoff.method,
+        SignoffMethod::Console | SignoffMethod::Email
+    );
+    if needs_reference
+        && signoff
+            .reference
+            .as_deref()
+            .is_none_or(|r| r.trim().is_empty())
+    {
+        sink.report(
+            RuleId::Signoff,
+            Code::SignoffReference,
+            signoff.method.pos,
+            format!(
+                "a {} sign-off needs a `reference` the customer can check",
+                signoff.method.value
+            ),
+        )
+        .arg("method", signoff.method.value)
+        .hint("add `reference:` with the console confirmation number or the email's Message-ID")
+        .warning();
+    }
+}

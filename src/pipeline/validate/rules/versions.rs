@@ -1,0 +1,105 @@
+//! Each report's versions only go up: a later entry of the history that
+//! concerns a report carries a higher version than the earlier ones. With
+//! a previous version to compare with (`--since`), a report whose content
+//! changed carries a new version, and none goes back.
+
+use std::cmp::Ordering;
+
+use super::RuleId;
+use crate::base::diagnostic::Code;
+use crate::base::model::compare_versions;
+use crate::base::report::ReportKey;
+use crate::pipeline::validate::{Input, Sink};
+
+pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
+    since(input, sink);
+    let history = &input.e.history;
+    for (i, entry) in history.iter().enumerate() {
+        // The earlier entry of a report this one shares, with a version
+        // not below this one's, reported once per entry.
+        let earlier = ReportKey::ALL
+            .into_iter()
+            .filter(|k| entry.concerns(*k))
+            .find_map(|k| {
+                history[..i]
+                    .iter()
+                    .rev()
+                    .find(|e| {
+                        e.concerns(k)
+                            && compare_versions(&e.version.value, &entry.version.value)
+                                != Ordering::Less
+                    })
+                    .map(|e| (k, e))
+            });
+        if let Some((report, e)) = earlier {
+            sink.report(
+                RuleId::Versions,
+                Code::VersionOrder,
+                entry.version.pos,
+                format!(
+                    "version {} of the {} report follows version {} ({}); versions only go up",
+                    entry.version.value,
+                    report.key(),
+                    e.version.value,
+                    e.date.value
+                ),
+            )
+            .arg("version", &entry.version.value)
+            .arg("previous", &e.version.value)
+            .arg("report", report.key())
+            .hint("give each re-issue a higher version than the one before, and list the history oldest first");
+        }
+    }
+}
+
+/// Compares each report's version with the previous version's.
+pub(super) fn since(input: &Input<'_>, sink: &mut Sink<'_>) {
+    let Some(since) = input.since else { return };
+    for report in ReportKey::ALL {
+        let (Some(now), Some(before)) = (
+            input.e.version_of(report),
+            since.base.engagement.version_of(report),
+        ) else {
+            continue;
+        };
+        let changed = since.of(report).count();
+        match compare_versions(&now.version.value, &before.version.value) {
+            Ordering::Less => {
+                sink.report(
+                    RuleId::Versions,
+                    Code::VersionBackwards,
+                    now.version.pos,
+                    format!(
+                        "the {} report is version {}, but the previous version {} was {}",
+                        report.key(),
+                        now.version.value,
+                        since.label,
+                        before.version.value
+                    ),
+                )
+                .arg("version", &now.version.value)
+                .arg("previous", &before.version.value)
+                .arg("report", report.key())
+                .hint("a re-issue carries a higher version than the one it replaces");
+            }
+            Ordering::Equal if changed > 0 => {
+                sink.report(
+                    RuleId::Versions,
+                    Code::VersionUnchanged,
+                    now.version.pos,
+                    format!(
+                        "the {} report changed in {changed} places since {}, but it is still version {}",
+                        report.key(),
+                        since.label,
+                        now.version.value
+                    ),
+                )
+                .arg("version", &now.version.value)
+                .arg("report", report.key())
+                .arg("n", changed)
+                .hint("add a `history` entry with the new version, its date, author and what changed");
+            }
+            _ => {}
+        }
+    }
+}

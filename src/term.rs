@@ -1,0 +1,155 @@
+//! What the command line prints, and how: diagnostics with their lines,
+//! a batch's progress, counts in words. Only the binary prints.
+
+use std::fmt::Display;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use dossier::Diagnostic;
+use dossier::engine::{Done, Status};
+
+/// Writes a line to standard error; a closed stream is not an error (the
+/// reader went away, as with `dossier check … 2>&1 | head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+pub(crate) use say;
+
+/// Writes a line to standard output; a closed pipe is not an error.
+pub fn out(line: impl Display) {
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+/// Writes `text` to standard output as it is; a closed pipe is not an
+/// error.
+pub fn print(text: impl Display) {
+    let _ = write!(std::io::stdout().lock(), "{text}");
+}
+
+/// Says `error` on standard error and fails.
+pub fn fail(error: impl Display) -> ExitCode {
+    say!("error: {error}");
+    ExitCode::FAILURE
+}
+
+/// Success or failure.
+pub fn exit(ok: bool) -> ExitCode {
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Whether standard error wants colour.
+pub fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Prints `diagnostics` on standard error, each with its line of `source`.
+pub fn diagnostics(diagnostics: &[Diagnostic], source: Option<&str>) {
+    let color = color();
+    for diagnostic in diagnostics {
+        say!("{}", diagnostic.render(source, color));
+    }
+}
+
+/// `n thing` or `n things`.
+pub fn plural(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("{n} {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
+/// What the user sees while a batch renders: a progress bar on a terminal,
+/// one line per engagement otherwise; diagnostics as they come.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    quiet: bool,
+}
+
+impl Progress {
+    /// Progress over `len` engagements; with `quiet`, errors only.
+    pub fn new(len: usize, quiet: bool) -> Self {
+        let bar = (!quiet && std::io::stderr().is_terminal() && len > 1).then(|| {
+            let bar = ProgressBar::new(len as u64);
+            let style = ProgressStyle::with_template(
+                "{prefix:>9} [{bar:30}] {pos}/{len} {wide_msg} {elapsed}",
+            )
+            .map(|s| s.progress_chars("=> "))
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar.set_prefix("rendering");
+            bar
+        });
+        Self { bar, quiet }
+    }
+
+    /// Prints what became of one engagement.
+    pub fn report(&self, done: &Done) {
+        let print = || self.print(done);
+        match &self.bar {
+            Some(bar) => {
+                bar.suspend(print);
+                if let Some(id) = &done.entry.id {
+                    bar.set_message(id.clone());
+                }
+                bar.inc(1);
+            }
+            None => print(),
+        }
+    }
+
+    fn print(&self, done: &Done) {
+        let entry = &done.entry;
+        let text = done.text.as_deref();
+        if entry.status == Status::Failed {
+            match &entry.error {
+                Some(error) if entry.diagnostics.is_empty() => {
+                    say!("error: {}: {error}", entry.file.display());
+                }
+                _ => diagnostics(&entry.diagnostics, text),
+            }
+            say!("error: {}: not rendered", entry.file.display());
+            return;
+        }
+        if self.quiet {
+            return;
+        }
+        diagnostics(&entry.diagnostics, text);
+        let finals = entry
+            .reports
+            .iter()
+            .filter(|r| r.status == dossier::pipeline::deliver::manifest::Status::Final)
+            .count();
+        let verb = if entry.changed {
+            "rendered"
+        } else {
+            "unchanged"
+        };
+        out(format!(
+            "{verb} {} → {} ({finals} final, {} draft)",
+            entry.id.as_deref().unwrap_or_default(),
+            entry
+                .dir
+                .as_deref()
+                .unwrap_or(entry.file.as_path())
+                .display(),
+            entry.reports.len() - finals
+        ));
+    }
+
+    /// Clears the progress bar.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

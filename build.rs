@@ -16,8 +16,12 @@ fn main() {
     // A tool installed later lands in one of these folders (or, for a
     // Python package, in the interpreter's site-packages): the flags are
     // worked out again when any of them changes.
+    // Relative folders and those inside this package (`target/…`) change
+    // with every build: they would run this script, and compile dossier,
+    // each time.
+    let package = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
     for dir in std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()) {
-        if dir.is_dir() {
+        if dir.is_absolute() && dir.is_dir() && !dir.starts_with(&package) {
             println!("cargo::rerun-if-changed={}", dir.display());
         }
     }

@@ -7,8 +7,10 @@ use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use dossier::Diagnostic;
 use dossier::engine::{Done, Status};
+use dossier::pipeline::load::comments::Comments;
+use dossier::pipeline::render::Attached;
+use dossier::{Diagnostic, ReportKey};
 
 /// Writes a line to standard error; a closed stream is not an error (the
 /// reader went away, as with `dossier check … 2>&1 | head`).
@@ -59,6 +61,27 @@ pub fn diagnostics(diagnostics: &[Diagnostic], source: Option<&str>) {
     }
 }
 
+/// What the acceptance report carries, in a line:
+/// `05-acceptance.pdf carries engagement.yaml (comments removed), logo.svg`.
+pub fn attachments(attached: &Attached) -> String {
+    let comments = match attached.comments {
+        Comments::Removed => "comments removed",
+        Comments::Kept => "as written, comments included",
+        Comments::Absent => "as written; it has no comments",
+        Comments::Unremovable => "as written, comments included: removing them would change it",
+    };
+    let mut line = format!(
+        "{} carries {} ({comments})",
+        ReportKey::Acceptance.file_name("pdf"),
+        attached.engagement
+    );
+    for file in &attached.files {
+        line.push_str(", ");
+        line.push_str(file);
+    }
+    line
+}
+
 /// `n thing` or `n things`.
 pub fn plural(n: usize, thing: &str) -> String {
     if n == 1 {
@@ -73,6 +96,9 @@ pub fn plural(n: usize, thing: &str) -> String {
 pub struct Progress {
     bar: Option<ProgressBar>,
     quiet: bool,
+    /// Held while one engagement is told, so that what two workers finish
+    /// at once never interleaves.
+    telling: std::sync::Mutex<()>,
 }
 
 impl Progress {
@@ -89,11 +115,16 @@ impl Progress {
             bar.set_prefix("rendering");
             bar
         });
-        Self { bar, quiet }
+        Self {
+            bar,
+            quiet,
+            telling: std::sync::Mutex::new(()),
+        }
     }
 
     /// Prints what became of one engagement.
     pub fn report(&self, done: &Done) {
+        let _telling = self.telling.lock().unwrap_or_else(|e| e.into_inner());
         let print = || self.print(done);
         match &self.bar {
             Some(bar) => {
@@ -144,6 +175,15 @@ impl Progress {
                 .display(),
             entry.reports.len() - finals
         ));
+        if let Some(attached) = &entry.attached {
+            out(format!("  {}", attachments(attached)));
+            if attached.comments == Comments::Unremovable {
+                say!(
+                    "warning: {}: its comments could not be removed without changing how it reads; the acceptance report carries it as written",
+                    entry.file.display()
+                );
+            }
+        }
     }
 
     /// Clears the progress bar.

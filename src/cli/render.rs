@@ -71,6 +71,11 @@ pub struct RenderArgs {
     /// acceptance report (by default it carries them, comments included).
     #[arg(long)]
     pub no_attach: bool,
+    /// Attach the engagement file exactly as written, comments included
+    /// (by default the acceptance report carries it without its comments,
+    /// which are the engineers' working notes).
+    #[arg(long, conflicts_with = "no_attach")]
+    pub attach_verbatim: bool,
     /// Add to the plan, service and acceptance reports an appendix of what
     /// changed since a previous version. BASE is an engagement file or
     /// directory, an acceptance report carrying its engagement, or git:REV
@@ -142,13 +147,12 @@ impl RenderArgs {
             if options.format != OutputFormat::Pdf {
                 let format = self.format.to_possible_value();
                 let name = format.as_ref().map_or("", |v| v.get_name());
-                super::command()
-                    .error(
-                        clap::error::ErrorKind::ArgumentConflict,
-                        format!(
-                            "--sign-key signs PDF reports; it cannot be used with --format {name}"
-                        ),
-                    )
+                let mut command = super::command();
+                let render = command.find_subcommand_mut("render").expect("render");
+                let message =
+                    format!("--sign-key signs PDF reports; it cannot be used with --format {name}");
+                render
+                    .error(clap::error::ErrorKind::ArgumentConflict, message)
                     .exit();
             }
             let files = SignerFiles {
@@ -178,6 +182,7 @@ impl RenderArgs {
             strict: self.strict,
             force: self.force,
             attach: !self.no_attach,
+            attach_verbatim: self.attach_verbatim,
             sign: None,
             since: self.since.clone(),
             ..self.output.options()

@@ -23,7 +23,10 @@ pub fn run(args: &DiffArgs) -> ExitCode {
             Err(err) => return fail(format!("cannot write the changes as JSON: {err}")),
         },
         DiffFormat::Text => {
-            print(&diffed.text);
+            match diffed.text() {
+                Ok(text) => print(text),
+                Err(err) => return fail(err),
+            }
             out(format!(
                 "{} since {}",
                 plural(since.changes.len(), "change"),

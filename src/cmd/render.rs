@@ -59,19 +59,29 @@ pub fn run(args: &RenderArgs) -> ExitCode {
             "{}",
             rendered.timings.report(rendered.cpu, rendered.elapsed)
         );
-        say!(
-            "peak memory: {} MiB (the largest process)",
-            rendered.peak.div_ceil(1 << 20)
-        );
+        if rendered.peak > 0 {
+            let mib = rendered.peak.div_ceil(1 << 20);
+            say!("peak memory: {mib} MiB (the largest process)");
+        }
     }
     exit(rendered.succeeded())
 }
 
 /// A worker process of the batch: this program, with this command line
-/// and `--worker`.
-fn worker() -> Command {
-    let program = std::env::current_exe().unwrap_or_else(|_| "dossier".into());
+/// and `--worker` right after `render` (before any `--` that ends the
+/// options); `None` when this program cannot tell where it is.
+fn worker() -> Option<Command> {
+    let program = std::env::current_exe().ok()?;
+    let mut args = std::env::args_os().skip(1);
     let mut command = Command::new(program);
-    command.args(std::env::args_os().skip(1)).arg("--worker");
-    command
+    // The arguments up to the subcommand, the subcommand, then the flag.
+    for arg in args.by_ref() {
+        let subcommand = arg == "render";
+        command.arg(arg);
+        if subcommand {
+            break;
+        }
+    }
+    command.arg("--worker").args(args);
+    Some(command)
 }

@@ -12,7 +12,7 @@ use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::base::report::ReportKey;
 use crate::base::timings::{Stage, Timings};
 use crate::pipeline::deliver::manifest;
-use crate::pipeline::render::{RenderError, RenderedEngagement};
+use crate::pipeline::render::{Attached, RenderError, RenderedEngagement};
 
 /// How an engagement of a batch ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +64,8 @@ pub struct SummaryEntry {
     pub diagnostics: Vec<Diagnostic>,
     /// The files written.
     pub reports: Vec<SummaryReport>,
+    /// What the acceptance report carries, when it attaches its source.
+    pub attached: Option<Attached>,
 }
 
 /// One report in the summary.
@@ -147,6 +149,7 @@ impl Done {
             error: None,
             diagnostics: done.validation.diagnostics,
             reports,
+            attached: done.attached,
         };
         Self {
             index,
@@ -180,6 +183,7 @@ impl Done {
             error: Some(error.to_string()),
             diagnostics,
             reports: Vec::new(),
+            attached: None,
         };
         Self {
             index: job.index,

@@ -31,8 +31,9 @@ use worker::{ProcessWorker, Worker};
 
 use crate::pipeline::render::{RenderOptions, Renderer};
 
-/// Makes the command that starts one worker process.
-pub(crate) type Spawn = Box<dyn Fn() -> Command + Send + Sync>;
+/// Makes the command that starts one worker process; `None` when this
+/// program cannot start itself (the batch then renders in this process).
+pub type Spawn = Box<dyn Fn() -> Option<Command> + Send + Sync>;
 
 /// How a batch runs: on how many cores, and how worker processes start.
 pub struct Engine {
@@ -87,7 +88,9 @@ impl Engine {
                 Err(err) => jobs.iter().for_each(|job| keep(Done::lost(job, &err))),
             }
         }
-        dispatch(workers, &jobs, &keep);
+        if !workers.is_empty() {
+            dispatch(workers, &jobs, &keep);
+        }
         let mut done = all.into_inner().unwrap_or_else(|e| e.into_inner());
         done.sort_by_key(|d| d.index);
         Ran { done, processes }
@@ -103,7 +106,7 @@ impl Engine {
             return Vec::new();
         }
         (0..n)
-            .filter_map(|_| ProcessWorker::start(spawn()).ok())
+            .filter_map(|_| ProcessWorker::start(spawn()?).ok())
             .map(|w| Box::new(w) as Box<dyn Worker>)
             .collect()
     }

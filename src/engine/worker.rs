@@ -71,18 +71,27 @@ impl LocalWorker {
     /// not use): a batch holds one engagement's at a time, and a process
     /// about to exit does not spend time dropping the last one's.
     pub fn render(&self, path: &Path) -> Result<RenderedEngagement, RenderError> {
-        typeset::evict_cache(self.keep);
-        self.pool.install(|| {
-            std::panic::catch_unwind(AssertUnwindSafe(|| self.renderer.render(path)))
-                .unwrap_or_else(|panic| {
+        self.run(|renderer| {
+            std::panic::catch_unwind(AssertUnwindSafe(|| renderer.render(path))).unwrap_or_else(
+                |panic| {
                     let message = panic
                         .downcast_ref::<&str>()
                         .map(|s| s.to_string())
                         .or_else(|| panic.downcast_ref::<String>().cloned())
                         .unwrap_or_else(|| "unknown cause".into());
                     Err(RenderError::Internal { message })
-                })
+                },
+            )
         })
+    }
+
+    /// Runs `work` with this worker's renderer on its threads, once Typst's
+    /// memoised results of earlier work are dropped (as [`LocalWorker::render`]
+    /// does): for a caller of the library that typesets otherwise, e.g.
+    /// [`Renderer::sources`].
+    pub fn run<T: Send>(&self, work: impl FnOnce(&Renderer) -> T + Send) -> T {
+        typeset::evict_cache(self.keep);
+        self.pool.install(|| work(&self.renderer))
     }
 
     /// Renders `job` and says what became of it and what it cost.

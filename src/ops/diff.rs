@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use crate::base::model::Locale;
 use crate::pipeline::fill::Filler;
 use crate::pipeline::load::versions::{BaseError, BaseSpec, Since, compare};
 use crate::pipeline::load::{LoadError, load};
@@ -11,8 +12,19 @@ use crate::pipeline::load::{LoadError, load};
 pub struct Diffed {
     /// The previous version and the changes since.
     pub since: Since,
+    /// The engagement's language.
+    locale: Locale,
+}
+
+impl Diffed {
     /// The changes as text, one per line, in the engagement's language.
-    pub text: String,
+    pub fn text(&self) -> Result<String, DiffError> {
+        Filler::new(Default::default())
+            .catalogue(self.locale)
+            .map_err(|e| e.to_string())
+            .and_then(|t| self.since.to_text(&t).map_err(|e| e.to_string()))
+            .map_err(DiffError::Labels)
+    }
 }
 
 /// Why two versions could not be compared.
@@ -34,10 +46,5 @@ pub fn diff(base: &BaseSpec, new: &Path) -> Result<Diffed, DiffError> {
     let loaded = load(new)?;
     let since = compare(base, &loaded)?;
     let locale = loaded.engagement.locale.value;
-    let text = Filler::new(Default::default())
-        .catalogue(locale)
-        .map_err(|e| e.to_string())
-        .and_then(|t| since.to_text(&t).map_err(|e| e.to_string()))
-        .map_err(DiffError::Labels)?;
-    Ok(Diffed { since, text })
+    Ok(Diffed { since, locale })
 }

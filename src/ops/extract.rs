@@ -7,8 +7,9 @@
 //! size and number, and nothing is written unless everything can be.
 
 use std::collections::BTreeSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
+use crate::pipeline::load::attached::relative_path;
 pub use crate::pipeline::load::attached::{Attachment, attachments};
 
 /// What `extract` wrote.
@@ -148,25 +149,6 @@ pub fn extract(file: &Path, dir: Option<&Path>, force: bool) -> Result<Extracted
         files.push(path);
     }
     Ok(Extracted { dir, files })
-}
-
-/// Checks that an attachment's name is a relative path that stays inside
-/// the folder it is written into.
-fn relative_path(name: &str) -> Result<(), String> {
-    let unsafe_char = name
-        .chars()
-        .any(|c| c == '\\' || c == ':' || c.is_control());
-    let parts: Vec<&str> = name.split('/').collect();
-    let bad_part = parts.iter().any(|p| {
-        p.is_empty()
-            || !matches!(Path::new(p).components().next(), Some(Component::Normal(_)))
-            || Path::new(p).components().count() != 1
-    });
-    if name.is_empty() || unsafe_char || bad_part {
-        Err("its name is not a relative path inside the folder (empty, absolute, `..`, or with `\\`, `:` or control characters)".into())
-    } else {
-        Ok(())
-    }
 }
 
 /// The engagement id written in the attached engagement file, when it can

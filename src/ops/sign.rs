@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::base::report::ReportKey;
-use crate::pipeline::load::{attached, from_attachments};
+use crate::pipeline::load::{attached, comments, from_attachments};
 use crate::pipeline::render::{RenderError, RenderOptions, Renderer};
 use crate::pipeline::sign::{Signer, verify_pdf};
 
@@ -79,9 +79,11 @@ pub fn sign(bundle: &Path, signer: Arc<Signer>) -> Result<Vec<PathBuf>, SignBund
         })?
         .map_err(|e| rendering(e.into()))?;
     // The bundle is written as it is, signed off or not: its content was
-    // just shown to be what its source renders to.
+    // just shown to be what its source renders to. A file that still has
+    // comments was attached as written.
     let renderer = Renderer::new(RenderOptions {
         force: true,
+        attach_verbatim: !comments::is_stripped(&loaded.source),
         ..RenderOptions::default()
     });
     let checked = renderer.check(loaded).map_err(rendering)?;

@@ -39,6 +39,12 @@ pub struct WatchOptions {
 /// Why watching could not start or go on.
 #[derive(Debug, thiserror::Error)]
 pub enum WatchError {
+    /// The paths given hold no engagement.
+    #[error("no engagement found under the given paths")]
+    NoEngagement,
+    /// The threads to render on could not start.
+    #[error("cannot start the rendering threads: {0}")]
+    Threads(std::io::Error),
     /// The file watcher failed.
     #[error("cannot watch {}: {message}", path.display())]
     Watch {
@@ -66,6 +72,11 @@ pub fn watch(
     options: &WatchOptions,
     mut report: impl FnMut(WatchRender<'_>),
 ) -> Result<(), WatchError> {
+    if discover(&options.paths, Some(&options.render.out)).is_empty() {
+        return Err(WatchError::NoEngagement);
+    }
+    // Threads that can start once can start again: a failure shows here.
+    LocalWorker::new(Renderer::new(options.render.clone()), 1).map_err(WatchError::Threads)?;
     let memo = Arc::new(Memo::default());
     let out = options
         .render

@@ -576,8 +576,8 @@ fn sources(yaml: &str) -> Vec<(ReportKey, String)> {
         format: OutputFormat::Typ,
         ..RenderOptions::default()
     });
-    renderer
-        .sources(&loaded, &validation)
+    crate::common::worker(renderer)
+        .run(|r| r.sources(&loaded, &validation).map_err(|e| e.to_string()))
         .unwrap_or_else(|e| panic!("{e}"))
         .into_iter()
         .map(|f| (f.key, f.source))
@@ -621,15 +621,16 @@ fn the_statement_of_works_own_terms_are_kept_beside_the_catalogues() {
     let dir = crate::common::zh_sample();
     let loaded = load(&dir).expect("loads");
     let validation = validate(&loaded);
-    let all: Vec<(ReportKey, String)> = Renderer::new(RenderOptions {
+    let renderer = Renderer::new(RenderOptions {
         format: OutputFormat::Typ,
         ..RenderOptions::default()
-    })
-    .sources(&loaded, &validation)
-    .expect("sources")
-    .into_iter()
-    .map(|f| (f.key, f.source))
-    .collect();
+    });
+    let all: Vec<(ReportKey, String)> = crate::common::worker(renderer)
+        .run(|r| r.sources(&loaded, &validation).map_err(|e| e.to_string()))
+        .expect("sources")
+        .into_iter()
+        .map(|f| (f.key, f.source))
+        .collect();
     let plan = source_of(&all, ReportKey::Plan);
     // The plan is the statement of work's 支持計劃; a topic label that
     // differs from the statement of work's term (here by the statement's

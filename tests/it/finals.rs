@@ -9,7 +9,7 @@ use std::process::Command;
 
 use lopdf::{Document, Object};
 
-use crate::common::{arg, copy_zh_sample, dossier, render, root, text, zh_sample};
+use crate::common::{arg, copy_zh_sample, dossier, en_sample, render, root, text, zh_sample};
 use crate::tools::conformance;
 
 /// The three samples rendered into `out`: every PDF, acceptance reports
@@ -187,7 +187,11 @@ fn the_acceptance_report_carries_the_engagement_and_gives_it_back() {
         out
     };
     let first = dir.path().join("first");
-    run(&["render", arg(&zh_sample()), "-o", arg(&first)]);
+    let said = text(&run(&["render", arg(&zh_sample()), "-o", arg(&first)]).stdout);
+    assert!(
+        said.contains("05-acceptance.pdf carries engagement.yaml (comments removed), brand/logo.svg, diagrams/architecture.svg, evidence/order-latency.png"),
+        "render says what the acceptance report carries: {said}"
+    );
     let bundle = first.join("ZP-2026-FL-001");
     let acceptance = bundle.join("05-acceptance.pdf");
 
@@ -222,17 +226,36 @@ fn the_acceptance_report_carries_the_engagement_and_gives_it_back() {
     let extracted = dir.path().join("received");
     run(&["extract", arg(&acceptance), "-o", arg(&extracted)]);
     // Every file of the engagement (its previous version, kept beside it,
-    // is another engagement).
+    // is another engagement), the engagement file without its comments:
+    // the same lines, the notes gone.
     for entry in walkdir::WalkDir::new(zh_sample())
         .into_iter()
         .filter_entry(|e| e.file_name() != "v1.0")
     {
         let entry = entry.expect("entry");
-        if entry.file_type().is_file() {
-            let relative = entry.path().strip_prefix(zh_sample()).expect("inside");
-            assert_eq!(
-                fs::read(extracted.join(relative)).expect("extracted"),
-                fs::read(entry.path()).expect("original"),
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(zh_sample()).expect("inside");
+        let original = fs::read(entry.path()).expect("original");
+        let back = fs::read(extracted.join(relative)).expect("extracted");
+        if relative == Path::new("engagement.yaml") {
+            let (original, back) = (text(&original), text(&back));
+            assert_eq!(original.lines().count(), back.lines().count());
+            assert!(original.contains("# 客戶關注事項"), "a heading in a block");
+            assert!(back.contains("# 客戶關注事項"), "block text stays");
+            assert!(original.contains("  # 範圍外第三方軟件問題的求助管道"));
+            assert!(
+                !back.contains("範圍外第三方軟件問題的求助管道"),
+                "comments go"
+            );
+            assert!(
+                back.contains("phone: \"+886 2 2720 1100 #301\""),
+                "quoted text stays"
+            );
+        } else {
+            assert!(
+                back == original,
                 "{} comes back as written",
                 relative.display()
             );
@@ -265,6 +288,55 @@ fn the_acceptance_report_carries_the_engagement_and_gives_it_back() {
     );
 }
 
+/// With `--attach-verbatim` the engagement file travels as written,
+/// comments included, and `dossier sign` renders such a bundle again to
+/// the same bytes.
+#[test]
+fn attach_verbatim_carries_the_engagement_file_as_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    let said = dossier(&[
+        "render",
+        arg(&zh_sample()),
+        "-o",
+        arg(&out),
+        "--attach-verbatim",
+    ]);
+    assert!(said.status.success(), "{}", text(&said.stderr));
+    assert!(
+        text(&said.stdout).contains("carries engagement.yaml (as written, comments included)"),
+        "{}",
+        text(&said.stdout)
+    );
+    let acceptance = out.join("ZP-2026-FL-001/05-acceptance.pdf");
+    let carried = dossier::ops::extract::attachments(&fs::read(&acceptance).expect("PDF"))
+        .expect("attachments");
+    let engagement = carried
+        .iter()
+        .find(|a| a.name == "engagement.yaml")
+        .expect("the engagement file");
+    assert!(engagement.bytes == fs::read(zh_sample().join("engagement.yaml")).expect("sample"));
+    let refused = dossier(&[
+        "render",
+        arg(&zh_sample()),
+        "--no-attach",
+        "--attach-verbatim",
+    ]);
+    assert_eq!(refused.status.code(), Some(2), "the two options conflict");
+}
+
+/// Every PDF ends its last line: another tool's incremental update (a
+/// customer's signature) starts on a line of its own.
+#[test]
+fn every_pdf_ends_with_an_end_of_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let done = render(&en_sample(), dir.path());
+    for report in &done.reports {
+        let bytes = fs::read(&report.file).expect("PDF");
+        assert!(bytes.ends_with(b"%%EOF\n"), "{}", report.file.display());
+    }
+}
+
 #[test]
 fn extract_names_the_folder_after_the_engagement_and_keeps_names_inside_it() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -279,9 +351,12 @@ fn extract_names_the_folder_after_the_engagement_and_keeps_names_inside_it() {
         .output()
         .expect("runs");
     assert!(status.status.success(), "{}", text(&status.stderr));
+    // The file without its comments, every line where it was.
+    let original =
+        fs::read_to_string(root().join("samples/northwind-logistics.yaml")).expect("original");
     assert_eq!(
-        fs::read(into.join("NW-2026-007/northwind-logistics.yaml")).expect("extracted"),
-        fs::read(root().join("samples/northwind-logistics.yaml")).expect("original")
+        fs::read_to_string(into.join("NW-2026-007/northwind-logistics.yaml")).expect("extracted"),
+        dossier::pipeline::load::comments::strip(&original)
     );
 
     // A PDF whose attachment names a file outside the folder is refused,

@@ -3,7 +3,8 @@
 //! folder's `mod.rs`), its ancestors and its own descendants, never a
 //! sibling declared after it nor anything inside one. The rule is read from
 //! the tree itself, so moving a file moves it between layers, and the
-//! declaration order makes the module graph free of cycles. Sizes are held
+//! declaration order leaves no cycle between siblings (a folder's
+//! `mod.rs` and its own files may still use each other). Sizes are held
 //! here too: no source file over 550 lines, no function over 80.
 
 use std::collections::BTreeMap;
@@ -71,7 +72,8 @@ fn read(path: &Path) -> String {
 }
 
 /// The module paths `text`, the source of module `own`, refers to through
-/// `crate::` or `super::`, each cut to the longest path that is a module.
+/// `crate::` or `super::` (groups such as `crate::{a::B, c}` expanded),
+/// each cut to the longest path that is a module.
 fn references(
     text: &str,
     own: &[String],
@@ -84,37 +86,78 @@ fn references(
             if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':') {
                 continue;
             }
-            let mut segments: Vec<String> = match start {
+            let mut base: Vec<String> = match start {
                 "crate::" => Vec::new(),
                 _ => own[..own.len().saturating_sub(1)].to_vec(),
             };
             let mut rest = &text[at + start.len()..];
             while let Some(more) = rest.strip_prefix("super::") {
-                segments.pop();
+                base.pop();
                 rest = more;
             }
-            loop {
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
-                if name.is_empty() {
-                    break;
+            let mut paths = Vec::new();
+            expand(rest, base, &mut paths);
+            for mut path in paths {
+                while !path.is_empty() && !known.contains_key(&path) {
+                    path.pop();
                 }
-                rest = &rest[name.len()..];
-                segments.push(name);
-                match rest.strip_prefix("::") {
-                    Some(more) => rest = more,
-                    None => break,
-                }
+                found.push(path);
             }
-            while !segments.is_empty() && !known.contains_key(&segments) {
-                segments.pop();
-            }
-            found.push(segments);
         }
     }
     found
+}
+
+/// The paths `rest` (what follows `crate::` or `super::`) names after
+/// `base`: one for a plain path, one per item of a `{…}` group.
+fn expand(mut rest: &str, mut base: Vec<String>, out: &mut Vec<Vec<String>>) {
+    loop {
+        if let Some(group) = rest.strip_prefix('{') {
+            let mut depth = 1;
+            let end = group
+                .char_indices()
+                .find(|(_, c)| {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => depth -= 1,
+                        _ => {}
+                    }
+                    depth == 0
+                })
+                .map_or(group.len(), |(i, _)| i);
+            let (mut depth, mut from) = (0, 0);
+            let body = &group[..end];
+            for (i, c) in body
+                .char_indices()
+                .chain(std::iter::once((body.len(), ',')))
+            {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        expand(body[from..i].trim(), base.clone(), out);
+                        from = i + 1;
+                    }
+                    _ => {}
+                }
+            }
+            return;
+        }
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if name.is_empty() {
+            break;
+        }
+        rest = &rest[name.len()..];
+        base.push(name);
+        match rest.strip_prefix("::") {
+            Some(more) => rest = more,
+            None => break,
+        }
+    }
+    out.push(base);
 }
 
 #[test]
@@ -151,6 +194,14 @@ fn no_module_uses_a_sibling_declared_after_it() {
     }
     assert!(seen > 300, "the check sees the references ({seen})");
     assert!(wrong.is_empty(), "uses that go sideways or up: {wrong:#?}");
+}
+
+#[test]
+fn groups_of_a_use_are_read_item_by_item() {
+    let mut out = Vec::new();
+    expand("{a::{B, c::D}, e}; x", vec!["p".to_string()], &mut out);
+    let joined: Vec<String> = out.iter().map(|p| p.join("::")).collect();
+    assert_eq!(joined, ["p::a::B", "p::a::c::D", "p::e"]);
 }
 
 #[test]

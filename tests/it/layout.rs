@@ -183,7 +183,7 @@ pub fn lay_out(path: &Path, out: &Path) -> Vec<(String, PagedDocument)> {
         format: OutputFormat::Typ,
         ..RenderOptions::default()
     });
-    let done = renderer
+    let done = crate::common::worker(renderer)
         .render(path)
         .unwrap_or_else(|e| panic!("rendering {} failed: {e}", path.display()));
     let bundle = done.reports[0].file.parent().expect("bundle").to_path_buf();

@@ -233,3 +233,48 @@ fn an_unknown_format_version_stops_the_engagement() {
     assert!(stderr.contains("engagement.yaml:3:9"), "{stderr}");
     assert!(!out.exists() || std::fs::read_dir(&out).expect("out").count() == 0);
 }
+
+/// The copy of an engagement file the acceptance report attaches reads as
+/// the same engagement without its comments, for every sample and for the
+/// commented scaffolds `init` writes (whose notes sit beside block text,
+/// quoted values and Markdown headings).
+#[test]
+fn every_commented_engagement_loses_its_comments_and_nothing_else() {
+    use dossier::pipeline::load::comments::{Comments, attached_copy, is_stripped};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut files = vec![
+        zh_sample(),
+        en_sample(),
+        root().join("samples/youxianhui-retail.yaml"),
+    ];
+    for locale in ["zh-Hant", "zh-Hans", "en"] {
+        let scaffold = dir.path().join(locale);
+        crate::common::dossier_ok(&["init", crate::common::arg(&scaffold), "--locale", locale]);
+        files.push(scaffold.join("engagement.yaml"));
+    }
+    for file in files {
+        let loaded = load(&file).expect("loads");
+        let (bytes, comments) = attached_copy(&loaded, false);
+        assert_eq!(comments, Comments::Removed, "{}", file.display());
+        let copy = String::from_utf8(bytes).expect("UTF-8");
+        assert!(is_stripped(&copy), "stripping twice changes nothing");
+        assert_eq!(copy.split('\n').count(), loaded.source.split('\n').count());
+        let kept: Vec<&str> = copy
+            .lines()
+            .filter(|l| l.trim_start().starts_with('#'))
+            .collect();
+        // What still starts with `#` is text inside a block scalar.
+        for line in kept {
+            assert!(loaded.source.contains(line), "{line}");
+        }
+        let (verbatim, kept) = attached_copy(&loaded, true);
+        assert_eq!((verbatim, kept), (loaded.bytes.clone(), Comments::Kept));
+        let (_keep, path) = engagement_file(&copy);
+        let reloaded = load(&path).expect("the copy loads");
+        let (again, absent) = attached_copy(&reloaded, true);
+        assert_eq!(
+            (again, absent),
+            (copy.clone().into_bytes(), Comments::Absent)
+        );
+    }
+}

@@ -667,6 +667,62 @@ fn a_bundle_rendered_elsewhere_is_signed_without_changing_its_content() {
     assert!(before == after, "nothing changed");
 }
 
+/// A single-file engagement's bundle, its file attached as written, is
+/// signed to the same bytes as signing while rendering; every signed file
+/// ends its last line.
+#[test]
+#[cfg_attr(not(tool_openssl), ignore = "needs openssl")]
+fn a_single_file_bundle_attached_as_written_is_signed_too() {
+    let pki = Pki::new();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let engagement = root().join("samples/northwind-logistics.yaml");
+    let flags = [
+        "--attach-verbatim",
+        "--sign-key",
+        "ec.key",
+        "--sign-cert",
+        "ec.pem",
+    ];
+    let direct = dir.path().join("direct");
+    let rendered = pki.render(&engagement, &direct, &flags, None);
+    assert!(rendered.status.success(), "{}", said(&rendered));
+    let ci = dir.path().join("ci");
+    let plain = dossier(
+        &[
+            "render",
+            arg(&engagement),
+            "-o",
+            arg(&ci),
+            "--attach-verbatim",
+        ],
+        None,
+    );
+    assert!(plain.status.success(), "{}", said(&plain));
+    let bundle = ci.join("NW-2026-007");
+    let signed = dossier(
+        &[
+            "sign",
+            arg(&bundle),
+            "--key",
+            arg(&pki.path("ec.key")),
+            "--cert",
+            arg(&pki.path("ec.pem")),
+        ],
+        None,
+    );
+    assert!(signed.status.success(), "{}", said(&signed));
+    for file in pdfs(&bundle) {
+        let bytes = fs::read(&file).expect("signed");
+        let name = file.file_name().expect("name");
+        assert!(
+            bytes == fs::read(direct.join("NW-2026-007").join(name)).expect("direct"),
+            "{}: signing the bundle gives what signing while rendering gives",
+            file.display()
+        );
+        assert!(bytes.ends_with(b"%%EOF\n"), "{}", file.display());
+    }
+}
+
 #[test]
 #[cfg_attr(not(tool_openssl), ignore = "needs openssl")]
 fn drafts_are_never_signed() {

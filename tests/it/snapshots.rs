@@ -7,9 +7,10 @@ use crate::common::{en_sample, zh_sample};
 
 fn snapshot_sources(path: &std::path::Path, prefix: &str) {
     let loaded = load(path).expect("loads");
-    let renderer = Renderer::new(Default::default());
     let validation = dossier::pipeline::validate::validate(&loaded);
-    let sources = renderer.sources(&loaded, &validation).expect("fills");
+    let sources = crate::common::worker(Renderer::new(Default::default()))
+        .run(|r| r.sources(&loaded, &validation).map_err(|e| e.to_string()))
+        .expect("fills");
     assert_eq!(sources.len(), 5);
     for filled in sources {
         insta::assert_snapshot!(

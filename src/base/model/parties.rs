@@ -44,6 +44,25 @@ pub struct Header {
     /// page; a neutral sentence naming both parties when absent.
     #[serde(default)]
     pub distribution: Option<String>,
+    /// The contract or purchase order the service is delivered under,
+    /// named on every report's document-control page.
+    #[serde(default)]
+    pub contract: Option<Contract>,
+}
+
+/// The contract or order a service is delivered under, as procurement
+/// knows it.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contract {
+    /// Its number, e.g. the contract or purchase-order number.
+    pub reference: String,
+    /// Its title, as the contract names itself.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// When both parties signed it.
+    #[serde(default)]
+    pub signed_on: Option<Date>,
 }
 
 /// The provider's acceptance of the customer's application (§3: it

@@ -2,6 +2,8 @@
 //! asks (PDFs with the bundle's manifest, Typst sources, or page images),
 //! whole files only, never changing a signed-off bundle unless forced.
 
+pub mod manifest;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -17,6 +19,7 @@ use crate::pipeline::deliver::manifest::{
     Status, Tool, ValidationSummary,
 };
 use crate::pipeline::fill::{Fill, Filled};
+use crate::pipeline::load::comments::attached_copy;
 use crate::pipeline::typeset::Typeset;
 use crate::pipeline::validate::Checked;
 
@@ -95,6 +98,9 @@ pub struct Bundle<'a> {
     pub force: bool,
     /// Whether the acceptance report attaches the engagement's files.
     pub attach: bool,
+    /// Whether the acceptance report attaches the engagement file exactly
+    /// as written (else without its comments).
+    pub attach_verbatim: bool,
 }
 
 impl Bundle<'_> {
@@ -316,9 +322,15 @@ fn manifest(
     let loaded = &bundle.checked.loaded;
     let validation = &bundle.checked.validation;
     let e = &loaded.engagement;
+    // The engagement file as the bundle carries it: a change of its
+    // comments alone changes no report, nor the manifest.
+    let engagement = match bundle.attach {
+        true => attached_copy(loaded, bundle.attach_verbatim).0,
+        false => loaded.bytes.clone(),
+    };
     let input = Input::from_contents(
         &loaded.root,
-        std::iter::once((loaded.file.as_path(), loaded.bytes.as_slice())).chain(
+        std::iter::once((loaded.file.as_path(), engagement.as_slice())).chain(
             bundle
                 .checked
                 .assets
@@ -399,5 +411,3 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), DeliverError> {
         source,
     })
 }
-
-pub mod manifest;

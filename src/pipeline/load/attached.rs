@@ -3,6 +3,8 @@
 //! it refers to. The PDF is input from anywhere: attachments are bounded in
 //! size and number, and a name tree's depth is bounded.
 
+use std::path::{Component, Path};
+
 use lopdf::{Dictionary, Document, Object};
 
 use crate::pipeline::load::MAX_FILE_BYTES;
@@ -130,4 +132,23 @@ fn attachment(doc: &Document, key: &str, spec: &Object) -> Result<Attachment, St
 
 fn dict<'a>(doc: &'a Document, object: Option<&'a Object>) -> Option<&'a Dictionary> {
     doc.dereference(object?).ok()?.1.as_dict().ok()
+}
+
+/// Checks that an attachment's name is a relative path that stays inside
+/// the folder it is written into.
+pub fn relative_path(name: &str) -> Result<(), String> {
+    let unsafe_char = name
+        .chars()
+        .any(|c| c == '\\' || c == ':' || c.is_control());
+    let parts: Vec<&str> = name.split('/').collect();
+    let bad_part = parts.iter().any(|p| {
+        p.is_empty()
+            || !matches!(Path::new(p).components().next(), Some(Component::Normal(_)))
+            || Path::new(p).components().count() != 1
+    });
+    if name.is_empty() || unsafe_char || bad_part {
+        Err("its name is not a relative path inside the folder (empty, absolute, `..`, or with `\\`, `:` or control characters)".into())
+    } else {
+        Ok(())
+    }
 }

@@ -1,5 +1,10 @@
 //! YAML → model: read an engagement file, keep positions, explain failures.
 
+pub mod comments;
+pub mod assets;
+pub mod attached;
+pub mod versions;
+
 use std::path::{Path, PathBuf};
 
 use serde_saphyr::{Error as YamlError, MessageFormatter, UserMessageFormatter};
@@ -194,6 +199,23 @@ pub(crate) fn from_attachments(
     root: &Path,
     attachments: Vec<attached::Attachment>,
 ) -> Option<Result<Loaded, LoadError>> {
+    let mut seen = std::collections::BTreeSet::new();
+    for a in &attachments {
+        let problem = match attached::relative_path(&a.name) {
+            Err(reason) => Some(reason),
+            Ok(()) if !seen.insert(a.name.to_lowercase()) => {
+                Some("another attachment has the same name".to_string())
+            }
+            Ok(()) => None,
+        };
+        if let Some(problem) = problem {
+            let message = format!("the attachment `{}` cannot be read back: {problem}", a.name);
+            return Some(Err(LoadError {
+                diagnostic: Box::new(Diagnostic::error(root, Pos::default(), message)),
+                text: None,
+            }));
+        }
+    }
     let name = attachments
         .iter()
         .find(|a| {
@@ -375,7 +397,3 @@ pub(crate) fn closest<'a>(found: &str, candidates: &[&'a str]) -> Option<&'a str
         _ => None,
     }
 }
-
-pub mod assets;
-pub mod attached;
-pub mod versions;

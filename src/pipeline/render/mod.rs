@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 pub use error::RenderError;
-pub use produce::{Production, TypesetCache};
+pub use produce::{Attached, Production, TypesetCache};
 
 use crate::base::report::ReportKey;
 use crate::base::timings::{Stage, Timings};
@@ -45,6 +45,9 @@ pub struct RenderOptions {
     /// Attach the engagement file and the files it refers to to the
     /// acceptance report.
     pub attach: bool,
+    /// Attach the engagement file exactly as written, comments included;
+    /// by default its comments (the engineers' notes) are removed.
+    pub attach_verbatim: bool,
     /// Sign every final report (PDF output only); drafts are never signed.
     pub sign: Option<std::sync::Arc<crate::pipeline::sign::Signer>>,
     /// The previous version to compare with: the plan, service and
@@ -66,6 +69,7 @@ impl Default for RenderOptions {
             strict: false,
             force: false,
             attach: true,
+            attach_verbatim: false,
             sign: None,
             since: None,
             progressive: false,
@@ -93,6 +97,8 @@ pub struct RenderedEngagement {
     /// How many reports were typeset (the others were unchanged since the
     /// last render of a watch).
     pub typeset: usize,
+    /// What the acceptance report carries, when it attaches its source.
+    pub attached: Option<Attached>,
 }
 
 impl RenderedEngagement {
@@ -211,6 +217,7 @@ impl Renderer {
             dir,
             force: self.options.force,
             attach: self.options.attach,
+            attach_verbatim: self.options.attach_verbatim,
         };
         let reports = self.timings.time(Stage::Write, || {
             deliver::deliver(self.options.format, &bundle)
@@ -220,6 +227,7 @@ impl Renderer {
             dir: bundle.dir,
             changed: reports.iter().any(|r| r.written),
             typeset: production.reports.iter().filter(|p| p.fresh).count(),
+            attached: production.attached,
             reports,
             source: checked.loaded.file,
             validation: checked.validation,

@@ -9,6 +9,7 @@ use crate::base::digest::sha256_hex;
 use crate::base::report::ReportKey;
 use crate::pipeline::deliver::{OutputFormat, Produced};
 use crate::pipeline::fill::{Certified, DeliveredReport, Fill, Filled, Filler, SourceFile};
+use crate::pipeline::load::comments::{Comments, attached_copy};
 use crate::pipeline::sign::Signer;
 use crate::pipeline::typeset::{
     self, Conformance, Files, PdfSettings, ReportWorld, Typeset, TypesetError,
@@ -35,6 +36,38 @@ pub struct Production {
     pub date: chrono::NaiveDate,
     /// The reports, in delivery order.
     pub reports: Vec<Produced>,
+    /// What the acceptance report carries, when it attaches its source.
+    pub attached: Option<Attached>,
+}
+
+/// What the acceptance report carries, as `render` tells it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Attached {
+    /// The engagement file's name.
+    pub engagement: String,
+    /// What became of its comments.
+    pub comments: Comments,
+    /// The files it refers to, by their paths in the engagement directory.
+    pub files: Vec<String>,
+}
+
+impl Attached {
+    /// What `sources` hold; none when nothing is attached.
+    fn of(sources: &[SourceFile]) -> Option<Self> {
+        let (engagement, comments) = sources
+            .iter()
+            .find_map(|s| Some((s.name.clone(), s.engagement?)))?;
+        let files = sources
+            .iter()
+            .filter(|s| s.engagement.is_none())
+            .map(|s| s.name.clone())
+            .collect();
+        Some(Self {
+            engagement,
+            comments,
+            files,
+        })
+    }
 }
 
 /// What every report of one engagement is produced from.
@@ -73,15 +106,18 @@ impl Renderer {
         let inputs = Inputs::new(checked, &fill);
         let signer = self.options.sign.as_deref();
         let mut reports = self.sign_all(self.certified(&inputs)?, signer)?;
+        let mut attached = None;
         if self.selected(ReportKey::Acceptance) {
             ready(&reports);
-            let acceptance = self.acceptance(&inputs, &reports)?;
+            let (acceptance, carried) = self.acceptance(&inputs, &reports)?;
             reports.push(self.sign(acceptance, signer)?);
+            attached = carried;
         }
         Ok(Production {
             fill,
             date,
             reports,
+            attached,
         })
     }
 
@@ -98,6 +134,7 @@ impl Renderer {
             fill,
             date,
             reports,
+            attached,
         } = unsigned;
         let certified: Vec<Produced> = reports
             .into_iter()
@@ -106,13 +143,14 @@ impl Renderer {
         let inputs = Inputs::new(checked, &fill);
         let mut reports = self.sign_all(certified, Some(signer))?;
         if self.selected(ReportKey::Acceptance) {
-            let acceptance = self.acceptance(&inputs, &reports)?;
+            let (acceptance, _) = self.acceptance(&inputs, &reports)?;
             reports.push(self.sign(acceptance, Some(signer))?);
         }
         Ok(Production {
             fill,
             date,
             reports,
+            attached,
         })
     }
 
@@ -149,7 +187,7 @@ impl Renderer {
         &self,
         inputs: &Inputs<'_>,
         certified: &[Produced],
-    ) -> Result<Produced, RenderError> {
+    ) -> Result<(Produced, Option<Attached>), RenderError> {
         let reports: Vec<DeliveredReport> = certified
             .iter()
             .filter_map(|p| {
@@ -163,10 +201,11 @@ impl Renderer {
             })
             .collect();
         let (sources, files) = if self.options.attach {
-            sources(inputs.checked, &inputs.files)
+            sources(inputs.checked, &inputs.files, self.options.attach_verbatim)
         } else {
             (Vec::new(), inputs.files.clone())
         };
+        let attached = Attached::of(&sources);
         let certified = Certified { reports, sources };
         let inputs = Inputs {
             files_digest: files_digest(&files),
@@ -175,7 +214,7 @@ impl Renderer {
         };
         let filled = self.fill(&inputs, ReportKey::Acceptance, &certified)?;
         let typeset = self.options.format != OutputFormat::Typ;
-        self.produce_one(&inputs, filled, typeset)
+        Ok((self.produce_one(&inputs, filled, typeset)?, attached))
     }
 
     /// The signing stage over `produced`, in parallel.
@@ -332,28 +371,29 @@ fn locate(filler: &Filler, mut error: TypesetError) -> TypesetError {
     error
 }
 
-/// The files the acceptance report carries: the engagement file as
-/// written (comments included) and every file it refers to, by their paths
-/// relative to the engagement directory; and `files` with the engagement
-/// file added, for the acceptance report's world.
-fn sources(checked: &Checked, files: &Files) -> (Vec<SourceFile>, Files) {
+/// The files the acceptance report carries: the engagement file (without
+/// its comments unless `verbatim`) and every file it refers to, by their
+/// paths relative to the engagement directory; and `files` with the
+/// engagement file added, for the acceptance report's world.
+fn sources(checked: &Checked, files: &Files, verbatim: bool) -> (Vec<SourceFile>, Files) {
     let loaded = &checked.loaded;
+    let (bytes, comments) = attached_copy(loaded, verbatim);
     let engagement = SourceFile {
-        size: loaded.bytes.len(),
-        sha256: sha256_hex(&loaded.bytes),
-        engagement: true,
+        size: bytes.len(),
+        sha256: sha256_hex(&bytes),
+        engagement: Some(comments),
         name: loaded.name(),
     };
     let referred = checked.assets.iter().map(|(path, asset)| SourceFile {
         name: path.trim_start_matches('/').to_string(),
         size: asset.bytes.len(),
         sha256: sha256_hex(&asset.bytes),
-        engagement: false,
+        engagement: None,
     });
     let mut served = (**files).clone();
     served.insert(
         format!("/{}", engagement.name),
-        typst::foundations::Bytes::new(loaded.bytes.clone()),
+        typst::foundations::Bytes::new(bytes),
     );
     let sources = std::iter::once(engagement).chain(referred).collect();
     (sources, std::sync::Arc::new(served))

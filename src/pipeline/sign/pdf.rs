@@ -73,6 +73,7 @@ pub fn sign_pdf(pdf: &[u8], signer: &Signer) -> Result<Vec<u8>, SignError> {
     inc.new_document.objects = new.objects;
     let mut out = Vec::with_capacity(pdf.len() + 2 * CONTENTS_BYTES + 4096);
     inc.save_to(&mut out).map_err(|e| fail(e.to_string()))?;
+    crate::pipeline::typeset::end_line(&mut out);
     fill_signature(&mut out, pdf.len(), signer)?;
     Ok(out)
 }

@@ -158,7 +158,19 @@ pub fn pdf(
         standards,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(&typeset.document, &options).map_err(|errors| describe(world, origin, &errors))
+    let mut bytes = typst_pdf::pdf(&typeset.document, &options)
+        .map_err(|errors| describe(world, origin, &errors))?;
+    end_line(&mut bytes);
+    Ok(bytes)
+}
+
+/// Ends a PDF's last line, the `%%EOF` marker, with an end-of-line, so
+/// that an incremental update another tool appends (a customer's
+/// signature) starts on a line of its own.
+pub fn end_line(pdf: &mut Vec<u8>) {
+    if !pdf.ends_with(b"\n") {
+        pdf.push(b'\n');
+    }
 }
 
 /// What a page preview is drawn as.

@@ -3,6 +3,8 @@
 //! the images the engagement names and the characters of its text are
 //! checked: those problems stop rendering altogether.
 
+pub mod glyphs;
+
 mod rules;
 
 use std::path::Path;
@@ -316,5 +318,3 @@ impl Diagnostic {
         self
     }
 }
-
-pub mod glyphs;

@@ -35,6 +35,13 @@ impl Builder<'_> {
             .collect::<Result<Vec<_>, CatalogueError>>()?;
         let signoff = match &a.signoff {
             Some(s) => Some(SignoffCtx {
+                version: self
+                    .e
+                    .history
+                    .iter()
+                    .filter(|r| r.concerns(ReportKey::Acceptance) && r.date.value <= *s.on)
+                    .max_by_key(|r| r.date.value)
+                    .map(|r| r.version.value.clone()),
                 by: s.by.clone(),
                 title: s.title.clone(),
                 on: self.date(*s.on)?,

@@ -47,6 +47,7 @@ impl Builder<'_> {
                 .and_then(|b| b.logo.as_ref())
                 .map(|l| crate::pipeline::load::assets::typst_path(l)),
             classification: h.classification.clone(),
+            contract: self.contract_line()?,
             version: latest.map_or("1.0", |r| r.version.as_str()).to_string(),
             date: self.date(date)?,
             date_parts: (date.year(), date.month(), date.day()),
@@ -81,6 +82,23 @@ impl Builder<'_> {
             .collect())
     }
 
+    /// The contract as the document-control page names it: its number, its
+    /// title, and when it was signed.
+    fn contract_line(&self) -> Result<Option<String>, CatalogueError> {
+        let Some(c) = &self.e.engagement.contract else {
+            return Ok(None);
+        };
+        let mut parts = vec![c.reference.clone()];
+        parts.extend(c.title.clone());
+        if let Some(on) = &c.signed_on {
+            parts.push(fill(
+                self.t.get("doc.contract_signed")?,
+                &[("date", &self.date(on.value)?)],
+            ));
+        }
+        Ok(Some(parts.join(self.t.get("doc.contract_separator")?)))
+    }
+
     /// The labels of the document frame, with the distribution note as
     /// written or else the locale's, naming customer and provider.
     fn doc_labels(&self) -> Result<DocLabels, CatalogueError> {
@@ -102,6 +120,7 @@ impl Builder<'_> {
             author: doc("author")?,
             change: doc("change")?,
             classification: doc("classification")?,
+            contract: doc("contract")?,
             control: doc("control")?,
             customer: doc("customer")?,
             date: doc("date")?,

@@ -26,6 +26,7 @@ use crate::base::model::{
     Severity, SolutionStatus, Topic,
 };
 use crate::base::report::ReportKey;
+use crate::pipeline::load::comments::Comments;
 use crate::pipeline::load::versions::Since;
 use crate::pipeline::validate::Gap;
 
@@ -68,6 +69,9 @@ struct ReportContext<'a> {
     delivered: Vec<DeliveredRow>,
     deviations: Vec<&'a DeviationRow>,
     sources: Vec<SourceRow>,
+    /// The sentence that introduces them: the engagement file without its
+    /// comments, or as written.
+    sources_text: String,
     /// What changed since the previous version (`--since`); absent when
     /// nothing the report prints did.
     changes: Option<&'a ChangesCtx>,
@@ -220,6 +224,13 @@ impl EngagementContext {
                 .iter()
                 .map(|s| source_row(s, t))
                 .collect::<Result<_, _>>()?,
+            sources_text: t
+                .get(if certified.comments_removed() {
+                    "acceptance.sources_text"
+                } else {
+                    "acceptance.sources_text_as_written"
+                })?
+                .to_string(),
             deviations: self
                 .deviations
                 .iter()
@@ -314,12 +325,22 @@ fn delivered_rows(
 pub struct Certified {
     /// The other four reports, with their digests.
     pub reports: Vec<DeliveredReport>,
-    /// The engagement file as written and every file it refers to.
+    /// The engagement file and every file it refers to.
     pub sources: Vec<SourceFile>,
 }
 
-/// A file the acceptance report carries: the engagement file as written,
-/// or a file it refers to (an image, the brand logo).
+impl Certified {
+    /// Whether the engagement file is attached without its comments.
+    fn comments_removed(&self) -> bool {
+        self.sources
+            .iter()
+            .any(|s| s.engagement.is_some_and(Comments::none_attached))
+    }
+}
+
+/// A file the acceptance report carries: the engagement file (without its
+/// comments, by default), or a file it refers to (an image, the brand
+/// logo).
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// Its path relative to the engagement directory, `/`-separated: the
@@ -329,8 +350,9 @@ pub struct SourceFile {
     pub size: usize,
     /// SHA-256 of its bytes, in lowercase hex.
     pub sha256: String,
-    /// Whether it is the engagement file itself.
-    pub engagement: bool,
+    /// Whether it is the engagement file itself, and then what became of
+    /// its comments.
+    pub engagement: Option<Comments>,
 }
 
 impl SourceFile {
@@ -353,10 +375,10 @@ impl SourceFile {
 
 /// A carried file as the acceptance report lists and attaches it.
 fn source_row(s: &SourceFile, t: &Catalogue) -> Result<SourceRow, CatalogueError> {
-    let described = if s.engagement {
-        "acceptance.source_engagement"
-    } else {
-        "acceptance.source_file"
+    let described = match s.engagement {
+        Some(c) if c.none_attached() => "acceptance.source_engagement_stripped",
+        Some(_) => "acceptance.source_engagement",
+        None => "acceptance.source_file",
     };
     let size = if s.size < 1024 {
         t.count("acceptance.bytes", s.size)?

@@ -25,6 +25,8 @@ pub(crate) struct Keyed {
 pub(crate) struct Meta {
     pub authors: Vec<String>,
     pub classification: String,
+    /// The contract or order, as the document-control page names it.
+    pub contract: Option<String>,
     pub customer: String,
     pub date: String,
     pub date_parts: (i32, u32, u32),
@@ -61,6 +63,7 @@ pub(crate) struct DocLabels {
     pub author: String,
     pub change: String,
     pub classification: String,
+    pub contract: String,
     pub control: String,
     pub customer: String,
     pub date: String,

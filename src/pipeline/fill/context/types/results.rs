@@ -223,6 +223,9 @@ pub(crate) struct OpenItemCtx {
 /// The customer's sign-off.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct SignoffCtx {
+    /// The version of the acceptance report the customer confirmed: its
+    /// latest on the day of the sign-off.
+    pub version: Option<String>,
     pub by: String,
     pub title: String,
     pub on: String,

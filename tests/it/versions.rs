@@ -750,7 +750,9 @@ fn the_service_report_shows_each_findings_retests_and_the_acceptance_report_what
         "已複測問題",
         "F-04",
         "2026年11月17日",
-        "接受風險：張文彬（技術長）",
+        // The accepted risk stands apart from the fixes, with its record.
+        "客戶接受之風險",
+        "F-06服務網格sidecar資源開銷偏高張文彬（技術長）2026年11月18日",
     ] {
         assert!(
             acceptance.contains(needle),

@@ -22,7 +22,7 @@ impl Builder<'_> {
                 })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
-        let open_items = a
+        let mut open_items = a
             .open_items
             .iter()
             .map(|o| {
@@ -33,6 +33,7 @@ impl Builder<'_> {
                 })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
+        open_items.extend(self.still_open()?);
         let signoff = match &a.signoff {
             Some(s) => Some(SignoffCtx {
                 version: self
@@ -55,6 +56,49 @@ impl Builder<'_> {
             open_items,
             signoff,
         })
+    }
+
+    /// What the data shows is still open at the end, beside the open
+    /// items recorded: findings neither resolved nor accepted after their
+    /// retests, and consulting topics the plan named that nothing
+    /// delivered. "Nothing remains open" is printed only without them.
+    fn still_open(&self) -> Result<Vec<OpenItemCtx>, CatalogueError> {
+        let t = self.t;
+        let absent = t.get("locale.absent")?.to_string();
+        let mut open = Vec::new();
+        for f in self.e.findings.iter() {
+            let status = match f.retests.last() {
+                Some(r) => r.result.status(),
+                None => f.status.as_ref().map_or(FindingStatus::Open, |s| s.value),
+            };
+            if matches!(status, FindingStatus::Open | FindingStatus::InProgress) {
+                let status = self.label("finding_status", status.key())?;
+                open.push(OpenItemCtx {
+                    description: fill(
+                        t.get("acceptance.open_finding")?,
+                        &[
+                            ("id", &f.id.value),
+                            ("title", &f.title),
+                            ("status", &status),
+                        ],
+                    ),
+                    owner: absent.clone(),
+                    due: None,
+                });
+            }
+        }
+        let delivered = delivered_topics(self.e);
+        for topic in self.e.scope.topics.iter().map(|t| t.value) {
+            if !delivered.contains(&topic) {
+                let label = self.label("topics", topic.key())?;
+                open.push(OpenItemCtx {
+                    description: fill(t.get("acceptance.open_topic")?, &[("topic", &label)]),
+                    owner: absent.clone(),
+                    due: None,
+                });
+            }
+        }
+        Ok(open)
     }
 
     /// The elements of a complete delivery (§3.1.4), with what covers each.

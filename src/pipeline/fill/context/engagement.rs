@@ -352,6 +352,7 @@ impl Builder<'_> {
                     .iter()
                     .map(|a| {
                         Ok(ActivityCtx {
+                            id: a.id.as_ref().map(|i| i.value.clone()),
                             key: a.activity.key(),
                             label: self.label("activities", a.activity.key())?,
                             from: self.date(*a.from)?,

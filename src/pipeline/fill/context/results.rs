@@ -3,6 +3,7 @@
 
 use super::types::*;
 use super::*;
+use crate::base::model::RetestResult;
 
 impl Builder<'_> {
     pub(super) fn findings(&self) -> Result<Vec<FindingCtx>, CatalogueError> {
@@ -56,6 +57,7 @@ impl Builder<'_> {
         let sep = self.t.get("locale.list_sep")?;
         let mut transitions: Vec<((FindingStatus, FindingStatus), Vec<&str>)> = Vec::new();
         let mut retested = Vec::new();
+        let mut accepted = Vec::new();
         for f in self.e.findings.iter() {
             let Some(last) = f.retests.last() else {
                 continue;
@@ -73,22 +75,29 @@ impl Builder<'_> {
                 }
                 status = next;
             }
+            if *last.result == RetestResult::RiskAccepted {
+                accepted.push(AcceptedRow {
+                    id: f.id.value.clone(),
+                    title: f.title.clone(),
+                    date: self.date(last.date.value)?,
+                    by: last
+                        .accepted_by
+                        .as_ref()
+                        .map_or_else(|| last.by.clone(), |a| a.value.clone()),
+                    record: match &last.evidence {
+                        Some(evidence) => evidence.clone(),
+                        None => self.t.get("locale.absent")?.to_string(),
+                    },
+                });
+                continue;
+            }
             retested.push(RetestedRow {
                 id: f.id.value.clone(),
                 title: f.title.clone(),
                 count: f.retests.len(),
                 date: self.date(last.date.value)?,
                 by: last.by.clone(),
-                result: match &last.accepted_by {
-                    Some(by) => fill(
-                        self.t.get("acceptance.accepted_result")?,
-                        &[
-                            ("result", &self.label("retest_result", last.result.key())?),
-                            ("by", by),
-                        ],
-                    ),
-                    None => self.label("retest_result", last.result.key())?,
-                },
+                result: self.label("retest_result", last.result.key())?,
             });
         }
         // In the order of the statuses, as a reader follows a finding.
@@ -107,6 +116,7 @@ impl Builder<'_> {
         Ok(RetestSummary {
             transitions,
             retested,
+            accepted,
         })
     }
 
@@ -140,6 +150,7 @@ impl Builder<'_> {
             .iter()
             .map(|s| {
                 Ok(StressTestCtx {
+                    id: s.id.as_ref().map(|i| i.value.clone()),
                     name: s.name.clone(),
                     tool: s.tool.clone(),
                     target: s.target.clone(),
@@ -311,6 +322,7 @@ impl Builder<'_> {
                     None => None,
                 };
                 Ok(SessionCtx {
+                    id: s.id.as_ref().map(|i| i.value.clone()),
                     topic: s.topic.clone(),
                     date: self.date(*s.date)?,
                     audience: s.audience.clone(),

@@ -238,6 +238,8 @@ pub(crate) struct PhaseCtx {
 /// A planned activity.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct ActivityCtx {
+    /// Its id, when service items cite it as evidence.
+    pub id: Option<String>,
     pub key: &'static str,
     pub label: String,
     pub from: String,

@@ -40,7 +40,22 @@ pub(crate) struct RetestRow {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct RetestSummary {
     pub transitions: Vec<TransitionRow>,
+    /// The findings retested after their fixes (the latest retest did not
+    /// accept the risk).
     pub retested: Vec<RetestedRow>,
+    /// The findings whose remaining risk the customer accepted.
+    pub accepted: Vec<AcceptedRow>,
+}
+
+/// A finding whose remaining risk the customer accepted, and the record
+/// of that acceptance.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct AcceptedRow {
+    pub id: String,
+    pub title: String,
+    pub date: String,
+    pub by: String,
+    pub record: String,
 }
 
 /// One change of status, e.g. in progress → resolved.
@@ -82,6 +97,8 @@ pub(crate) struct RiskCtx {
 /// A stress test.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct StressTestCtx {
+    /// Its id, when service items or targets cite it.
+    pub id: Option<String>,
     pub name: String,
     pub tool: String,
     pub target: String,
@@ -171,6 +188,8 @@ pub(crate) struct SolutionCtx {
 /// An enablement session.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct SessionCtx {
+    /// Its id, when service items cite it as evidence.
+    pub id: Option<String>,
     pub topic: String,
     pub date: String,
     pub audience: String,

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(&args),
         Command::Verify(args) => cmd::verify::run(&args),
         Command::Sign(args) => cmd::sign::run(&args),
+        Command::Countersign(args) => cmd::countersign::run(&args),
         Command::Diff(args) => cmd::diff::run(&args),
         Command::Extract(args) => cmd::extract::run(&args),
         Command::Watch(args) => cmd::watch::run(&args),

@@ -24,6 +24,17 @@ what was measured. Two such misreadings are known (page-validation 0.11.0):
   The raw bytes must show the data, /Length long, ending in CR, followed by
   LF and `endstream`.
 
+One rule the checker applies as PDF/A-1 wrote it, and this script checks
+as PDF/A-2 and -3 do (veraPDF reads ISO 19005-2 §6.4.3 so): a file signed
+more than once (a certified report, then countersigned) has signatures
+that each cover their own revision, not the whole file.
+
+* SIGNATURE-BYTERANGE: each signature's /ByteRange must start at 0, leave
+  out exactly its /Contents hex string, and end where a revision of the
+  file ends (after its `%%EOF` and end of line); the last revision must be
+  covered by the last signature, or hold no more than validation data.
+  pikepdf reads each signature dictionary; the raw bytes show the rest.
+
 Needs: page-validation, pikepdf, fonttools.
 """
 
@@ -143,6 +154,38 @@ def stream_length_evidence(pdf, raw, object_id):
     return None
 
 
+def signature_byterange_evidence(pdf, raw):
+    ends = []
+    for m in re.finditer(rb"%%EOF(\r\n|\r|\n)?", raw):
+        ends.append(m.end())
+    covered = []
+    fields = pdf.Root.get("/AcroForm", {}).get("/Fields", [])
+    for field in fields:
+        value = field.get("/V")
+        if field.get("/FT") != "/Sig" or value is None:
+            continue
+        a0, a, b, c = (int(n) for n in value.ByteRange)
+        if a0 != 0 or not (0 < a < b):
+            return None
+        contents = bytes(value.Contents)
+        hex_text = raw[a:b]
+        if hex_text[:1] != b"<" or hex_text[-1:] != b">":
+            return None
+        if bytes.fromhex(hex_text[1:-1].decode("ascii")).rstrip(b"\0") != contents.rstrip(b"\0"):
+            return None
+        if b + c not in ends:
+            return None
+        covered.append(b + c)
+    if len(covered) < 2 or max(covered) != len(raw):
+        return None
+    return (
+        f"each of the file's {len(covered)} signatures covers its own revision, "
+        f"from byte 0 to the end of that revision ({', '.join(map(str, sorted(covered)))} "
+        f"of {len(raw)} bytes), leaving out exactly its /Contents; the last covers "
+        "the whole file"
+    )
+
+
 def check(path):
     raw = open(path, "rb").read()
     pdf = pikepdf.open(path)
@@ -156,6 +199,8 @@ def check(path):
                 reason = glyph_width_evidence(pdf, f.message)
             elif f.rule_id.endswith("STREAM-LENGTH-001"):
                 reason = stream_length_evidence(pdf, raw, f.object_id)
+            elif f.rule_id.endswith("SIGNATURE-BYTERANGE-001"):
+                reason = signature_byterange_evidence(pdf, raw)
             findings.append({"rule": f.rule_id, "message": f.message, "excluded": reason})
         result["profiles"].append(
             {"profile": profile, "compliant": report.is_compliant, "findings": findings}

@@ -60,10 +60,10 @@ macro_rules! codes {
 codes! {
     /// The kind of problem a diagnostic reports.
     Code {
-        /// `gaps.alt-missing` in the catalogues.
-        AltMissing = "alt-missing",
         /// `gaps.accepted-unnamed` in the catalogues.
         AcceptedUnnamed = "accepted-unnamed",
+        /// `gaps.alt-missing` in the catalogues.
+        AltMissing = "alt-missing",
         /// `gaps.asset` in the catalogues.
         Asset = "asset",
         /// `gaps.asset-missing` in the catalogues.
@@ -112,6 +112,8 @@ codes! {
         LargeDemand = "large-demand",
         /// `gaps.lead-time` in the catalogues.
         LeadTime = "lead-time",
+        /// `gaps.objective-unassessed` in the catalogues.
+        ObjectiveUnassessed = "objective-unassessed",
         /// `gaps.out-of-scope-finding` in the catalogues.
         OutOfScopeFinding = "out-of-scope-finding",
         /// `gaps.out-of-scope-solution` in the catalogues.
@@ -124,12 +126,12 @@ codes! {
         PlanMethod = "plan-method",
         /// `gaps.plan-unconfirmed` in the catalogues.
         PlanUnconfirmed = "plan-unconfirmed",
-        /// `gaps.scenario-out` in the catalogues.
-        ScenarioOut = "scenario-out",
         /// `gaps.resolved-unverified` in the catalogues.
         ResolvedUnverified = "resolved-unverified",
         /// `gaps.retest-order` in the catalogues.
         RetestOrder = "retest-order",
+        /// `gaps.scenario-out` in the catalogues.
+        ScenarioOut = "scenario-out",
         /// `gaps.schema-version` in the catalogues.
         SchemaVersion = "schema-version",
         /// `gaps.score-range` in the catalogues.
@@ -138,6 +140,8 @@ codes! {
         SecurityUnauthorised = "security-unauthorised",
         /// `gaps.security-unrecorded` in the catalogues.
         SecurityUnrecorded = "security-unrecorded",
+        /// `gaps.service-item-undelivered` in the catalogues.
+        ServiceItemUndelivered = "service-item-undelivered",
         /// `gaps.service-item-unproven` in the catalogues.
         ServiceItemUnproven = "service-item-unproven",
         /// `gaps.service-item-unticked` in the catalogues.
@@ -158,8 +162,16 @@ codes! {
         TargetUnmeasured = "target-unmeasured",
         /// `gaps.target-unsourced` in the catalogues.
         TargetUnsourced = "target-unsourced",
+        /// `gaps.topic-undelivered` in the catalogues.
+        TopicUndelivered = "topic-undelivered",
+        /// `gaps.undelivered-invalid` in the catalogues.
+        UndeliveredInvalid = "undelivered-invalid",
         /// `gaps.unknown-reference` in the catalogues.
         UnknownReference = "unknown-reference",
+        /// `gaps.verdict-contradicts` in the catalogues.
+        VerdictContradicts = "verdict-contradicts",
+        /// `gaps.verdict-unexplained` in the catalogues.
+        VerdictUnexplained = "verdict-unexplained",
         /// `gaps.version-backwards` in the catalogues.
         VersionBackwards = "version-backwards",
         /// `gaps.version-order` in the catalogues.

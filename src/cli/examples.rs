@@ -66,6 +66,18 @@ differs from the bundle's files in any byte, so only signatures are added.
 The acceptance report then lists the signed files' digests, and the manifest
 too. Exit status: 0 when the bundle is signed, 1 otherwise (nothing changed).";
 
+pub const COUNTERSIGN_EXAMPLES: &str = "\
+Examples:
+  dossier countersign 05-acceptance.pdf --key customer.key --cert customer.pem
+  dossier countersign 05-acceptance.pdf --key customer.p12 -o 05-acceptance-signed.pdf
+
+The provider's signature certifies the acceptance report and prepares an
+empty field on the customer's signature block; this fills it, at the
+current time, as an incremental update: the provider's revision stays as
+delivered, and `dossier verify` then lists both signatures. Any PAdES tool
+(Acrobat, pyHanko) can fill the same field instead. Exit status: 0 when
+the report is countersigned, 1 otherwise (nothing written).";
+
 pub const EXTRACT_EXAMPLES: &str = "\
 Examples:
   dossier extract out/ZP-2026-FL-001/05-acceptance.pdf

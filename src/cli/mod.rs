@@ -61,6 +61,10 @@ pub enum Command {
     /// that its source renders to exactly its files.
     #[command(after_help = SIGN_EXAMPLES)]
     Sign(SignArgs),
+    /// Add the customer's signature to a certified acceptance report, in
+    /// the field the provider prepared for it.
+    #[command(after_help = COUNTERSIGN_EXAMPLES)]
+    Countersign(CountersignArgs),
     /// Print what changed between two versions of an engagement.
     #[command(after_help = DIFF_EXAMPLES)]
     Diff(DiffArgs),
@@ -152,6 +156,14 @@ pub struct SignArgs {
     /// The bundle folder, OUT/<id>.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+    /// The signer's key and certificates.
+    #[command(flatten)]
+    pub signer: KeyArgs,
+}
+
+/// A signer's key and certificates, as `sign` and `countersign` take them.
+#[derive(Debug, clap::Args)]
+pub struct KeyArgs {
     /// The private key: PEM (PKCS#8) or PKCS#12; its password, if any, is
     /// read from $DOSSIER_SIGN_PASSWORD.
     #[arg(long, value_name = "KEY")]
@@ -159,9 +171,34 @@ pub struct SignArgs {
     /// The signer's certificate (PEM or DER); a PKCS#12 key carries its own.
     #[arg(long, value_name = "CERT")]
     pub cert: Option<PathBuf>,
-    /// Certificates of the issuing authorities, to embed in each signature.
+    /// Certificates of the issuing authorities, to embed in the signature.
     #[arg(long, value_name = "CA", num_args = 1..)]
     pub chain: Vec<PathBuf>,
+}
+
+impl KeyArgs {
+    /// The files, as the library takes them.
+    pub fn files(&self) -> dossier::pipeline::sign::SignerFiles {
+        dossier::pipeline::sign::SignerFiles {
+            key: self.key.clone(),
+            cert: self.cert.clone(),
+            chain: self.chain.clone(),
+        }
+    }
+}
+
+/// Arguments of `dossier countersign`.
+#[derive(Debug, clap::Args)]
+pub struct CountersignArgs {
+    /// The acceptance report, certified by the provider.
+    #[arg(value_name = "FILE.pdf")]
+    pub file: PathBuf,
+    /// The customer's key and certificates.
+    #[command(flatten)]
+    pub signer: KeyArgs,
+    /// Write the countersigned report here instead of over FILE.
+    #[arg(short, long, value_name = "OUT.pdf")]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `dossier extract`.

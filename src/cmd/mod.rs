@@ -2,6 +2,7 @@
 //! its report.
 
 pub mod check;
+pub mod countersign;
 pub mod diff;
 pub mod extract;
 pub mod init;

@@ -4,18 +4,13 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use dossier::ops::sign::sign;
-use dossier::pipeline::sign::{Signer, SignerFiles};
+use dossier::pipeline::sign::Signer;
 
 use crate::cli::SignArgs;
 use crate::term::{fail, out, say};
 
 pub fn run(args: &SignArgs) -> ExitCode {
-    let files = SignerFiles {
-        key: args.key.clone(),
-        cert: args.cert.clone(),
-        chain: args.chain.clone(),
-    };
-    let signer = match Signer::load(&files) {
+    let signer = match Signer::load(&args.signer.files()) {
         Ok(signer) => Arc::new(signer),
         Err(err) => return fail(err),
     };

@@ -47,15 +47,18 @@ fn signatures(found: &Signatures) {
         SignatureOutcome::Signed(all) => {
             for s in all {
                 let (signer, at) = (&s.signer, &s.signed_at);
+                let what = if s.certifies { "certified" } else { "signed" };
+                let (revision, of) = s.revision;
+                let signed = format!("{what} by {signer} on {at} (revision {revision} of {of})");
                 match s.trusted {
                     Some(false) => say!(
-                        "error: {file}: signed by {signer} on {at}; does NOT chain to a certificate given with --trust"
+                        "error: {file}: {signed}; does NOT chain to a certificate given with --trust"
                     ),
                     Some(true) => out(format!(
-                        "ok: {file}: signed by {signer} on {at}, intact; chains to a trusted certificate"
+                        "ok: {file}: {signed}, intact; chains to a trusted certificate"
                     )),
                     None => out(format!(
-                        "ok: {file}: signed by {signer} on {at}, intact; not checked against a trust anchor (give --trust CA.pem)"
+                        "ok: {file}: {signed}, intact; not checked against a trust anchor (give --trust CA.pem)"
                     )),
                 }
             }

@@ -178,7 +178,10 @@ pub fn check(request: &CheckRequest) -> Result<CheckReport, OpError> {
                         file: loaded.file.clone(),
                         source,
                     })?;
-                let validation = validate_since(&loaded, since.as_ref());
+                let mut validation = validate_since(&loaded, since.as_ref());
+                validation
+                    .diagnostics
+                    .extend(super::countersigned::check(&loaded));
                 let drafts = ReportKey::ALL
                     .into_iter()
                     .filter(|key| !validation.is_final(*key))

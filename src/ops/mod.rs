@@ -3,7 +3,9 @@
 //! arguments, calls one operation, prints the report and maps it to an exit
 //! code; another program can call the same operations.
 
+mod countersigned;
 pub mod check;
+pub mod countersign;
 pub mod diff;
 pub mod extract;
 pub mod init;

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::pipeline::deliver::manifest::{self, Mismatch, Status};
+use crate::pipeline::deliver::manifest::{self, Mismatch, Problem, Status};
 use crate::pipeline::sign::{KeyError, ValidSignature, load_anchors, verify_pdf};
 
 /// What `verify` found, path by path, in the order given.
@@ -106,23 +106,57 @@ pub fn verify(paths: &[PathBuf], trust: &[PathBuf]) -> Result<VerifyReport, KeyE
 
 fn bundle(dir: &Path, anchors: &[x509_cert::Certificate]) -> Verified {
     match manifest::verify(dir) {
-        Ok((manifest, mismatches)) if mismatches.is_empty() => Verified::Bundle {
-            dir: dir.to_path_buf(),
-            reports: manifest
-                .reports
+        Ok((manifest, mismatches))
+            if mismatches
                 .iter()
-                .map(|report| {
-                    let must_be_signed = !anchors.is_empty() && report.status == Status::Final;
-                    signatures(&dir.join(&report.file), anchors, must_be_signed)
-                })
-                .collect(),
-            id: manifest.engagement.id,
-        },
+                .all(|m| matches!(m.problem, Problem::Extended { .. })) =>
+        {
+            Verified::Bundle {
+                dir: dir.to_path_buf(),
+                reports: manifest
+                    .reports
+                    .iter()
+                    .map(|report| {
+                        let must_be_signed = !anchors.is_empty() && report.status == Status::Final;
+                        let file = dir.join(&report.file);
+                        let mut found = signatures(&file, anchors, must_be_signed);
+                        let delivered = mismatches.iter().find_map(|m| match m.problem {
+                            Problem::Extended { length } if m.file == report.file => Some(length),
+                            _ => None,
+                        });
+                        if let Some(length) = delivered {
+                            found.outcome = delivered_revision(found.outcome, length);
+                        }
+                        found
+                    })
+                    .collect(),
+                id: manifest.engagement.id,
+            }
+        }
         Ok((_, mismatches)) => Verified::Mismatched {
             dir: dir.to_path_buf(),
-            mismatches,
+            mismatches: mismatches
+                .into_iter()
+                .filter(|m| !matches!(m.problem, Problem::Extended { .. }))
+                .collect(),
         },
         Err(error) => Verified::Unreadable { error },
+    }
+}
+
+/// A file the manifest lists as its first `length` bytes, with revisions
+/// appended: it passes when the delivered revision is the one its first
+/// signature signs (the later revisions were checked with the signatures:
+/// they may only fill the prepared field and add validation data).
+fn delivered_revision(outcome: SignatureOutcome, length: usize) -> SignatureOutcome {
+    match outcome {
+        SignatureOutcome::Signed(all) if all.first().is_some_and(|s| s.covers == length) => {
+            SignatureOutcome::Signed(all)
+        }
+        SignatureOutcome::Signed(_) | SignatureOutcome::Unsigned => SignatureOutcome::Invalid(
+            "revisions were appended to the delivered file, and the delivered file is not the revision its first signature signs".into(),
+        ),
+        other => other,
     }
 }
 

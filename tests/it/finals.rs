@@ -433,7 +433,7 @@ fn an_image_without_alt_text_keeps_its_report_a_draft() {
     let lines: Vec<&str> = said.lines().filter(|l| l.contains("[alt-text]")).collect();
     assert_eq!(lines.len(), 2, "{said}");
     // At the figure's path, and at the Markdown image's.
-    assert!(said.contains("engagement.yaml:296:11"), "{said}");
+    assert!(said.contains("engagement.yaml:304:11"), "{said}");
     assert!(
         said.contains("- path: evidence/order-latency.png"),
         "{said}"

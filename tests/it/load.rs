@@ -43,7 +43,7 @@ fn unknown_key_is_reported_with_position_and_suggestion() {
 fn unknown_value_is_reported_with_suggestion() {
     let d = bad("unknown-scenario");
     assert_eq!(d.message, "unknown value `cloud-natve`");
-    assert_eq!((d.pos.line, d.pos.column), (47, 21));
+    assert_eq!((d.pos.line, d.pos.column), (55, 21));
     assert_eq!(d.hints, vec!["did you mean `cloud-native`?".to_string()]);
 }
 

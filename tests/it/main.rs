@@ -5,6 +5,7 @@ mod calendar;
 mod catalogues;
 mod common;
 mod contract;
+mod countersign;
 mod docs;
 mod escaping;
 mod finals;

@@ -141,7 +141,7 @@ fn zh_hant_sample_renders() {
                 "項目專家服務報告",
                 "項目驗收報告",
             ],
-            pages: [6, 6, 4, 14, 6],
+            pages: [6, 6, 4, 14, 7],
             headings: [
                 &[
                     "文檔控制",
@@ -314,18 +314,18 @@ fn files_with_times(
 }
 
 #[test]
-fn a_missing_signoff_makes_the_acceptance_report_a_draft() {
+fn an_objective_without_a_verdict_keeps_the_service_and_acceptance_reports_drafts() {
     let sample = std::fs::read_to_string(en_sample()).expect("sample");
-    let start = sample.find("  signoff:\n").expect("signoff");
-    let end = sample.find("history:\n").expect("history");
-    let unsigned = format!("{}\n{}", &sample[..start], &sample[end..]);
-    let (dir, path) = crate::common::engagement_file(&unsigned);
+    let verdict = "    verdict:\n      outcome: met\n      evidence: [NW-T1, NW-S3]\n";
+    assert_eq!(sample.matches(verdict).count(), 1);
+    let unassessed = sample.replace(verdict, "");
+    let (dir, path) = crate::common::engagement_file(&unassessed);
     let out = dir.path().join("out");
     let done = render(&path, &out);
     for report in &done.reports {
         assert_eq!(
             report.is_final,
-            report.key != ReportKey::Acceptance,
+            !matches!(report.key, ReportKey::Service | ReportKey::Acceptance),
             "{}",
             report.key
         );
@@ -342,33 +342,66 @@ fn a_missing_signoff_makes_the_acceptance_report_a_draft() {
         "every page but the cover: {text}"
     );
     assert!(text.contains("OpenGaps"), "gaps page");
-    // The gaps page names each rule by its title, then its id.
+    // The gaps page names each rule by its title, then its id, and the
+    // verdicts table says the objective is not yet assessed.
+    assert!(
+        text.contains(&squeeze("Measured results for the agreed targets targets")),
+        "{text}"
+    );
     assert!(
         text.contains(&squeeze(
-            "The customer's sign-off of the acceptance signoff"
+            "The objective “Handle the peak-season load of 4,000 requests per second” has no verdict yet"
         )),
         "{text}"
     );
-    assert!(
-        text.contains("signoff") && text.contains("Thecustomerhasnotsignedofftheacceptance"),
-        "{text}"
-    );
+    assert!(text.contains("Notyetassessed"), "{text}");
     // With what closes the gap, in the report's language.
     assert!(
         text.contains(&squeeze(
-            "How to close it: Record acceptance.signoff once the customer confirms"
+            "How to close it: Give “Handle the peak-season load"
         )),
         "{text}"
     );
-    let service = Document::load(&done.reports[3].file).expect("loads");
-    assert!(!squeeze(&pdf_text(&service)).contains("DRAFT"));
 
-    // Restoring the sign-off makes it final again, without the watermark.
-    let signed = render(&en_sample(), &out);
-    assert!(signed.reports.iter().all(|r| r.is_final));
-    let acceptance = Document::load(&signed.reports[4].file).expect("loads");
+    // Restoring the verdict makes them final again, without the watermark.
+    let assessed = render(&en_sample(), &out);
+    assert!(assessed.reports.iter().all(|r| r.is_final));
+    let acceptance = Document::load(&assessed.reports[4].file).expect("loads");
     let text = squeeze(&pdf_text(&acceptance));
     assert!(!text.contains("DRAFT") && !text.contains("OpenGaps"));
+}
+
+#[test]
+fn an_acceptance_awaiting_only_the_customers_signature_is_final() {
+    let sample = std::fs::read_to_string(en_sample()).expect("sample");
+    let start = sample.find("  signoff:\n").expect("signoff");
+    let end = sample.find("history:\n").expect("history");
+    let unsigned = format!("{}\n{}", &sample[..start], &sample[end..]);
+    let (dir, path) = crate::common::engagement_file(&unsigned);
+    let done = render(&path, &dir.path().join("out"));
+    assert!(done.reports.iter().all(|r| r.is_final));
+    let acceptance = Document::load(&done.reports[4].file).expect("loads");
+    let text = squeeze(&pdf_text(&acceptance));
+    assert!(
+        !text.contains("DRAFT") && !text.contains("OpenGaps"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&squeeze("Awaiting the customer’s confirmation.")),
+        "{text}"
+    );
+    // The sign-off is still missing: `check` says so, as a warning.
+    let v = dossier::pipeline::validate::validate(
+        &dossier::pipeline::load::load(&path).expect("loads"),
+    );
+    let signoff: Vec<_> = v
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.map(|r| r.id()) == Some("signoff"))
+        .collect();
+    assert_eq!(signoff.len(), 1, "{:?}", v.diagnostics);
+    assert_eq!(signoff[0].severity, dossier::Severity::Warning);
+    assert!(signoff[0].reports.is_empty(), "no report waits for it");
 }
 
 #[test]
@@ -407,7 +440,7 @@ fn final_reports_are_pdf_a_and_drafts_are_not() {
 #[test]
 fn strict_mode_writes_nothing_for_an_invalid_engagement() {
     let out = tempfile::tempdir().expect("temp dir");
-    let (_dir, fixture) = crate::common::violation("signoff").file();
+    let (_dir, fixture) = crate::common::violation("service-items").file();
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
         .args(["render", "--strict", "-q", "-o"])
         .arg(out.path())

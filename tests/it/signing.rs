@@ -10,21 +10,32 @@ use std::process::{Command, Output};
 use crate::common::{arg, copy_zh_sample, root, text, zh_sample};
 use crate::tools::{conformance, python};
 
+/// The `render` flags that sign with the EC signer and embed the
+/// authority's certificate.
+pub(crate) const EC_SIGNER: [&str; 6] = [
+    "--sign-key",
+    "ec.key",
+    "--sign-cert",
+    "ec.pem",
+    "--sign-chain",
+    "ca.pem",
+];
+
 /// A test authority and the signers it issued, in a temporary folder.
-struct Pki {
+pub(crate) struct Pki {
     dir: tempfile::TempDir,
 }
 
 impl Pki {
-    fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
     /// Makes the authority and signers: `ec` (P-256, PKCS#8 PEM), `rsa`
     /// (RSA-2048), `expired`, `tls` (a certificate not for signing), `p12`
     /// (the EC signer as PKCS#12, password `s3cret`) and `enc` (its key as
-    /// encrypted PKCS#8).
-    fn new() -> Self {
+    /// encrypted PKCS#8), and `customer` (P-256, the customer's signer).
+    pub(crate) fn new() -> Self {
         let pki = Pki {
             dir: tempfile::tempdir().expect("temp dir"),
         };
@@ -127,6 +138,14 @@ impl Pki {
             &rsa,
         );
         issue(
+            "customer",
+            "Zhang Wenbin",
+            "signer",
+            "20260101000000Z",
+            "20351231000000Z",
+            &ec,
+        );
+        issue(
             "expired",
             "Old Signer",
             "signer",
@@ -172,7 +191,7 @@ impl Pki {
     /// Renders `engagement` into `out` with `flags`, where the value of
     /// each `--sign-…` flag names a file of the authority's folder
     /// (`--sign-key ec.key`), and the key password when given.
-    fn render(
+    pub(crate) fn render(
         &self,
         engagement: &Path,
         out: &Path,
@@ -213,7 +232,7 @@ impl Pki {
 
 /// Runs dossier with a fixed `SOURCE_DATE_EPOCH` and, when given, the key
 /// password.
-fn dossier(args: &[&str], password: Option<&str>) -> Output {
+pub(crate) fn dossier(args: &[&str], password: Option<&str>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
     command
         .args(args)
@@ -226,7 +245,7 @@ fn dossier(args: &[&str], password: Option<&str>) -> Output {
     command.output().expect("dossier runs")
 }
 
-fn said(out: &Output) -> String {
+pub(crate) fn said(out: &Output) -> String {
     format!("{}{}", text(&out.stdout), text(&out.stderr))
 }
 
@@ -243,7 +262,7 @@ fn pdfs(bundle: &Path) -> Vec<PathBuf> {
 }
 
 /// What pyHanko says of one file.
-fn pyhanko(file: &Path, trust: &Path) -> Output {
+pub(crate) fn pyhanko(file: &Path, trust: &Path) -> Output {
     Command::new(python())
         .args([
             "-m",
@@ -262,7 +281,7 @@ fn pyhanko(file: &Path, trust: &Path) -> Output {
 
 /// What poppler's `pdfsig` prints of one file. It exits 0 even on a
 /// digest mismatch: read its output.
-fn pdfsig(file: &Path) -> String {
+pub(crate) fn pdfsig(file: &Path) -> String {
     said(
         &Command::new("pdfsig")
             .arg(file)
@@ -279,19 +298,7 @@ fn pdfsig(file: &Path) -> String {
 fn signed_finals_verify_in_pyhanko_pdfsig_and_dossier() {
     let pki = Pki::new();
     let out = tempfile::tempdir().expect("temp dir");
-    let rendered = pki.render(
-        &zh_sample(),
-        out.path(),
-        &[
-            "--sign-key",
-            "ec.key",
-            "--sign-cert",
-            "ec.pem",
-            "--sign-chain",
-            "ca.pem",
-        ],
-        None,
-    );
+    let rendered = pki.render(&zh_sample(), out.path(), &EC_SIGNER, None);
     assert!(rendered.status.success(), "{}", said(&rendered));
     let bundle = out.path().join("ZP-2026-FL-001");
     let files = pdfs(&bundle);
@@ -355,9 +362,16 @@ fn signed_finals_verify_in_pyhanko_pdfsig_and_dossier() {
     );
     let report = said(&verified);
     assert!(verified.status.success(), "{report}");
+    // The four certified reports are signed; the acceptance report is
+    // certified, for the customer to countersign.
     assert_eq!(
         report.matches("signed by Lin Zhiyuan").count(),
-        5,
+        4,
+        "{report}"
+    );
+    assert_eq!(
+        report.matches("certified by Lin Zhiyuan").count(),
+        1,
         "{report}"
     );
 
@@ -571,14 +585,7 @@ fn a_bundle_rendered_elsewhere_is_signed_without_changing_its_content() {
     let dir = tempfile::tempdir().expect("temp dir");
     // Signed while rendering, for comparison.
     let direct = dir.path().join("direct");
-    let flags = [
-        "--sign-key",
-        "ec.key",
-        "--sign-cert",
-        "ec.pem",
-        "--sign-chain",
-        "ca.pem",
-    ];
+    let flags = EC_SIGNER;
     assert!(
         pki.render(&zh_sample(), &direct, &flags, None)
             .status
@@ -730,10 +737,12 @@ fn drafts_are_never_signed() {
     let dir = tempfile::tempdir().expect("temp dir");
     let engagement = copy_zh_sample(dir.path());
     let yaml = engagement.join("engagement.yaml");
+    // An objective without its verdict keeps the service and acceptance
+    // reports drafts.
     let source = fs::read_to_string(&yaml).expect("yaml");
-    let start = source.find("  signoff:\n").expect("the sign-off");
-    let end = source[start..].find("\nhistory:").expect("history") + start;
-    fs::write(&yaml, format!("{}{}", &source[..start], &source[end + 1..])).expect("write");
+    let verdict = "    verdict:\n      outcome: met\n      evidence: [F-01, S-01, T-01]\n";
+    assert_eq!(source.matches(verdict).count(), 1);
+    fs::write(&yaml, source.replace(verdict, "")).expect("write");
     let out = dir.path().join("out");
     let rendered = pki.render(
         &engagement,
@@ -743,14 +752,14 @@ fn drafts_are_never_signed() {
     );
     assert!(rendered.status.success(), "{}", said(&rendered));
     assert!(
-        said(&rendered).contains("(4 final, 1 draft)"),
+        said(&rendered).contains("(3 final, 2 draft)"),
         "{}",
         said(&rendered)
     );
     for file in pdfs(&out.join("ZP-2026-FL-001")) {
         let signatures = dossier::pipeline::sign::verify_pdf(&fs::read(&file).expect("PDF"), &[])
             .expect("readable");
-        let draft = file.ends_with("05-acceptance.pdf");
+        let draft = file.ends_with("05-acceptance.pdf") || file.ends_with("04-service.pdf");
         assert_eq!(signatures.len(), usize::from(!draft), "{}", file.display());
     }
     // Signing applies to PDF output only: a usage error.

@@ -58,6 +58,7 @@ fn init_makes_an_engagement_that_checks_renders_and_validates() {
                     "completion",
                     "service-items",
                     "signoff",
+                    "targets",
                     "placeholder"
                 ]
                 .contains(rule)
@@ -505,11 +506,9 @@ fn the_providers_brand_is_data() {
 
 #[test]
 fn check_strict_fails_on_a_pending_step_alone() {
-    // No sign-off yet: a pending step, not an error.
-    let yaml = crate::common::en_sample_with(
-        "  signoff:\n    by: Daniel Whitfield\n    title: Head of Platform Engineering\n    on: 2026-11-16\n    method: email\n    reference: \"Message-ID: <acceptance-nw-2026-007@northwind.example>\"\n",
-        "",
-    );
+    // A planned topic not delivered yet: a pending step, not an error.
+    let yaml =
+        crate::common::en_sample_with("    consulting_topics: [cloud-native-diagnosis]\n", "");
     let (_dir, file) = crate::common::engagement_file(&yaml);
 
     let lenient = dossier(&["check", arg(&file)]);

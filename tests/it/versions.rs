@@ -38,7 +38,7 @@ fn changed(field: Field) -> impl Fn(&What) -> bool {
 /// Every kind of change, made on the typed model of the English sample.
 fn every_kind_of_change() -> (Engagement, Engagement) {
     let mut base = engagement(&en_sample());
-    base.objectives[0].targets.push(Target {
+    base.objectives[0].value.targets.push(Target {
         metric: "Timeouts between 01:00 and 03:00 UTC".into(),
         target: Spanned::detached(0.1),
         unit: "%".into(),
@@ -49,8 +49,8 @@ fn every_kind_of_change() -> (Engagement, Engagement) {
     let mut new = base.clone();
     let day = Duration::days(1);
     new.engagement.ends_on.value += day;
-    new.objectives[0].targets[0].result = Some(Spanned::detached(123.0));
-    new.objectives[0].targets[0].target.value += 1.0;
+    new.objectives[0].value.targets[0].result = Some(Spanned::detached(123.0));
+    new.objectives[0].value.targets[0].target.value += 1.0;
     new.plan.confirmed_on.as_mut().expect("confirmed").value += day;
     new.plan.milestones[0].date.value += day;
     new.plan.phases.inspection[0].to.value += day;
@@ -90,10 +90,13 @@ fn each_kind_of_change_is_found_on_the_model_by_id() {
     let (base, new) = every_kind_of_change();
     let list = changes(&base, &new);
     let id = new.engagement.id.value.clone();
-    // The sample's stress test has no id: it is paired by name, cited by
-    // its name alone.
-    assert!(new.stress_tests[0].id.is_none());
-    let t0 = String::new();
+    // The sample's stress test is paired, and cited, by its id.
+    let t0 = new.stress_tests[0]
+        .id
+        .as_ref()
+        .expect("an id")
+        .value
+        .clone();
     let item = base.acceptance.items.last().expect("an item").item.value;
     let checks: Vec<(&str, bool)> = vec![
         (

@@ -16,6 +16,11 @@ pub struct Acceptance {
     /// Items still open at acceptance.
     #[serde(default)]
     pub open_items: Vec<OpenItem>,
+    /// Planned items not delivered, each waived or deferred by agreement:
+    /// consulting topics of `scope.topics`, service items of planned
+    /// activities.
+    #[serde(default)]
+    pub undelivered: Vec<Spanned<Undelivered>>,
     /// The customer's sign-off, once given.
     #[serde(default)]
     pub signoff: Option<Signoff>,
@@ -118,6 +123,30 @@ pub struct OpenItem {
     pub due: Option<Date>,
 }
 
+/// A planned item that was not delivered, and what both parties agreed
+/// about it. Names either a `topic` or an `item`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Undelivered {
+    /// A consulting topic of `scope.topics`.
+    #[serde(default)]
+    pub topic: Option<Spanned<Topic>>,
+    /// A service item of §7 一.2 the plan's activities promised.
+    #[serde(default)]
+    pub item: Option<Spanned<ServiceItem>>,
+    /// Waived (dropped) or deferred (moved to after acceptance).
+    pub decision: Spanned<Decision>,
+    /// Why, as agreed.
+    pub reason: String,
+    /// Who agreed on it, on each side.
+    pub agreed_by: Agreement,
+    /// When it was agreed.
+    pub agreed_on: Date,
+    /// For a deferred item, when it is now due.
+    #[serde(default)]
+    pub due: Option<Date>,
+}
+
 /// The customer's sign-off of the acceptance report.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -133,6 +162,11 @@ pub struct Signoff {
     /// A reference to the evidence, e.g. an email message id.
     #[serde(default)]
     pub reference: Option<String>,
+    /// For a digital `signature`: the acceptance report the customer
+    /// countersigned, by its path from the engagement file's folder.
+    /// `check` verifies it; the reports print the sign-off as recorded.
+    #[serde(default)]
+    pub file: Option<Spanned<String>>,
 }
 
 /// A version of one or more of the reports.

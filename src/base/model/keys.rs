@@ -360,6 +360,28 @@ keys! {
 }
 
 keys! {
+    /// What acceptance found of an objective.
+    Outcome {
+        /// The objective was met, as the evidence shows.
+        Met = "met",
+        /// The objective was not met; the reason says why and what follows.
+        NotMet = "not-met",
+        /// The objective could not be measured; the reason says why.
+        NotMeasured = "not-measured",
+    }
+}
+
+keys! {
+    /// What both parties agreed about a planned item that was not delivered.
+    Decision {
+        /// It is dropped from the engagement.
+        Waived = "waived",
+        /// It is moved to a later date, after acceptance.
+        Deferred = "deferred",
+    }
+}
+
+keys! {
     /// How an enablement session was held.
     SessionFormat {
         /// At the customer's site.

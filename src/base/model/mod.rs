@@ -39,7 +39,7 @@ pub struct Engagement {
     /// Who serves whom, when, under which package.
     pub engagement: Header,
     /// The business goals the customer states (§3.1.2).
-    pub objectives: Vec<Objective>,
+    pub objectives: Vec<Spanned<Objective>>,
     /// What the service covers and what it does not (§2.1, §4.1).
     pub scope: Scope,
     /// The service plan the customer confirms (§3.1.2, §6).
@@ -127,6 +127,59 @@ impl Engagement {
             .iter()
             .filter(|r| r.concerns(report))
             .max_by_key(|r| r.date.value)
+    }
+
+    /// The consulting topics something delivered: an enablement session,
+    /// a finding or a solution that names it, sorted.
+    pub fn delivered_topics(&self) -> Vec<Topic> {
+        let mut topics: Vec<Topic> = self
+            .enablement
+            .iter()
+            .flat_map(|s| &s.consulting_topics)
+            .chain(self.findings.iter().flat_map(|f| &f.consulting_topics))
+            .chain(self.solutions.iter().flat_map(|s| &s.consulting_topics))
+            .map(|t| t.value)
+            .collect();
+        topics.sort();
+        topics.dedup();
+        topics
+    }
+
+    /// The service items the plan's activities promise, each with the
+    /// position of its first activity.
+    pub fn planned_items(&self) -> Vec<(ServiceItem, Pos)> {
+        let mut items: Vec<(ServiceItem, Pos)> = Vec::new();
+        for a in self.plan.phases.activities() {
+            let item = ServiceItem::ALL
+                .iter()
+                .copied()
+                .find(|i| i.activity() == Some(a.activity.value));
+            if let Some(item) = item
+                && !items.iter().any(|(i, _)| *i == item)
+            {
+                items.push((item, a.activity.pos));
+            }
+        }
+        items
+    }
+
+    /// What the acceptance records about a planned topic or service item
+    /// not delivered.
+    pub fn undelivered_topic(&self, topic: Topic) -> Option<&Undelivered> {
+        self.acceptance
+            .undelivered
+            .iter()
+            .map(|u| &u.value)
+            .find(|u| u.topic.as_ref().is_some_and(|t| t.value == topic))
+    }
+
+    /// What the acceptance records about a service item not delivered.
+    pub fn undelivered_item(&self, item: ServiceItem) -> Option<&Undelivered> {
+        self.acceptance
+            .undelivered
+            .iter()
+            .map(|u| &u.value)
+            .find(|u| u.item.as_ref().is_some_and(|i| i.value == item))
     }
 
     /// Every Markdown field, in file order.

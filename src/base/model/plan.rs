@@ -19,6 +19,55 @@ pub struct Objective {
     /// figures reach the stability both parties agreed on).
     #[serde(default)]
     pub targets: Vec<Target>,
+    /// What acceptance found: met, not met or not measured, with the
+    /// evidence or the reason. Objectives whose targets are all measured
+    /// have theirs from the figures; the others need one before the
+    /// acceptance report is final.
+    #[serde(default)]
+    pub verdict: Option<Spanned<Verdict>>,
+}
+
+impl Objective {
+    /// What the measured targets settle: `Some(true)` when every target
+    /// is measured and reached, `Some(false)` when every target is
+    /// measured and one is missed; `None` without targets or before all
+    /// are measured.
+    pub fn figures(&self) -> Option<bool> {
+        if self.targets.is_empty() {
+            return None;
+        }
+        self.targets
+            .iter()
+            .map(Target::met)
+            .collect::<Option<Vec<bool>>>()
+            .map(|met| met.iter().all(|m| *m))
+    }
+
+    /// The verdict: the one written, or the one the figures settle.
+    pub fn outcome(&self) -> Option<Outcome> {
+        match (&self.verdict, self.figures()) {
+            (Some(v), _) => Some(v.outcome.value),
+            (None, Some(true)) => Some(Outcome::Met),
+            (None, Some(false)) => Some(Outcome::NotMet),
+            (None, None) => None,
+        }
+    }
+}
+
+/// The verdict on an objective at acceptance.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Verdict {
+    /// Met, not met or not measured.
+    pub outcome: Spanned<Outcome>,
+    /// Ids of what shows it (findings, solutions, stress tests, sessions,
+    /// plan activities), e.g. `[T-01, F-02]`.
+    #[serde(default)]
+    pub evidence: Vec<Spanned<String>>,
+    /// Why it was not met or not measured, and what follows; for a met
+    /// objective, how it was judged.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// A measurable target of an objective and, once measured, its result.

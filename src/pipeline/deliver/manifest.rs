@@ -231,6 +231,19 @@ pub enum ManifestError {
 }
 
 impl Manifest {
+    /// Whether a report of the bundle in `dir` was signed after delivery:
+    /// the file the manifest lists, with revisions appended (the
+    /// customer's countersignature, added in place). Such a bundle is
+    /// signed off, whatever the engagement says.
+    pub fn countersigned(&self, dir: &Path) -> bool {
+        self.reports.iter().any(|entry| {
+            fs::read(dir.join(&entry.file)).is_ok_and(|bytes| {
+                sha256_hex(&bytes) != entry.sha256
+                    && revision_with_digest(&bytes, &entry.sha256).is_some()
+            })
+        })
+    }
+
     /// Reads the manifest of the bundle in `dir`; `None` when there is none.
     pub fn read(dir: &Path) -> Result<Option<Self>, ManifestError> {
         let path = dir.join(MANIFEST_FILE);
@@ -280,6 +293,14 @@ pub enum Problem {
     },
     /// A report file the manifest does not list.
     Unlisted,
+    /// The file the manifest lists, with revisions appended to it (a
+    /// countersignature, say): its first `length` bytes are the file as
+    /// delivered. Whether what was appended is allowed is for its
+    /// signatures to say.
+    Extended {
+        /// The length of the file as delivered.
+        length: usize,
+    },
 }
 
 impl fmt::Display for Mismatch {
@@ -292,8 +313,32 @@ impl fmt::Display for Mismatch {
                 self.file
             ),
             Problem::Unlisted => write!(f, "{}: not listed in the manifest", self.file),
+            Problem::Extended { length } => write!(
+                f,
+                "{}: the delivered file (its first {length} bytes) with revisions appended",
+                self.file
+            ),
         }
     }
+}
+
+/// The length of the earlier revision of the PDF `bytes` whose SHA-256 is
+/// `digest`: a prefix ending after a `%%EOF` and its end of line.
+fn revision_with_digest(bytes: &[u8], digest: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(at) = bytes[from..].windows(5).position(|w| w == b"%%EOF") {
+        let mut end = from + at + 5;
+        for eol in [b'\r', b'\n'] {
+            if bytes.get(end) == Some(&eol) {
+                end += 1;
+            }
+        }
+        if end < bytes.len() && sha256_hex(&bytes[..end]) == digest {
+            return Some(end);
+        }
+        from = end;
+    }
+    None
 }
 
 /// Re-hashes the bundle in `dir` and returns the manifest with every file
@@ -311,10 +356,16 @@ pub fn verify(dir: &Path) -> Result<(Manifest, Vec<Mismatch>), ManifestError> {
             Err(source) => return Err(ManifestError::Read { path, source }),
             Ok(bytes) => {
                 let actual = sha256_hex(&bytes);
-                (actual != entry.sha256).then(|| Problem::Altered {
-                    expected: entry.sha256.clone(),
-                    actual,
-                })
+                if actual == entry.sha256 {
+                    None
+                } else if let Some(length) = revision_with_digest(&bytes, &entry.sha256) {
+                    Some(Problem::Extended { length })
+                } else {
+                    Some(Problem::Altered {
+                        expected: entry.sha256.clone(),
+                        actual,
+                    })
+                }
             }
         };
         if let Some(problem) = problem {

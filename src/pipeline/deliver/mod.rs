@@ -1,6 +1,7 @@
 //! The last stage: what was filled and typeset, written out as the format
 //! asks (PDFs with the bundle's manifest, Typst sources, or page images),
-//! whole files only, never changing a signed-off bundle unless forced.
+//! whole files only, never changing a signed-off bundle (or one whose
+//! acceptance report the customer countersigned in place) unless forced.
 
 pub mod manifest;
 
@@ -124,6 +125,16 @@ pub enum DeliverError {
         /// The files that would change.
         changed: Vec<String>,
     },
+    /// The bundle holds a report the customer countersigned in place, and
+    /// the render would replace it.
+    #[error(
+        "{} holds an acceptance report the customer countersigned; this render would replace it. Keep the countersigned file with the engagement (and record it under `acceptance.signoff.file`), then use --force",
+        dir.display()
+    )]
+    Countersigned {
+        /// The bundle.
+        dir: PathBuf,
+    },
     /// The existing manifest could not be read.
     #[error(transparent)]
     Manifest(#[from] ManifestError),
@@ -166,7 +177,7 @@ pub(crate) fn deliver_ready(
     force: bool,
 ) -> Result<Vec<ReportKey>, DeliverError> {
     let previous = Manifest::read(dir)?;
-    if previous.is_some_and(|m| m.signed_off) && !force {
+    if previous.is_some_and(|m| m.signed_off || m.countersigned(dir)) && !force {
         return Ok(Vec::new());
     }
     let mut written = Vec::new();
@@ -194,6 +205,13 @@ fn deliver_pdf(bundle: &Bundle<'_>) -> Result<Vec<RenderedReport>, DeliverError>
         .filter(|(name, bytes)| !holds(&dir.join(name), bytes))
         .map(|(name, _)| name.as_str())
         .collect();
+    if let Some(previous) = &previous
+        && !bundle.force
+        && !changes.is_empty()
+        && previous.countersigned(dir)
+    {
+        return Err(DeliverError::Countersigned { dir: dir.clone() });
+    }
     if let Some(previous) = &previous
         && previous.signed_off
         && !bundle.force

@@ -10,7 +10,7 @@ use crate::base::report::ReportKey;
 use crate::pipeline::deliver::{OutputFormat, Produced};
 use crate::pipeline::fill::{Certified, DeliveredReport, Fill, Filled, Filler, SourceFile};
 use crate::pipeline::load::comments::{Comments, attached_copy};
-use crate::pipeline::sign::Signer;
+use crate::pipeline::sign::{Kind, Signer};
 use crate::pipeline::typeset::{
     self, Conformance, Files, PdfSettings, ReportWorld, Typeset, TypesetError,
 };
@@ -246,10 +246,16 @@ impl Renderer {
         }
         let key = produced.filled.key;
         if let Some(pdf) = produced.typeset.as_mut() {
+            // The acceptance report is certified, with the customer's
+            // signature field prepared: the customer countersigns it.
+            let kind = match key {
+                ReportKey::Acceptance => Kind::Certification(&pdf.fields),
+                _ => Kind::Approval,
+            };
             pdf.bytes = self
                 .timings
                 .time(crate::base::timings::Stage::Export, || {
-                    crate::pipeline::sign::sign_pdf(&pdf.bytes, signer)
+                    crate::pipeline::sign::sign_pdf(&pdf.bytes, signer, kind)
                 })
                 .map_err(|source| RenderError::Sign {
                     report: key,

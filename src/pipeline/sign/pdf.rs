@@ -2,17 +2,21 @@
 //! field and its signature dictionary, then the CMS over every byte of the
 //! file but the signature's own.
 //!
-//! The update keeps the file's archival and accessibility claims: the field
-//! is a zero-size widget (no appearance needed), printable and locked, with
-//! a `/TU` description, inside a `Form` structure element of the document's
-//! structure tree, on a page whose tab order follows the structure. The
-//! metadata stream is left as it is.
+//! The provider's signature is an invisible field; on the acceptance report
+//! it certifies the document and an empty field is prepared, visible on
+//! the customer's signature block, which a countersignature fills. The
+//! updates keep the file's archival and accessibility claims (see
+//! [`super::incremental`]); the metadata stream is left as it is.
 
 use lopdf::{Dictionary, Document, IncrementalDocument, Object, ObjectId, StringFormat};
 
 use super::cms::signed_data;
-use super::keys::{KeyError, Signer};
+use super::incremental::{
+    SignError, Update, add_form_element, add_widget, appearance, catalog_id, fail, page_id, rect_of,
+};
+use super::keys::Signer;
 use crate::base::digest::sha256_of;
+use crate::pipeline::typeset::FieldPlace;
 
 /// Room for the CMS: an RSA-4096 signature with a chain of a few
 /// certificates fits with margin.
@@ -22,52 +26,110 @@ const CONTENTS_BYTES: usize = 24 * 1024;
 /// ten digits each can hold any offset of a file up to 9.9 GB.
 const BYTE_RANGE_PLACEHOLDER: [i64; 4] = [0, 9_999_999_999, 9_999_999_999, 9_999_999_999];
 
-/// Why a PDF could not be signed.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum SignError {
-    /// The signer cannot sign this document.
-    #[error(transparent)]
-    Key(#[from] KeyError),
-    /// The PDF is not one dossier can sign.
-    #[error("cannot sign: {0}")]
-    Pdf(String),
+/// What a signature of the provider says about later changes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind<'a> {
+    /// An approval signature: the document as it is.
+    Approval,
+    /// A certification signature (DocMDP, P=2): later revisions may only
+    /// fill form fields and add signatures. Each place becomes a prepared,
+    /// empty signature field, for the customer's countersignature.
+    Certification(&'a [FieldPlace]),
 }
 
 /// `pdf` with a PAdES baseline B-B signature by `signer` added as an
 /// incremental update, its signing time the document's date.
-pub fn sign_pdf(pdf: &[u8], signer: &Signer) -> Result<Vec<u8>, SignError> {
+pub fn sign_pdf(pdf: &[u8], signer: &Signer, kind: Kind<'_>) -> Result<Vec<u8>, SignError> {
     let doc = Document::load_mem(pdf).map_err(|e| fail(e.to_string()))?;
     let date = signing_date(&doc, signer)?;
-    let catalog_id = doc
-        .trailer
-        .get(b"Root")
-        .and_then(Object::as_reference)
-        .map_err(|e| fail(format!("no catalog: {e}")))?;
-    let page_id = *doc
-        .get_pages()
-        .get(&1)
-        .ok_or_else(|| fail("the PDF has no page".into()))?;
+    let catalog_id = catalog_id(&doc)?;
+    let page_id = page_id(&doc, 1)?;
     // Every object of the update is made from the parsed document first;
     // the document then moves into the update, without a copy.
-    let mut new = Update {
-        next: doc.max_id,
-        objects: std::collections::BTreeMap::new(),
-    };
+    let mut new = Update::new(&doc);
     let signature_id = new.new_object_id();
-    new.objects.insert(
-        signature_id,
-        Object::Dictionary(signature_dictionary(&date, signer)),
-    );
+    let mut signature = signature_dictionary(&date, signer);
+    if let Kind::Certification(_) = kind {
+        signature.set(
+            "Reference",
+            Object::Array(vec![Object::Dictionary(doc_mdp())]),
+        );
+    }
+    new.objects
+        .insert(signature_id, Object::Dictionary(signature));
     let widget_id = new.new_object_id();
     let form_id = new.new_object_id();
     let struct_parent = add_form_element(&doc, &mut new, page_id, widget_id, form_id)?;
     let widget = widget(signer, signature_id, page_id, struct_parent);
     new.objects.insert(widget_id, Object::Dictionary(widget));
-    let page = page_with(&doc, page_id, widget_id)?;
-    new.objects.insert(page_id, Object::Dictionary(page));
-    let catalog = catalog_with(&doc, catalog_id, widget_id)?;
-    new.objects.insert(catalog_id, Object::Dictionary(catalog));
+    add_widget(&doc, &mut new, catalog_id, page_id, widget_id)?;
+    if let Kind::Certification(places) = kind {
+        for place in places {
+            prepare_field(&doc, &mut new, catalog_id, place)?;
+        }
+        let mut catalog = new.dictionary(&doc, catalog_id)?;
+        let mut perms = Dictionary::new();
+        perms.set("DocMDP", Object::Reference(signature_id));
+        catalog.set("Perms", Object::Dictionary(perms));
+        new.objects.insert(catalog_id, Object::Dictionary(catalog));
+    }
+    finish(pdf, doc, new, signer)
+}
 
+/// `pdf`, certified by the provider, with its prepared, empty signature
+/// field filled by `signer`'s signature at `at` (Unix seconds): an
+/// incremental update that changes nothing else.
+pub fn countersign_pdf(pdf: &[u8], signer: &Signer, at: i64) -> Result<Vec<u8>, SignError> {
+    let doc = Document::load_mem(pdf).map_err(|e| fail(e.to_string()))?;
+    let readable = chrono::DateTime::from_timestamp(at, 0)
+        .ok_or_else(|| fail("the signing time is out of range".into()))?;
+    signer.check_valid_at(at, &readable.format("%Y-%m-%d %H:%M:%S UTC").to_string())?;
+    let date = readable
+        .format("D:%Y%m%d%H%M%S+00'00'")
+        .to_string()
+        .into_bytes();
+    let empty: Vec<ObjectId> = super::revisions::signature_fields(&doc)
+        .into_iter()
+        .filter(|(_, field)| !field.has(b"V"))
+        .map(|(id, _)| id)
+        .collect();
+    let field_id = match empty[..] {
+        [id] => id,
+        [] => {
+            return Err(fail(
+                "the PDF has no empty signature field to sign: only an acceptance report certified by the provider prepares one"
+                    .into(),
+            ));
+        }
+        _ => {
+            return Err(fail(
+                "the PDF has more than one empty signature field".into(),
+            ));
+        }
+    };
+    let mut new = Update::new(&doc);
+    let signature_id = new.new_object_id();
+    new.objects.insert(
+        signature_id,
+        Object::Dictionary(signature_dictionary(&date, signer)),
+    );
+    let mut field = new.dictionary(&doc, field_id)?;
+    field.set("V", Object::Reference(signature_id));
+    // The field shows that it is signed: a frame with a tick.
+    let [left, bottom, right, top] = rect_of(&field);
+    let appearance_id = new.new_object_id();
+    new.objects
+        .insert(appearance_id, appearance(right - left, top - bottom, true));
+    let mut ap = Dictionary::new();
+    ap.set("N", Object::Reference(appearance_id));
+    field.set("AP", Object::Dictionary(ap));
+    new.objects.insert(field_id, Object::Dictionary(field));
+    finish(pdf, doc, new, signer)
+}
+
+/// Writes `new` as an incremental update of `pdf` (parsed as `doc`) and
+/// signs it.
+fn finish(pdf: &[u8], doc: Document, new: Update, signer: &Signer) -> Result<Vec<u8>, SignError> {
     let mut inc = IncrementalDocument::create_from(pdf.to_vec(), doc);
     inc.new_document.max_id = new.next;
     inc.new_document.objects = new.objects;
@@ -78,9 +140,57 @@ pub fn sign_pdf(pdf: &[u8], signer: &Signer) -> Result<Vec<u8>, SignError> {
     Ok(out)
 }
 
-/// A PDF that cannot be signed, and why.
-fn fail(message: String) -> SignError {
-    SignError::Pdf(message)
+/// The `/Reference` entry of a certification signature: DocMDP with P=2
+/// (filling in forms and signing allowed).
+fn doc_mdp() -> Dictionary {
+    let mut params = Dictionary::new();
+    params.set("Type", Object::Name(b"TransformParams".to_vec()));
+    params.set("P", Object::Integer(2));
+    params.set("V", Object::Name(b"1.2".to_vec()));
+    let mut reference = Dictionary::new();
+    reference.set("Type", Object::Name(b"SigRef".to_vec()));
+    reference.set("TransformMethod", Object::Name(b"DocMDP".to_vec()));
+    reference.set("TransformParams", Object::Dictionary(params));
+    reference
+}
+
+/// Adds an empty signature field at `place`: a visible, printable widget
+/// with an empty appearance, a `Form` element of the structure tree and
+/// a description.
+fn prepare_field(
+    doc: &Document,
+    new: &mut Update,
+    catalog_id: ObjectId,
+    place: &FieldPlace,
+) -> Result<(), SignError> {
+    let page_id = page_id(doc, place.page)?;
+    let widget_id = new.new_object_id();
+    let form_id = new.new_object_id();
+    let appearance_id = new.new_object_id();
+    let struct_parent = add_form_element(doc, new, page_id, widget_id, form_id)?;
+    let [left, bottom, right, top] = place.rect;
+    new.objects
+        .insert(appearance_id, appearance(right - left, top - bottom, false));
+    let mut ap = Dictionary::new();
+    ap.set("N", Object::Reference(appearance_id));
+    let mut widget = Dictionary::new();
+    widget.set("Type", Object::Name(b"Annot".to_vec()));
+    widget.set("Subtype", Object::Name(b"Widget".to_vec()));
+    widget.set("FT", Object::Name(b"Sig".to_vec()));
+    widget.set("T", lopdf::text_string(&place.name));
+    widget.set("TU", lopdf::text_string(&place.tip));
+    widget.set(
+        "Rect",
+        Object::Array(place.rect.iter().map(|n| Object::Real(*n as f32)).collect()),
+    );
+    widget.set("F", Object::Integer(4));
+    widget.set("P", Object::Reference(page_id));
+    widget.set("AP", Object::Dictionary(ap));
+    if let Some(key) = struct_parent {
+        widget.set("StructParent", Object::Integer(key));
+    }
+    new.objects.insert(widget_id, Object::Dictionary(widget));
+    add_widget(doc, new, catalog_id, page_id, widget_id)
 }
 
 /// The time to sign `doc` at, as written in PDF: its creation date, at
@@ -119,89 +229,6 @@ fn signature_dictionary(date: &[u8], signer: &Signer) -> Dictionary {
     signature
 }
 
-/// Adds to the structure tree, when `doc` has one, a `Form` element for
-/// the widget `widget_id` under the document's top element (found through
-/// the parent tree's next key); returns the widget's `StructParent`.
-fn add_form_element(
-    doc: &Document,
-    new: &mut Update,
-    page_id: ObjectId,
-    widget_id: ObjectId,
-    form_id: ObjectId,
-) -> Result<Option<i64>, SignError> {
-    let tree_id = doc
-        .catalog()
-        .ok()
-        .and_then(|c| c.get(b"StructTreeRoot").ok())
-        .and_then(|o| o.as_reference().ok());
-    let Some(tree_id) = tree_id else {
-        return Ok(None);
-    };
-    let mut tree = doc
-        .get_dictionary(tree_id)
-        .map_err(|e| fail(e.to_string()))?
-        .clone();
-    let key = tree
-        .get(b"ParentTreeNextKey")
-        .and_then(Object::as_i64)
-        .unwrap_or(0);
-    // The element the Form joins: the root's single top element, when it
-    // is an object of its own; the root otherwise.
-    let top = match tree.get(b"K") {
-        Ok(Object::Reference(id)) => Some(*id),
-        Ok(Object::Array(kids)) if kids.len() == 1 => kids[0].as_reference().ok(),
-        _ => None,
-    };
-    let form = form_element(top.unwrap_or(tree_id), page_id, widget_id);
-    new.objects.insert(form_id, Object::Dictionary(form));
-    if let Some(top) = top {
-        let mut element = doc
-            .get_dictionary(top)
-            .map_err(|e| fail(e.to_string()))?
-            .clone();
-        append(&mut element, b"K", Object::Reference(form_id));
-        new.objects.insert(top, Object::Dictionary(element));
-    } else {
-        append(&mut tree, b"K", Object::Reference(form_id));
-    }
-    // The parent tree maps the widget's StructParent to the Form.
-    match tree.get(b"ParentTree") {
-        Ok(Object::Reference(parent_tree_id)) => {
-            let mut parent_tree = doc
-                .get_dictionary(*parent_tree_id)
-                .map_err(|e| fail(e.to_string()))?
-                .clone();
-            add_number(&mut parent_tree, key, form_id, new)?;
-            new.objects
-                .insert(*parent_tree_id, Object::Dictionary(parent_tree));
-        }
-        Ok(Object::Dictionary(parent_tree)) => {
-            let mut parent_tree = parent_tree.clone();
-            add_number(&mut parent_tree, key, form_id, new)?;
-            tree.set("ParentTree", Object::Dictionary(parent_tree));
-        }
-        _ => return Err(fail("the structure tree has no parent tree".into())),
-    }
-    tree.set("ParentTreeNextKey", Object::Integer(key + 1));
-    new.objects.insert(tree_id, Object::Dictionary(tree));
-    Ok(Some(key))
-}
-
-/// The `Form` structure element of the widget `widget_id`, under `parent`.
-fn form_element(parent: ObjectId, page_id: ObjectId, widget_id: ObjectId) -> Dictionary {
-    let mut form = Dictionary::new();
-    form.set("Type", Object::Name(b"StructElem".to_vec()));
-    form.set("S", Object::Name(b"Form".to_vec()));
-    form.set("P", Object::Reference(parent));
-    form.set("Pg", Object::Reference(page_id));
-    let mut objr = Dictionary::new();
-    objr.set("Type", Object::Name(b"OBJR".to_vec()));
-    objr.set("Obj", Object::Reference(widget_id));
-    objr.set("Pg", Object::Reference(page_id));
-    form.set("K", Object::Dictionary(objr));
-    form
-}
-
 /// The field: an invisible, printable, locked widget on the first page.
 fn widget(
     signer: &Signer,
@@ -226,70 +253,6 @@ fn widget(
         widget.set("StructParent", Object::Integer(key));
     }
     widget
-}
-
-/// The page `page_id` with the widget among its annotations and its tab
-/// order following the structure.
-fn page_with(
-    doc: &Document,
-    page_id: ObjectId,
-    widget_id: ObjectId,
-) -> Result<Dictionary, SignError> {
-    let mut page = doc
-        .get_dictionary(page_id)
-        .map_err(|e| fail(e.to_string()))?
-        .clone();
-    let annots = match page.get(b"Annots") {
-        Ok(Object::Reference(id)) => doc.get_object(*id).ok().cloned(),
-        Ok(other) => Some(other.clone()),
-        Err(_) => None,
-    };
-    let mut annots = match annots {
-        Some(Object::Array(list)) => list,
-        _ => Vec::new(),
-    };
-    annots.push(Object::Reference(widget_id));
-    page.set("Annots", Object::Array(annots));
-    page.set("Tabs", Object::Name(b"S".to_vec()));
-    Ok(page)
-}
-
-/// The catalog with the field in its form, which now holds signatures.
-fn catalog_with(
-    doc: &Document,
-    catalog_id: ObjectId,
-    widget_id: ObjectId,
-) -> Result<Dictionary, SignError> {
-    let mut catalog = doc
-        .get_dictionary(catalog_id)
-        .map_err(|e| fail(e.to_string()))?
-        .clone();
-    let mut form = match catalog.get(b"AcroForm") {
-        Ok(Object::Dictionary(d)) => d.clone(),
-        Ok(Object::Reference(id)) => doc
-            .get_dictionary(*id)
-            .map_err(|e| fail(e.to_string()))?
-            .clone(),
-        _ => Dictionary::new(),
-    };
-    append(&mut form, b"Fields", Object::Reference(widget_id));
-    form.set("SigFlags", Object::Integer(3));
-    catalog.set("AcroForm", Object::Dictionary(form));
-    Ok(catalog)
-}
-
-/// The objects an incremental update adds or replaces, and the last
-/// object number in use.
-struct Update {
-    next: u32,
-    objects: std::collections::BTreeMap<ObjectId, Object>,
-}
-
-impl Update {
-    fn new_object_id(&mut self) -> ObjectId {
-        self.next += 1;
-        (self.next, 0)
-    }
 }
 
 /// Replaces the placeholders written after `from`: the byte range with the
@@ -327,62 +290,6 @@ fn fill_signature(out: &mut [u8], from: usize, signer: &Signer) -> Result<(), Si
     }
     let encoded: String = cms.iter().map(|b| format!("{b:02X}")).collect();
     out[contents_at + 1..contents_at + 1 + encoded.len()].copy_from_slice(encoded.as_bytes());
-    Ok(())
-}
-
-/// Appends `value` to the array under `key` (a single value becomes an
-/// array of two).
-fn append(dict: &mut Dictionary, key: &[u8], value: Object) {
-    let list = match dict.get(key) {
-        Ok(Object::Array(list)) => {
-            let mut list = list.clone();
-            list.push(value);
-            list
-        }
-        Ok(other) => vec![other.clone(), value],
-        Err(_) => vec![value],
-    };
-    dict.set(key, Object::Array(list));
-}
-
-/// Adds `key → value` to a number tree whose keys are all below `key`: to
-/// its `/Nums`, or as a new last leaf under its `/Kids`.
-fn add_number(
-    tree: &mut Dictionary,
-    key: i64,
-    value: ObjectId,
-    new: &mut Update,
-) -> Result<(), SignError> {
-    if tree.has(b"Nums") {
-        let mut nums = tree
-            .get(b"Nums")
-            .and_then(Object::as_array)
-            .cloned()
-            .unwrap_or_default();
-        nums.push(Object::Integer(key));
-        nums.push(Object::Reference(value));
-        tree.set("Nums", Object::Array(nums));
-        return Ok(());
-    }
-    let Ok(kids) = tree.get(b"Kids").and_then(Object::as_array).cloned() else {
-        return Err(SignError::Pdf(
-            "the parent tree has neither /Nums nor /Kids".into(),
-        ));
-    };
-    let mut leaf = Dictionary::new();
-    leaf.set(
-        "Limits",
-        Object::Array(vec![Object::Integer(key), Object::Integer(key)]),
-    );
-    leaf.set(
-        "Nums",
-        Object::Array(vec![Object::Integer(key), Object::Reference(value)]),
-    );
-    let leaf_id = new.new_object_id();
-    new.objects.insert(leaf_id, Object::Dictionary(leaf));
-    let mut kids = kids;
-    kids.push(Object::Reference(leaf_id));
-    tree.set("Kids", Object::Array(kids));
     Ok(())
 }
 

@@ -14,11 +14,21 @@ use x509_cert::Certificate;
 
 use super::keys::name_of;
 use super::pdf::parse_date;
+use super::revisions::{later_changes, revision_ends, signature_fields};
 use crate::base::digest::sha256_of;
 
 /// A signature that checked out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidSignature {
+    /// The signature field's name.
+    pub field: String,
+    /// Whether it certifies the document (DocMDP), or approves it.
+    pub certifies: bool,
+    /// The revision of the file it signs, from 1 (the file as first
+    /// written), and how many revisions the file has.
+    pub revision: (usize, usize),
+    /// The length of that revision, in bytes.
+    pub covers: usize,
     /// Who signed, as the certificate names them.
     pub signer: String,
     /// When, as the signature dictionary says.
@@ -31,12 +41,47 @@ pub struct ValidSignature {
 /// The signatures of `pdf`, each checked; `Err` says what is wrong with
 /// the first that does not check out. A PDF without signatures gives an
 /// empty list.
+///
+/// A signature may sign an earlier revision of the file than the last:
+/// the revisions after the first signed one may then only fill a
+/// prepared, empty signature field and add validation data or document
+/// timestamps — what a customer's countersignature of a certified report
+/// does. Anything else appended (an annotation, a changed page, a new
+/// field) is reported as a change after signing.
 pub fn verify_pdf(pdf: &[u8], anchors: &[Certificate]) -> Result<Vec<ValidSignature>, String> {
     let doc = Document::load_mem(pdf).map_err(|e| format!("not a readable PDF: {e}"))?;
+    let ends = revision_ends(pdf);
     let mut found = Vec::new();
-    for signature in signature_dictionaries(&doc) {
-        found.push(check(pdf, &signature, anchors)?);
+    let mut first_end = None::<usize>;
+    for (_, field) in signature_fields(&doc) {
+        let Some(signature) = field
+            .get(b"V")
+            .ok()
+            .and_then(|v| doc.dereference(v).ok())
+            .and_then(|(_, v)| v.as_dict().ok())
+        else {
+            continue;
+        };
+        let (valid, end) = check(pdf, &ends, signature, anchors)?;
+        first_end = Some(first_end.map_or(end, |e| e.min(end)));
+        found.push(ValidSignature {
+            field: field
+                .get(b"T")
+                .ok()
+                .and_then(|t| t.as_str().ok())
+                .map(|t| String::from_utf8_lossy(t).into_owned())
+                .unwrap_or_default(),
+            ..valid
+        });
     }
+    if let Some(end) = first_end
+        && end < pdf.len()
+    {
+        let before = Document::load_mem(&pdf[..end])
+            .map_err(|e| format!("the signed revision is not a readable PDF: {e}"))?;
+        later_changes(&before, &doc)?;
+    }
+    found.sort_by_key(|s| s.revision);
     Ok(found)
 }
 
@@ -49,39 +94,16 @@ pub fn load_anchors(files: &[std::path::PathBuf]) -> Result<Vec<Certificate>, su
     Ok(anchors)
 }
 
-/// The signature dictionaries of the document's signature fields.
-fn signature_dictionaries(doc: &Document) -> Vec<lopdf::Dictionary> {
-    let fields = doc
-        .catalog()
-        .ok()
-        .and_then(|c| c.get(b"AcroForm").ok())
-        .and_then(|f| doc.dereference(f).ok())
-        .and_then(|(_, f)| f.as_dict().ok())
-        .and_then(|f| f.get(b"Fields").ok())
-        .and_then(|f| doc.dereference(f).ok())
-        .and_then(|(_, f)| f.as_array().ok())
-        .cloned()
-        .unwrap_or_default();
-    fields
-        .iter()
-        .filter_map(|field| doc.dereference(field).ok()?.1.as_dict().ok())
-        .filter(|field| field.get(b"FT").ok() == Some(&Object::Name(b"Sig".to_vec())))
-        .filter_map(|field| {
-            let value = field.get(b"V").ok()?;
-            doc.dereference(value).ok()?.1.as_dict().ok().cloned()
-        })
-        .collect()
-}
-
 /// Checks one signature of `pdf`: it covers the whole file but its own
 /// contents, its CMS digest is the file's, it verifies with the signer's
 /// certificate, and (when anchors are given) that chains to one.
 fn check(
     pdf: &[u8],
+    ends: &[usize],
     signature: &lopdf::Dictionary,
     anchors: &[Certificate],
-) -> Result<ValidSignature, String> {
-    let digest = covered_digest(pdf, signature)?;
+) -> Result<(ValidSignature, usize), String> {
+    let (digest, end) = covered_digest(pdf, ends, signature)?;
     let contents = signature
         .get(b"Contents")
         .and_then(Object::as_str)
@@ -126,17 +148,37 @@ fn check(
         let at = when.as_ref().map(|(unix, _)| *unix);
         Some(chains_to(&cert, &certs, anchors, at)?)
     };
-    Ok(ValidSignature {
-        signer: name_of(&cert),
-        signed_at: when.map(|(_, text)| text).unwrap_or_default(),
-        trusted,
-    })
+    let certifies = signature
+        .get(b"Reference")
+        .and_then(Object::as_array)
+        .is_ok_and(|refs| {
+            refs.iter().filter_map(|r| r.as_dict().ok()).any(|r| {
+                r.get(b"TransformMethod").and_then(Object::as_name).ok() == Some(b"DocMDP")
+            })
+        });
+    let revision = ends.iter().position(|e| *e == end).map_or(0, |i| i + 1);
+    Ok((
+        ValidSignature {
+            field: String::new(),
+            certifies,
+            revision: (revision, ends.len()),
+            covers: end,
+            signer: name_of(&cert),
+            signed_at: when.map(|(_, text)| text).unwrap_or_default(),
+            trusted,
+        },
+        end,
+    ))
 }
 
 /// The SHA-256 of the bytes the signature's `/ByteRange` covers, once the
-/// range is shown to be the whole file but exactly the signature's
-/// contents.
-fn covered_digest(pdf: &[u8], signature: &lopdf::Dictionary) -> Result<[u8; 32], String> {
+/// range is shown to be a whole revision of the file but exactly the
+/// signature's contents, and where that revision ends.
+fn covered_digest(
+    pdf: &[u8],
+    ends: &[usize],
+    signature: &lopdf::Dictionary,
+) -> Result<([u8; 32], usize), String> {
     let range: Vec<i64> = signature
         .get(b"ByteRange")
         .and_then(Object::as_array)
@@ -150,13 +192,15 @@ fn covered_digest(pdf: &[u8], signature: &lopdf::Dictionary) -> Result<[u8; 32],
         ));
     };
     let (a, b, c) = (a as usize, b as usize, c as usize);
-    if a >= b || b.checked_add(c) != Some(pdf.len()) {
-        return Err("the signature does not cover the whole file: bytes were added or removed after signing".into());
+    let end = b.checked_add(c);
+    if a >= b || !end.is_some_and(|end| ends.contains(&end)) {
+        return Err("the signature does not cover a whole revision of the file: bytes were added or removed after signing".into());
     }
+    let end = b + c;
     if pdf.get(a) != Some(&b'<') || pdf.get(b - 1) != Some(&b'>') {
         return Err("the signature's byte range does not exclude exactly its contents".into());
     }
-    Ok(sha256_of(&[&pdf[..a], &pdf[b..]]))
+    Ok((sha256_of(&[&pdf[..a], &pdf[b..end]]), end))
 }
 
 /// The CMS SignedData of a signature's `/Contents`.

@@ -57,6 +57,67 @@ pub struct Typeset {
     pub sha256: String,
     /// Page images, when the output format asks for them.
     pub previews: Vec<Vec<u8>>,
+    /// Where the report asks for signature fields to be prepared.
+    pub fields: Vec<FieldPlace>,
+}
+
+/// A place the report keeps for a signature: a box a template marks with
+/// `#metadata((name: …, page: …, x: …, y: …, w: …, h: …)) <signature-field>`
+/// (Typst points, from the page's top left).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldPlace {
+    /// The field's name, e.g. `CustomerSignature`.
+    pub name: String,
+    /// What it is for, as assistive technology reads it (`/TU`).
+    pub tip: String,
+    /// Its page, from 1.
+    pub page: usize,
+    /// Its rectangle in PDF user space (from the page's bottom left):
+    /// left, bottom, right, top, in points.
+    pub rect: [f64; 4],
+}
+
+/// The signature fields `document` asks for.
+fn field_places(document: &Document) -> Vec<FieldPlace> {
+    use typst::foundations::{Label, Selector, Value};
+    use typst::introspection::Introspector;
+    let Some(label) = Label::new(typst::utils::PicoStr::intern("signature-field")) else {
+        return Vec::new();
+    };
+    let pages = document.document.pages();
+    document
+        .document
+        .introspector()
+        .query(&Selector::Label(label))
+        .iter()
+        .filter_map(|content| {
+            let Ok(Value::Dict(dict)) = content.get_by_name("value") else {
+                return None;
+            };
+            let number = |key: &str| match dict.get(key).ok()? {
+                Value::Int(n) => Some(*n as f64),
+                Value::Float(n) => Some(*n),
+                _ => None,
+            };
+            let name = match dict.get("name").ok()? {
+                Value::Str(s) => s.to_string(),
+                _ => return None,
+            };
+            let tip = match dict.get("tip") {
+                Ok(Value::Str(s)) => s.to_string(),
+                _ => name.clone(),
+            };
+            let page = number("page")? as usize;
+            let height = pages.get(page.checked_sub(1)?)?.frame.height().to_pt();
+            let (x, y, w, h) = (number("x")?, number("y")?, number("w")?, number("h")?);
+            Some(FieldPlace {
+                name,
+                tip,
+                page,
+                rect: [x, height - y - h, x + w, height - y],
+            })
+        })
+        .collect()
 }
 
 /// Lays out a report. `origin` names the template that produced `main`,
@@ -94,6 +155,7 @@ pub fn typeset(
         None => Vec::new(),
     };
     Ok(Typeset {
+        fields: field_places(&document),
         sha256: sha256_hex(&bytes),
         pages: document.pages(),
         bytes,

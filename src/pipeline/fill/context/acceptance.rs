@@ -3,6 +3,7 @@
 
 use super::types::*;
 use super::*;
+use crate::base::model::{Decision, Outcome, Undelivered};
 
 impl Builder<'_> {
     pub(super) fn acceptance(&self) -> Result<AcceptanceCtx, CatalogueError> {
@@ -14,11 +15,15 @@ impl Builder<'_> {
                 let evidence: Vec<&str> = entry
                     .map(|e| e.evidence.iter().map(|id| id.as_str()).collect())
                     .unwrap_or_default();
+                let evidence = match self.e.undelivered_item(*item) {
+                    Some(u) if entry.is_none() => self.label("decisions", u.decision.key())?,
+                    _ => self.list(&evidence)?,
+                };
                 Ok(ServiceItemRow {
                     key: item.key(),
                     label: self.label("service_items", item.key())?,
                     covered: entry.is_some(),
-                    evidence: self.list(&evidence)?,
+                    evidence,
                 })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
@@ -51,8 +56,28 @@ impl Builder<'_> {
             }),
             None => None,
         };
+        let undelivered = a
+            .undelivered
+            .iter()
+            .map(|u| {
+                let what = match (&u.topic, &u.item) {
+                    (Some(topic), _) => self.label("topics", topic.key())?,
+                    (None, Some(item)) => self.label("service_items", item.key())?,
+                    (None, None) => self.absent()?.to_string(),
+                };
+                Ok(UndeliveredRow {
+                    what,
+                    decision: self.label("decisions", u.decision.key())?,
+                    reason: u.reason.clone(),
+                    agreed_by: format!("{} / {}", u.agreed_by.customer, u.agreed_by.provider),
+                    on: self.date(*u.agreed_on)?,
+                    due: self.opt_date(u.due.as_ref().map(|d| d.value))?,
+                })
+            })
+            .collect::<Result<Vec<_>, CatalogueError>>()?;
         Ok(AcceptanceCtx {
             items,
+            undelivered,
             open_items,
             signoff,
         })
@@ -87,18 +112,59 @@ impl Builder<'_> {
                 });
             }
         }
-        let delivered = delivered_topics(self.e);
+        let delivered = self.e.delivered_topics();
         for topic in self.e.scope.topics.iter().map(|t| t.value) {
-            if !delivered.contains(&topic) {
-                let label = self.label("topics", topic.key())?;
-                open.push(OpenItemCtx {
-                    description: fill(t.get("acceptance.open_topic")?, &[("topic", &label)]),
-                    owner: absent.clone(),
-                    due: None,
-                });
+            if delivered.contains(&topic) {
+                continue;
             }
+            let label = self.label("topics", topic.key())?;
+            open.extend(self.undelivered_open(
+                self.e.undelivered_topic(topic),
+                fill(t.get("acceptance.open_topic")?, &[("topic", &label)]),
+            )?);
+        }
+        for (item, _) in self.e.planned_items() {
+            if self.e.acceptance.items.iter().any(|i| i.item.value == item) {
+                continue;
+            }
+            let label = self.label("service_items", item.key())?;
+            open.extend(self.undelivered_open(
+                self.e.undelivered_item(item),
+                fill(t.get("acceptance.open_service_item")?, &[("item", &label)]),
+            )?);
         }
         Ok(open)
+    }
+
+    /// A planned topic or item not delivered, as an open item: without an
+    /// agreement, or deferred past acceptance (with its new date); a
+    /// waived one is closed.
+    fn undelivered_open(
+        &self,
+        agreed: Option<&Undelivered>,
+        description: String,
+    ) -> Result<Option<OpenItemCtx>, CatalogueError> {
+        let absent = self.absent()?.to_string();
+        Ok(match agreed {
+            None => Some(OpenItemCtx {
+                description,
+                owner: absent,
+                due: None,
+            }),
+            Some(u) if u.decision.value == Decision::Deferred => Some(OpenItemCtx {
+                description: fill(
+                    self.t.get("acceptance.open_deferred")?,
+                    &[
+                        ("what", &description),
+                        ("on", &self.date(*u.agreed_on)?),
+                        ("reason", u.reason.trim()),
+                    ],
+                ),
+                owner: format!("{} / {}", u.agreed_by.customer, u.agreed_by.provider),
+                due: self.opt_date(u.due.as_ref().map(|d| d.value))?,
+            }),
+            Some(_) => None,
+        })
     }
 
     /// The elements of a complete delivery (§3.1.4), with what covers each.
@@ -189,6 +255,44 @@ impl Builder<'_> {
                     met_label: t.key("target_status", met)?.to_string(),
                 });
             }
+        }
+        Ok(rows)
+    }
+
+    /// The verdict on every objective (§3.1.3): the one written, or the one
+    /// its measured targets settle, with the evidence or the reason.
+    pub(super) fn verdicts(&self) -> Result<Vec<VerdictRow>, CatalogueError> {
+        let mut rows = Vec::new();
+        for o in &self.e.objectives {
+            let outcome = o.outcome();
+            let mut evidence: Vec<&str> = match &o.verdict {
+                Some(v) => v.evidence.iter().map(|id| id.as_str()).collect(),
+                None => Vec::new(),
+            };
+            if o.verdict.is_none() || evidence.is_empty() {
+                for id in o.targets.iter().filter_map(|t| t.measured_by.as_ref()) {
+                    if !evidence.contains(&id.as_str()) {
+                        evidence.push(id.as_str());
+                    }
+                }
+            }
+            let mut basis = Vec::new();
+            if !evidence.is_empty() {
+                basis.push(self.list(&evidence)?);
+            }
+            if let Some(reason) = o.verdict.as_ref().and_then(|v| v.reason.as_deref()) {
+                basis.push(reason.trim().to_string());
+            }
+            if basis.is_empty() {
+                basis.push(self.absent()?.to_string());
+            }
+            let key = outcome.map_or("none", Outcome::key);
+            rows.push(VerdictRow {
+                objective: o.title.clone(),
+                outcome: key,
+                label: self.label("outcomes", key)?,
+                basis: basis.join(self.t.get("locale.clause_sep")?),
+            });
         }
         Ok(rows)
     }

@@ -86,6 +86,8 @@ fn localize_arg(name: &str, value: &str, t: &Catalogue) -> Result<String, Catalo
         "method" => "signoff_method",
         "activity" => "activities",
         "item" => "service_items",
+        "topic" => "topics",
+        "outcome" => "outcomes",
         "rule" => "rule_names",
         "status" => "finding_status",
         "result" => "retest_result",

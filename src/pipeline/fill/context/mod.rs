@@ -57,6 +57,7 @@ struct Shared {
     /// under; rendering happens only once all passed the asset checks.
     images: Vec<String>,
     targets: Vec<TargetRow>,
+    verdicts: Vec<VerdictRow>,
     contract: ContractCtx,
 }
 
@@ -155,6 +156,7 @@ pub fn build(
             .map(|image| crate::pipeline::load::assets::typst_path(&image.dest))
             .collect(),
         targets: b.targets()?,
+        verdicts: b.verdicts()?,
         contract: b.contract()?,
     };
     Ok(EngagementContext {
@@ -456,22 +458,6 @@ impl Builder<'_> {
 fn label_differs(label: &str, term: &str) -> bool {
     let main = label.split(['（', '(']).next().unwrap_or(label).trim();
     main != term.trim()
-}
-
-/// The consulting topics actually delivered: those a session covered or a
-/// finding or solution is about.
-fn delivered_topics(e: &Engagement) -> Vec<Topic> {
-    let mut topics: Vec<Topic> = e
-        .enablement
-        .iter()
-        .flat_map(|s| &s.consulting_topics)
-        .chain(e.findings.iter().flat_map(|f| &f.consulting_topics))
-        .chain(e.solutions.iter().flat_map(|s| &s.consulting_topics))
-        .map(|t| t.value)
-        .collect();
-    topics.sort();
-    topics.dedup();
-    topics
 }
 
 /// An image as templates place it: its path inside the report's world and

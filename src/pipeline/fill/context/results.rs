@@ -177,7 +177,7 @@ impl Builder<'_> {
         let column_totals = self.scenario_totals();
         let risks = self.risk_level_rows()?;
         let solutions = self.solution_counts()?;
-        let delivered = delivered_topics(e);
+        let delivered = e.delivered_topics();
         let topics = self.topic_rows(&delivered)?;
         Ok(SummaryCtx {
             scenarios,

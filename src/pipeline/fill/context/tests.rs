@@ -138,6 +138,14 @@ fn a_label_differs_from_a_term_only_in_its_main_part() {
 #[test]
 fn topics_count_once_however_often_they_are_delivered() {
     let mut e = sample();
+    e.findings
+        .value
+        .iter_mut()
+        .for_each(|f| f.consulting_topics.clear());
+    e.solutions
+        .value
+        .iter_mut()
+        .for_each(|s| s.consulting_topics.clear());
     let topic = crate::base::model::Spanned::detached(Topic::DatabaseTuning);
     e.enablement.value[0].consulting_topics = vec![topic.clone()];
     e.findings.value[0].consulting_topics = vec![topic.clone()];
@@ -146,7 +154,7 @@ fn topics_count_once_however_often_they_are_delivered() {
         crate::base::model::Spanned::detached(Topic::NetworkTuning),
     ];
     assert_eq!(
-        delivered_topics(&e),
+        e.delivered_topics(),
         vec![Topic::DatabaseTuning, Topic::NetworkTuning]
     );
 }

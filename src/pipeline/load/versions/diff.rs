@@ -162,12 +162,12 @@ fn engagement(out: &mut Out, base: &Engagement, new: &Engagement) {
 /// Objectives are keyed by their statement, targets by their metric; an
 /// objective is cited by its number.
 fn objectives(out: &mut Out, base: &Engagement, new: &Engagement) {
-    let number = |list: &[crate::base::model::Objective], title: &str| {
+    let number = |list: &[Spanned<crate::base::model::Objective>], title: &str| {
         list.iter()
             .position(|o| o.title == title)
             .map_or(String::new(), |i| (i + 1).to_string())
     };
-    let old: HashMap<&str, &crate::base::model::Objective> = base
+    let old: HashMap<&str, &Spanned<crate::base::model::Objective>> = base
         .objectives
         .iter()
         .map(|o| (o.title.as_str(), o))

@@ -446,6 +446,19 @@ fn references(input: &Input<'_>, sink: &mut Sink<'_>) {
         }
     }
 
+    for o in &e.objectives {
+        for reference in o.verdict.iter().flat_map(|v| &v.evidence) {
+            resolve(
+                sink,
+                &o.title,
+                reference,
+                "finding, risk, solution, stress test, session or activity",
+                "ids",
+                &evidence,
+            );
+        }
+    }
+
     let solutions: Vec<&str> = e.solutions.iter().map(|s| s.id.as_str()).collect();
     for x in &e.exceptions {
         if let Some(solution) = &x.solution {

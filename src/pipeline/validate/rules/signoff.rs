@@ -1,5 +1,7 @@
-//! §7 一.1, §8: the acceptance report is final only once the customer has
-//! signed it off (console confirmation, email, stamp or signature).
+//! §7 一.1, §8: the customer's sign-off (console confirmation, email,
+//! stamp or signature) completes the acceptance. The acceptance report
+//! whose only missing step is the sign-off is final: it is the document
+//! the customer signs, so its absence is worth a warning and no more.
 
 use super::RuleId;
 use crate::base::diagnostic::Code;
@@ -15,8 +17,8 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
             acceptance.items.pos,
             "the acceptance report has no customer sign-off",
         )
-        .hint("add `acceptance.signoff` with `by`, `title`, `on` and `method` (console, email, stamp or signature)")
-        .pending(RuleId::Signoff);
+        .hint("the acceptance report is final and awaits the customer's signature; once given, add `acceptance.signoff` with `by`, `title`, `on` and `method` (console, email, stamp or signature)")
+        .warning();
         return;
     };
     let needs_reference = matches!(

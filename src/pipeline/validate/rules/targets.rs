@@ -1,55 +1,141 @@
 //! §3.1.3: the provider makes sure the system's figures reach the stability
 //! both parties agreed on. Each measurable target of an objective gets a
-//! measured result that names where it was measured; the acceptance report
-//! compares them.
+//! measured result that names where it was measured, and every objective —
+//! with targets or without — gets a verdict at acceptance: met, not met or
+//! not measured, with the evidence or the reason.
 
 use super::RuleId;
 use crate::base::diagnostic::Code;
+use crate::base::model::{Objective, Outcome, Spanned};
 use crate::base::report::ReportKey;
 use crate::pipeline::validate::{Input, Sink};
 
 pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
-    for target in input.e.objectives.iter().flat_map(|o| &o.targets) {
-        let Some(result) = &target.result else {
+    for objective in &input.e.objectives {
+        verdict(objective, sink);
+        let excused = objective
+            .verdict
+            .as_ref()
+            .is_some_and(|v| v.outcome.value == Outcome::NotMeasured);
+        for target in &objective.targets {
+            let Some(result) = &target.result else {
+                if !excused {
+                    let diagnostic = sink
+                        .report(
+                            RuleId::Targets,
+                            Code::TargetUnmeasured,
+                            target.target.pos,
+                            format!("the target for `{}` has no measured result yet", target.metric),
+                        )
+                        .arg("metric", &target.metric)
+                        .hint("add `result:` and `measured_by:` (the stress test or finding that measured it), or give the objective `verdict: { outcome: not-measured, reason: … }`")
+                        .pending(RuleId::Targets);
+                    diagnostic.reports = vec![ReportKey::Acceptance];
+                }
+                continue;
+            };
+            if target.measured_by.is_none() {
+                sink.report(
+                    RuleId::Targets,
+                    Code::TargetUnsourced,
+                    result.pos,
+                    format!(
+                        "the result for `{}` does not say where it was measured",
+                        target.metric
+                    ),
+                )
+                .arg("metric", &target.metric)
+                .hint(
+                    "add `measured_by:` with the id of the stress test or finding that measured it",
+                );
+            }
+            if target.met() == Some(false) {
+                sink.report(
+                    RuleId::Targets,
+                    Code::TargetMissed,
+                    result.pos,
+                    format!(
+                        "`{}` measured {} {}, which misses the target of {} {}",
+                        target.metric, result.value, target.unit, target.target.value, target.unit
+                    ),
+                )
+                .arg("metric", &target.metric)
+                .hint("the reports show the target as not met; record what follows from it in the service report's conclusions")
+                .warning();
+            }
+        }
+    }
+}
+
+/// The objective's verdict: given, explained and agreeing with its
+/// figures; or, for an objective its figures cannot settle, still to be
+/// given.
+fn verdict(objective: &Spanned<Objective>, sink: &mut Sink<'_>) {
+    let figures = objective.figures();
+    let Some(verdict) = &objective.verdict else {
+        if objective.targets.is_empty() {
             let diagnostic = sink
                 .report(
                     RuleId::Targets,
-                    Code::TargetUnmeasured,
-                    target.target.pos,
-                    format!("the target for `{}` has no measured result yet", target.metric),
+                    Code::ObjectiveUnassessed,
+                    objective.pos,
+                    format!(
+                        "the objective `{}` has no verdict: it has no targets to measure",
+                        objective.title
+                    ),
                 )
-                .arg("metric", &target.metric)
-                .hint("add `result:` and `measured_by:` (the stress test or finding that measured it)")
+                .arg("objective", &objective.title)
+                .hint("add `verdict: { outcome: met, evidence: [ids] }`, or `outcome: not-met` / `not-measured` with a `reason`")
                 .pending(RuleId::Targets);
-            diagnostic.reports = vec![ReportKey::Acceptance];
-            continue;
+            diagnostic.reports = vec![ReportKey::Service, ReportKey::Acceptance];
+        }
+        return;
+    };
+    let outcome = &verdict.outcome;
+    let reason = verdict
+        .reason
+        .as_deref()
+        .is_some_and(|r| !r.trim().is_empty());
+    let explained = match outcome.value {
+        Outcome::Met => !verdict.evidence.is_empty() || figures.is_some() || reason,
+        Outcome::NotMet | Outcome::NotMeasured => reason,
+    };
+    if !explained {
+        let what = match outcome.value {
+            Outcome::Met => "names no evidence",
+            _ => "gives no reason",
         };
-        if target.measured_by.is_none() {
-            sink.report(
-                RuleId::Targets,
-                Code::TargetUnsourced,
-                result.pos,
-                format!(
-                    "the result for `{}` does not say where it was measured",
-                    target.metric
-                ),
-            )
-            .arg("metric", &target.metric)
-            .hint("add `measured_by:` with the id of the stress test or finding that measured it");
-        }
-        if target.met() == Some(false) {
-            sink.report(
-                RuleId::Targets,
-                Code::TargetMissed,
-                result.pos,
-                format!(
-                    "`{}` measured {} {}, which misses the target of {} {}",
-                    target.metric, result.value, target.unit, target.target.value, target.unit
-                ),
-            )
-            .arg("metric", &target.metric)
-            .hint("the reports show the target as not met; record what follows from it in the service report's conclusions")
-            .warning();
-        }
+        sink.report(
+            RuleId::Targets,
+            Code::VerdictUnexplained,
+            outcome.pos,
+            format!("the verdict `{}` on `{}` {what}", outcome.value, objective.title),
+        )
+        .arg("objective", &objective.title)
+        .arg("outcome", outcome.value)
+        .hint(match outcome.value {
+            Outcome::Met => "add `evidence: [ids]` naming the findings, stress tests, solutions, sessions or activities that show it",
+            _ => "add `reason:` saying why, and what follows from it",
+        });
+    }
+    let contradicts = match (outcome.value, figures) {
+        (_, None) => false,
+        (Outcome::Met, Some(met)) => !met,
+        (Outcome::NotMet, Some(met)) => met,
+        (Outcome::NotMeasured, Some(_)) => true,
+    };
+    if contradicts {
+        sink.report(
+            RuleId::Targets,
+            Code::VerdictContradicts,
+            outcome.pos,
+            format!(
+                "the verdict `{}` on `{}` contradicts its measured targets",
+                outcome.value, objective.title
+            ),
+        )
+        .arg("objective", &objective.title)
+        .arg("outcome", outcome.value)
+        .hint("the measured results decide: every target reached is `met`, any target missed is `not-met`; correct the verdict or the results");
     }
 }

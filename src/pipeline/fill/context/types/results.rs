@@ -218,6 +218,9 @@ pub(crate) struct SecurityItemCtx {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct AcceptanceCtx {
     pub items: Vec<ServiceItemRow>,
+    /// Planned topics and service items not delivered, each waived or
+    /// deferred by agreement.
+    pub undelivered: Vec<UndeliveredRow>,
     pub open_items: Vec<OpenItemCtx>,
     pub signoff: Option<SignoffCtx>,
 }
@@ -229,6 +232,29 @@ pub(crate) struct ServiceItemRow {
     pub label: String,
     pub covered: bool,
     pub evidence: String,
+}
+
+/// A planned topic or service item not delivered, and what both parties
+/// agreed about it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct UndeliveredRow {
+    pub what: String,
+    pub decision: String,
+    pub reason: String,
+    pub agreed_by: String,
+    pub on: String,
+    pub due: Option<String>,
+}
+
+/// The verdict on one objective, as the verdicts table prints it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct VerdictRow {
+    pub objective: String,
+    /// `met`, `not-met`, `not-measured`, or `none` before a verdict.
+    pub outcome: &'static str,
+    pub label: String,
+    /// The evidence ids, or the reason, or both.
+    pub basis: String,
 }
 
 /// Something open at acceptance.

@@ -1,0 +1,38 @@
+//! `dossier countersign`.
+
+use std::process::ExitCode;
+
+use dossier::ops::countersign::countersign;
+use dossier::pipeline::sign::Signer;
+
+use crate::cli::CountersignArgs;
+use crate::term::{fail, out, say};
+
+pub fn run(args: &CountersignArgs) -> ExitCode {
+    let signer = match Signer::load(&args.signer.files()) {
+        Ok(signer) => signer,
+        Err(err) => return fail(err),
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    match countersign(&args.file, args.out.as_deref(), &signer, now) {
+        Ok(signatures) => {
+            let written = args.out.as_deref().unwrap_or(&args.file);
+            out(written.display());
+            for s in &signatures {
+                say!(
+                    "  {} by {} on {} (revision {} of {})",
+                    if s.certifies { "certified" } else { "signed" },
+                    s.signer,
+                    s.signed_at,
+                    s.revision.0,
+                    s.revision.1
+                );
+            }
+            say!("countersigned {} as {}", written.display(), signer.name());
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(err),
+    }
+}

@@ -118,6 +118,8 @@ codes! {
         OutOfScopeFinding = "out-of-scope-finding",
         /// `gaps.out-of-scope-solution` in the catalogues.
         OutOfScopeSolution = "out-of-scope-solution",
+        /// `gaps.open-unowned` in the catalogues.
+        OpenUnowned = "open-unowned",
         /// `gaps.placeholder` in the catalogues.
         Placeholder = "placeholder",
         /// `gaps.plan-late` in the catalogues.
@@ -152,6 +154,8 @@ codes! {
         SignoffMissing = "signoff-missing",
         /// `gaps.signoff-reference` in the catalogues.
         SignoffReference = "signoff-reference",
+        /// `gaps.signoff-version` in the catalogues.
+        SignoffVersion = "signoff-version",
         /// `gaps.status-missing` in the catalogues.
         StatusMissing = "status-missing",
         /// `gaps.status-retest` in the catalogues.

@@ -831,3 +831,69 @@ fn every_planned_topic_and_service_item_is_delivered_waived_or_deferred() {
     assert!(v.diagnostics.is_empty(), "{:?}", v.diagnostics);
     assert!(v.is_final(ReportKey::Acceptance));
 }
+
+#[test]
+fn a_finding_still_open_at_acceptance_names_its_owner_and_date() {
+    let open = en_sample_with(
+        "\nrisks:\n",
+        "  - id: NW-F4\n    title: Carrier webhook retries pile up\n    scenario: data\n    product: PostgreSQL\n    severity: low\n    status: open\n    description: Failed webhooks are retried without backoff.\n    root_cause: The retry loop has no backoff.\n    recommendation: Retry with exponential backoff.\n\nrisks:\n",
+    );
+    let v = validation(&open);
+    let d = assert_one(
+        &v,
+        "retests",
+        Severity::Warning,
+        position(&open, "id: NW-F4", 4),
+    );
+    assert_eq!(d.reports, vec![ReportKey::Acceptance]);
+    assert!(!v.is_final(ReportKey::Acceptance));
+
+    let owned = open.replace(
+        "    recommendation: Retry with exponential backoff.\n",
+        "    recommendation: Retry with exponential backoff.\n    owner: Tomás Reyes\n    due: 2026-12-18\n",
+    );
+    let v = validation(&owned);
+    assert!(v.diagnostics.is_empty(), "{:?}", v.diagnostics);
+    let acceptance = source_of(&sources(&owned), ReportKey::Acceptance);
+    let row = acceptance
+        .lines()
+        .find(|l| l.contains("NW-F4 Carrier webhook retries pile up"))
+        .unwrap_or_else(|| panic!("an open item: {acceptance}"));
+    assert!(
+        row.contains("Tomás Reyes") && row.contains("18 December 2026"),
+        "{row}"
+    );
+    assert!(!acceptance.contains("No items remain open"));
+}
+
+#[test]
+fn the_sign_off_names_the_version_the_customer_confirmed() {
+    // Version 1.1 records the sign-off, the day it was given: the customer
+    // confirmed 1.0.
+    let confirmed = |yaml: &str| {
+        let acceptance = source_of(&sources(yaml), ReportKey::Acceptance);
+        acceptance
+            .lines()
+            .find(|l| l.contains("The customer confirmed acceptance"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(confirmed(&sample()).contains("version 1\\.0 of this report"));
+    let named = en_sample_with(
+        "    method: email\n",
+        "    method: email\n    version: \"1.1\"\n",
+    );
+    assert!(validation(&named).diagnostics.is_empty());
+    assert!(confirmed(&named).contains("version 1\\.1 of this report"));
+    let unknown = en_sample_with(
+        "    method: email\n",
+        "    method: email\n    version: \"2.0\"\n",
+    );
+    let v = validation(&unknown);
+    assert_one(
+        &v,
+        "signoff",
+        Severity::Error,
+        position(&unknown, "\"2.0\"", 0),
+    );
+}

@@ -433,14 +433,14 @@ fn diff_prints_the_changes_as_text_and_json() {
         "解決方案 S-04",
         "壓測 T-01",
         "驗收確認",
-        "11 changes since",
+        "14 changes since",
     ] {
         assert!(out.contains(needle), "no {needle:?} in {out}");
     }
     let said = dossier(&["diff", arg(&base), arg(&zh_sample()), "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&said.stdout).expect("json");
     let list = json["changes"].as_array().expect("changes");
-    assert_eq!(list.len(), 11, "{json:#}");
+    assert_eq!(list.len(), 14, "{json:#}");
     let f04: Vec<&serde_json::Value> = list.iter().filter(|c| c["id"] == "F-04").collect();
     assert_eq!(f04[0]["change"], "retested");
     assert_eq!(f04[0]["result"], "fixed");
@@ -805,4 +805,33 @@ fn a_plan_revised_before_confirmation_lists_what_moved() {
     // The service report prints neither.
     let service = pdf(&out.join("NW-2026-007/04-service.pdf"));
     assert!(!service.contains("Changessinceversion"));
+}
+
+#[test]
+fn a_changed_verdict_is_a_change_of_the_service_and_acceptance_reports() {
+    let base = crate::common::en_sample_with(
+        "      outcome: met\n      evidence: [NW-T1, NW-S3]\n",
+        "      outcome: not-met\n      reason: The peak test was not run yet.\n",
+    );
+    let (_a, base_file) = engagement_file(&base);
+    let old = load(&base_file).expect("base loads");
+    let new = load(&en_sample()).expect("loads");
+    let list = changes(&old.engagement, &new.engagement);
+    let verdict = list
+        .iter()
+        .find(|c| {
+            matches!(
+                c.what,
+                What::Changed {
+                    field: Field::Verdict,
+                    ..
+                }
+            )
+        })
+        .unwrap_or_else(|| panic!("{list:?}"));
+    assert_eq!(verdict.id, "2");
+    assert_eq!(
+        verdict.reports(),
+        &[dossier::ReportKey::Service, dossier::ReportKey::Acceptance]
+    );
 }

@@ -162,6 +162,10 @@ pub struct Signoff {
     /// A reference to the evidence, e.g. an email message id.
     #[serde(default)]
     pub reference: Option<String>,
+    /// The version of the acceptance report the customer confirmed; by
+    /// default the latest issued before the day of the sign-off.
+    #[serde(default)]
+    pub version: Option<Spanned<String>>,
     /// For a digital `signature`: the acceptance report the customer
     /// countersigned, by its path from the engagement file's folder.
     /// `check` verifies it; the reports print the sign-off as recorded.

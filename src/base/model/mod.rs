@@ -182,6 +182,37 @@ impl Engagement {
             .find(|u| u.item.as_ref().is_some_and(|i| i.value == item))
     }
 
+    /// The version of the acceptance report the customer confirmed: the
+    /// one the sign-off names, else the latest issued before the day of
+    /// the sign-off (a version dated that day records it), else the
+    /// latest on that day.
+    pub(crate) fn confirmed_version<'a>(&'a self, signoff: &'a Signoff) -> Option<&'a str> {
+        if let Some(version) = &signoff.version {
+            return Some(version.as_str());
+        }
+        let latest = |before: bool| {
+            self.history
+                .iter()
+                .filter(|r| r.concerns(crate::base::report::ReportKey::Acceptance))
+                .filter(|r| {
+                    if before {
+                        r.date.value < *signoff.on
+                    } else {
+                        r.date.value <= *signoff.on
+                    }
+                })
+                .max_by(|a, b| {
+                    a.date
+                        .value
+                        .cmp(&b.date.value)
+                        .then_with(|| compare_versions(&a.version, &b.version))
+                })
+        };
+        latest(true)
+            .or_else(|| latest(false))
+            .map(|r| r.version.as_str())
+    }
+
     /// Every Markdown field, in file order.
     pub fn markdown_fields(&self) -> Vec<&str> {
         let mut out: Vec<&str> = self.objectives.iter().map(|o| o.detail.as_str()).collect();

@@ -92,6 +92,12 @@ pub struct Finding {
     /// Screenshots and other evidence inside the engagement directory.
     #[serde(default)]
     pub evidence: Vec<Figure>,
+    /// For a finding still open at acceptance: who closes it.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// For a finding still open at acceptance: by when.
+    #[serde(default)]
+    pub due: Option<Date>,
 }
 
 impl Finding {

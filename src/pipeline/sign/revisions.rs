@@ -12,20 +12,40 @@ pub(super) fn revision_ends(pdf: &[u8]) -> Vec<usize> {
     let mut ends = Vec::new();
     let mut from = 0;
     while let Some(at) = find(&pdf[from..], b"%%EOF") {
-        let mut end = from + at + 5;
+        let marker = from + at;
+        let mut end = marker + 5;
         if pdf.get(end) == Some(&b'\r') {
             end += 1;
         }
         if pdf.get(end) == Some(&b'\n') {
             end += 1;
         }
-        ends.push(end);
+        // A revision ends `startxref`, its offset, `%%EOF`: the bytes
+        // `%%EOF` inside a stream do not end one.
+        if ends_a_revision(&pdf[..marker]) {
+            ends.push(end);
+        }
         from = end;
     }
     if ends.last() != Some(&pdf.len()) {
         ends.push(pdf.len());
     }
     ends
+}
+
+/// Whether `before` ends with `startxref`, an offset and white space.
+fn ends_a_revision(before: &[u8]) -> bool {
+    let text = &before[before.len().saturating_sub(40)..];
+    let trimmed = text.trim_ascii_end();
+    let digits = trimmed
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    digits > 0
+        && trimmed[..trimmed.len() - digits]
+            .trim_ascii_end()
+            .ends_with(b"startxref")
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

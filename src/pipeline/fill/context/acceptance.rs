@@ -41,13 +41,7 @@ impl Builder<'_> {
         open_items.extend(self.still_open()?);
         let signoff = match &a.signoff {
             Some(s) => Some(SignoffCtx {
-                version: self
-                    .e
-                    .history
-                    .iter()
-                    .filter(|r| r.concerns(ReportKey::Acceptance) && r.date.value <= *s.on)
-                    .max_by_key(|r| r.date.value)
-                    .map(|r| r.version.value.clone()),
+                version: self.e.confirmed_version(s).map(str::to_string),
                 by: s.by.clone(),
                 title: s.title.clone(),
                 on: self.date(*s.on)?,
@@ -69,7 +63,8 @@ impl Builder<'_> {
                     what,
                     decision: self.label("decisions", u.decision.key())?,
                     reason: u.reason.clone(),
-                    agreed_by: format!("{} / {}", u.agreed_by.customer, u.agreed_by.provider),
+                    customer: u.agreed_by.customer.clone(),
+                    provider: u.agreed_by.provider.clone(),
                     on: self.date(*u.agreed_on)?,
                     due: self.opt_date(u.due.as_ref().map(|d| d.value))?,
                 })
@@ -107,8 +102,8 @@ impl Builder<'_> {
                             ("status", &status),
                         ],
                     ),
-                    owner: absent.clone(),
-                    due: None,
+                    owner: f.owner.clone().unwrap_or_else(|| absent.clone()),
+                    due: self.opt_date(f.due.as_ref().map(|d| d.value))?,
                 });
             }
         }
@@ -160,7 +155,8 @@ impl Builder<'_> {
                         ("reason", u.reason.trim()),
                     ],
                 ),
-                owner: format!("{} / {}", u.agreed_by.customer, u.agreed_by.provider),
+                owner: self
+                    .list(&[u.agreed_by.customer.as_str(), u.agreed_by.provider.as_str()])?,
                 due: self.opt_date(u.due.as_ref().map(|d| d.value))?,
             }),
             Some(_) => None,

@@ -159,6 +159,27 @@ fn engagement(out: &mut Out, base: &Engagement, new: &Engagement) {
     }
 }
 
+/// The verdict on objective `n`, written or settled by the figures.
+fn verdict(
+    out: &mut Out,
+    n: &str,
+    before: &crate::base::model::Objective,
+    now: &crate::base::model::Objective,
+) {
+    let outcome = |o: &crate::base::model::Objective| {
+        o.outcome()
+            .map_or(Value::None, |v| Value::Key("outcomes", v.key()))
+    };
+    out.field(
+        Section::Objective,
+        n,
+        &text(&now.title),
+        Field::Verdict,
+        outcome(before),
+        outcome(now),
+    );
+}
+
 /// Objectives are keyed by their statement, targets by their metric; an
 /// objective is cited by its number.
 fn objectives(out: &mut Out, base: &Engagement, new: &Engagement) {
@@ -202,6 +223,7 @@ fn objectives(out: &mut Out, base: &Engagement, new: &Engagement) {
                 );
             },
         );
+        verdict(out, &n, before, o);
         // A target added or removed is a change of the target figure.
         for mut change in sub.list {
             change.id = n.clone();

@@ -141,7 +141,7 @@ impl Change {
             | Section::ServiceItem => &[Service, Acceptance],
             Section::Objective => match self.what {
                 What::Changed {
-                    field: Field::Result,
+                    field: Field::Result | Field::Verdict,
                     ..
                 } => &[Service, Acceptance],
                 _ => &[Startup, Plan, Service, Acceptance],
@@ -337,6 +337,8 @@ pub enum Field {
     Target,
     /// A target's measured result.
     Result,
+    /// An objective's verdict.
+    Verdict,
     /// The plan's confirmation date.
     ConfirmedOn,
     /// Who signed off.
@@ -366,6 +368,7 @@ impl Field {
             Field::To => "to",
             Field::Target => "target",
             Field::Result => "result",
+            Field::Verdict => "verdict",
             Field::ConfirmedOn => "confirmed-on",
             Field::By => "by",
             Field::On => "on",

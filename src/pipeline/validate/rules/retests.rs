@@ -15,7 +15,33 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         status_agrees(f, sink);
         acceptances_named(f, sink);
         closure_retested(f, sink);
+        open_owned(f, sink);
     }
+}
+
+/// A finding still open at acceptance says who closes it and by when: the
+/// acceptance report lists it among the open items.
+fn open_owned(f: &Finding, sink: &mut Sink<'_>) {
+    let status = f.current_status();
+    if !matches!(status, FindingStatus::Open | FindingStatus::InProgress) {
+        return;
+    }
+    let owned = f.owner.as_deref().is_some_and(|o| !o.trim().is_empty()) && f.due.is_some();
+    if owned {
+        return;
+    }
+    let id = &f.id.value;
+    let diagnostic = sink
+        .report(
+            RuleId::Retests,
+            Code::OpenUnowned,
+            f.id.pos,
+            format!("finding {id} is still `{status}` but names no owner and date to close it"),
+        )
+        .arg("id", id)
+        .hint("resolve it and retest, record the customer's acceptance of the risk, or add `owner:` and `due:` for the open item the acceptance report lists")
+        .pending(RuleId::Retests);
+    diagnostic.reports = vec![crate::base::report::ReportKey::Acceptance];
 }
 
 /// A finding has a status, written or decided by a retest.

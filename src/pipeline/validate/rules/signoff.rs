@@ -21,6 +21,26 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         .warning();
         return;
     };
+    if let Some(version) = &signoff.version {
+        let issued = input.e.history.iter().any(|r| {
+            r.concerns(crate::base::report::ReportKey::Acceptance)
+                && r.version.value == version.value
+                && r.date.value <= *signoff.on
+        });
+        if !issued {
+            sink.report(
+                RuleId::Signoff,
+                Code::SignoffVersion,
+                version.pos,
+                format!(
+                    "the sign-off confirms version {} of the acceptance report, which the history does not list as issued by {}",
+                    version.value, signoff.on.value
+                ),
+            )
+            .arg("version", &version.value)
+            .hint("name a version of the acceptance report from `history`, issued on or before the sign-off");
+        }
+    }
     let needs_reference = matches!(
         *signoff.method,
         SignoffMethod::Console | SignoffMethod::Email

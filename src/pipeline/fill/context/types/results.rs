@@ -241,7 +241,8 @@ pub(crate) struct UndeliveredRow {
     pub what: String,
     pub decision: String,
     pub reason: String,
-    pub agreed_by: String,
+    pub customer: String,
+    pub provider: String,
     pub on: String,
     pub due: Option<String>,
 }

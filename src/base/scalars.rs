@@ -6,7 +6,7 @@
 use serde::Deserialize;
 use serde::de::{MapAccess, SeqAccess, Visitor};
 
-use crate::base::model::{Pos, Spanned};
+use crate::base::model::Pos;
 
 /// One scalar value of the file.
 #[derive(Debug, Clone)]
@@ -45,7 +45,7 @@ impl Scalar {
 
 /// Every scalar of `source`, in file order; none when it is not YAML.
 pub fn scalars(source: &str) -> Vec<Scalar> {
-    let Ok(tree) = serde_saphyr::from_str::<Spanned<Node>>(source) else {
+    let Some(tree) = tree(source) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -53,19 +53,33 @@ pub fn scalars(source: &str) -> Vec<Scalar> {
     out
 }
 
-fn walk(node: &Spanned<Node>, path: &mut Vec<String>, out: &mut Vec<Scalar>) {
-    match &node.value {
-        Node::Scalar(text) => out.push(Scalar {
+/// The YAML document `source` as a tree; none when it is not YAML.
+pub fn tree(source: &str) -> Option<Node> {
+    let mut tree = serde_saphyr::from_str::<Node>(source).ok()?;
+    tree.raw(source);
+    Some(tree)
+}
+
+/// The position of every scalar under `node`, itself included.
+pub fn scalars_of(node: &Node) -> Vec<Pos> {
+    let mut out = Vec::new();
+    walk(node, &mut Vec::new(), &mut out);
+    out.into_iter().map(|s| s.pos).collect()
+}
+
+fn walk(node: &Node, path: &mut Vec<String>, out: &mut Vec<Scalar>) {
+    match &node.kind {
+        Kind::Scalar(text) => out.push(Scalar {
             path: path.clone(),
-            text: text.clone(),
+            text: text.value.clone(),
             pos: node.pos,
         }),
-        Node::Seq(items) => {
+        Kind::Seq(items) => {
             for item in items {
                 walk(item, path, out);
             }
         }
-        Node::Map(entries) => {
+        Kind::Map(entries, _) => {
             for (key, value) in entries {
                 path.push(key.clone());
                 walk(value, path, out);
@@ -75,14 +89,111 @@ fn walk(node: &Spanned<Node>, path: &mut Vec<String>, out: &mut Vec<Scalar>) {
     }
 }
 
-/// A YAML node: a scalar as text, a sequence, or a mapping with text keys.
-enum Node {
-    Scalar(String),
-    Seq(Vec<Spanned<Node>>),
-    Map(Vec<(String, Spanned<Node>)>),
+/// A YAML node and where it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// What it is.
+    pub kind: Kind,
+    /// Where it starts.
+    pub pos: Pos,
+    /// The bytes of the source it spans, when the parser says.
+    span: Option<(usize, usize)>,
+}
+
+/// A scalar, a sequence, or a mapping with text keys.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// A scalar.
+    Scalar(Text),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping, in the order written, with where each key is written
+    /// (a plain key such as `on` is text as written, not the boolean a
+    /// YAML 1.1 reader takes it for).
+    Map(Vec<(String, Node)>, Vec<Option<(usize, usize)>>),
+}
+
+/// A scalar's value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    /// The value as the parser reads it.
+    pub value: String,
+    /// A plain (unquoted) scalar's text exactly as written (`1.10`, `true`,
+    /// `null`), which the parser may read as a number; none for a quoted or
+    /// block scalar.
+    pub plain: Option<String>,
+}
+
+impl Text {
+    /// The value compared between versions: a plain scalar as written (so
+    /// `1.10` is not `1.1`), any other as read.
+    pub fn compared(&self) -> &str {
+        self.plain.as_deref().unwrap_or(&self.value)
+    }
+}
+
+impl Node {
+    /// Fills in each plain scalar's text from `source`.
+    fn raw(&mut self, source: &str) {
+        match &mut self.kind {
+            Kind::Scalar(text) => text.plain = plain(source, self.span).map(str::to_string),
+            Kind::Seq(items) => items.iter_mut().for_each(|n| n.raw(source)),
+            Kind::Map(entries, keys) => {
+                for ((key, value), span) in entries.iter_mut().zip(keys.iter()) {
+                    if let Some(written) = plain(source, *span) {
+                        *key = written.to_string();
+                    }
+                    value.raw(source);
+                }
+            }
+        }
+    }
+
+    /// The value at `key` of a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.kind {
+            Kind::Map(entries, _) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// A scalar's value.
+    pub fn text(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Scalar(text) => Some(&text.value),
+            _ => None,
+        }
+    }
+}
+
+/// The text of a plain (unquoted, not block) scalar at `span` of
+/// `source`; none for any other.
+fn plain(source: &str, span: Option<(usize, usize)>) -> Option<&str> {
+    span.and_then(|(start, len)| source.get(start..start + len))
+        .map(str::trim)
+        .filter(|w| !w.is_empty() && !w.starts_with(['"', '\'', '|', '>', '&', '*', '!']))
 }
 
 impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let inner = serde_saphyr::Spanned::<Kind>::deserialize(deserializer)?;
+        let at = inner.referenced;
+        let span = at.span();
+        Ok(Node {
+            kind: inner.value,
+            pos: Pos {
+                line: u32::try_from(at.line()).unwrap_or(u32::MAX),
+                column: u32::try_from(at.column()).unwrap_or(u32::MAX),
+            },
+            span: span
+                .byte_offset()
+                .zip(span.byte_len())
+                .and_then(|(o, l)| Some((usize::try_from(o).ok()?, usize::try_from(l).ok()?))),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Kind {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(NodeVisitor)
     }
@@ -90,58 +201,64 @@ impl<'de> Deserialize<'de> for Node {
 
 struct NodeVisitor;
 
+fn scalar(value: String) -> Kind {
+    Kind::Scalar(Text { value, plain: None })
+}
+
 impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
+    type Value = Kind;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("any YAML value")
     }
 
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Kind, E> {
+        Ok(scalar(v.to_string()))
     }
 
-    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Kind, E> {
+        Ok(scalar(v.to_string()))
     }
 
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Kind, E> {
+        Ok(scalar(v.to_string()))
     }
 
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Kind, E> {
+        Ok(scalar(v.to_string()))
     }
 
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Kind, E> {
+        Ok(scalar(v.to_string()))
     }
 
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Node, E> {
-        Ok(Node::Scalar(String::new()))
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Kind, E> {
+        Ok(scalar(String::new()))
     }
 
-    fn visit_none<E: serde::de::Error>(self) -> Result<Node, E> {
-        Ok(Node::Scalar(String::new()))
+    fn visit_none<E: serde::de::Error>(self) -> Result<Kind, E> {
+        Ok(scalar(String::new()))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Kind, A::Error> {
         let mut items = Vec::new();
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
-        Ok(Node::Seq(items))
+        Ok(Kind::Seq(items))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Kind, A::Error> {
         let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<Spanned<Node>>()? {
-            let key = match key.value {
-                Node::Scalar(text) => text,
+        let mut keys = Vec::new();
+        while let Some(key) = map.next_key::<Node>()? {
+            keys.push(key.span);
+            let key = match key.kind {
+                Kind::Scalar(text) => text.value,
                 _ => String::new(),
             };
             entries.push((key, map.next_value()?));
         }
-        Ok(Node::Map(entries))
+        Ok(Kind::Map(entries, keys))
     }
 }

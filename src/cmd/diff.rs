@@ -27,10 +27,15 @@ pub fn run(args: &DiffArgs) -> ExitCode {
                 Ok(text) => print(text),
                 Err(err) => return fail(err),
             }
+            let reports = diffed.reports();
             out(format!(
-                "{} since {}",
+                "{} since {}; {}",
                 plural(since.changes.len(), "change"),
-                since.label
+                since.label,
+                match reports.len() {
+                    0 => "no report's content changed".to_string(),
+                    _ => format!("content changed: {}", reports.join(", ")),
+                }
             ));
         }
     }

@@ -22,8 +22,10 @@ use serde::Serialize;
 use super::{OpError, engagements, one_base_each};
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::base::report::ReportKey;
+use crate::pipeline::fill::Filler;
 use crate::pipeline::load::load;
 use crate::pipeline::load::versions::{BaseSpec, compare};
+use crate::pipeline::render::measure;
 use crate::pipeline::validate::validate_since;
 
 /// Format version of the JSON output.
@@ -166,10 +168,14 @@ pub fn check(request: &CheckRequest) -> Result<CheckReport, OpError> {
     let found = engagements(&request.paths, None)?;
     one_base_each(request.since.as_ref(), found.len())?;
     let mut report = CheckReport::default();
+    let filler = request
+        .since
+        .as_ref()
+        .map(|_| Filler::new(Default::default()));
     for path in &found {
         match load(path) {
             Ok(loaded) => {
-                let since = request
+                let mut since = request
                     .since
                     .as_ref()
                     .map(|spec| compare(spec, &loaded))
@@ -178,6 +184,9 @@ pub fn check(request: &CheckRequest) -> Result<CheckReport, OpError> {
                         file: loaded.file.clone(),
                         source,
                     })?;
+                if let (Some(since), Some(filler)) = (&mut since, &filler) {
+                    measure(filler, since, &loaded);
+                }
                 let mut validation = validate_since(&loaded, since.as_ref());
                 validation
                     .diagnostics

@@ -17,6 +17,11 @@ pub struct Diffed {
 }
 
 impl Diffed {
+    /// The reports whose content changed, by their keys.
+    pub fn reports(&self) -> Vec<&'static str> {
+        self.since.touched.iter().map(|r| r.key()).collect()
+    }
+
     /// The changes as text, one per line, in the engagement's language.
     pub fn text(&self) -> Result<String, DiffError> {
         Filler::new(Default::default())
@@ -44,7 +49,8 @@ pub enum DiffError {
 /// The changes of the engagement at `new` since `base`.
 pub fn diff(base: &BaseSpec, new: &Path) -> Result<Diffed, DiffError> {
     let loaded = load(new)?;
-    let since = compare(base, &loaded)?;
+    let mut since = compare(base, &loaded)?;
+    crate::pipeline::render::measure(&Filler::new(Default::default()), &mut since, &loaded);
     let locale = loaded.engagement.locale.value;
     Ok(Diffed { since, locale })
 }

@@ -30,7 +30,7 @@ impl Pos {
     }
 
     /// The byte of `text` this position points at (its end when past it).
-    pub(crate) fn byte_in(self, text: &str) -> usize {
+    pub fn byte_in(self, text: &str) -> usize {
         let mut byte = 0;
         for (i, line) in text.split_inclusive('\n').enumerate() {
             if i + 1 == self.line as usize {

@@ -133,6 +133,20 @@ pub fn read(loaded: &Loaded) -> Result<Assets, Vec<Diagnostic>> {
     })
 }
 
+/// The SHA-256 of every image the engagement uses, by its path relative
+/// to the engagement directory (`evidence/slowlog.png`); an image that
+/// cannot be read is left out.
+pub fn digests(loaded: &Loaded) -> BTreeMap<String, String> {
+    resolve_all(loaded)
+        .0
+        .into_iter()
+        .map(|(path, image)| {
+            let name = typst_path(&path.value)[1..].to_string();
+            (name, crate::base::digest::sha256_hex(&image.bytes))
+        })
+        .collect()
+}
+
 /// Every image path of the engagement, resolved and read, and the problems
 /// of those that cannot be used: each image on its own, then all of them
 /// together against [`MAX_ENGAGEMENT_PIXELS`] (an image used twice counts

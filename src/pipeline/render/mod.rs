@@ -7,6 +7,7 @@
 
 mod error;
 mod produce;
+mod touched;
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +15,7 @@ use chrono::NaiveDate;
 
 pub use error::RenderError;
 pub use produce::{Attached, Production, TypesetCache};
+pub use touched::measure;
 
 use crate::base::report::ReportKey;
 use crate::base::timings::{Stage, Timings};
@@ -276,10 +278,12 @@ impl Renderer {
         let Some(spec) = &self.options.since else {
             return Ok(None);
         };
-        Ok(Some(
-            self.timings
-                .time(Stage::Load, || versions::compare(spec, loaded))?,
-        ))
+        let mut since = self
+            .timings
+            .time(Stage::Load, || versions::compare(spec, loaded))?;
+        self.timings
+            .time(Stage::Fill, || measure(&self.filler, &mut since, loaded));
+        Ok(Some(since))
     }
 
     /// The filling stage's shared part.

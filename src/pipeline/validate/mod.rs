@@ -308,6 +308,14 @@ impl Diagnostic {
         self
     }
 
+    /// Makes the problem an error that keeps `reports` from being final,
+    /// whatever its rule's usual severity.
+    pub fn blocking(&mut self, reports: &[ReportKey]) -> &mut Self {
+        self.severity = Severity::Error;
+        self.reports = reports.to_vec();
+        self
+    }
+
     /// Makes the problem a step not yet taken (no confirmation, no
     /// sign-off, an element not yet written): a warning, since an engagement
     /// in progress is not wrong, that still keeps the reports of its rule

@@ -173,7 +173,7 @@ pub fn build(
 /// those for which something they print changed.
 fn changes(since: &Since, t: &Catalogue) -> Result<Vec<(ReportKey, ChangesCtx)>, CatalogueError> {
     let mut out = Vec::new();
-    for report in [ReportKey::Plan, ReportKey::Service, ReportKey::Acceptance] {
+    for report in ReportKey::ALL {
         let rows = crate::pipeline::load::versions::rows(since.of(report), t)?;
         if rows.is_empty() {
             continue;

@@ -119,16 +119,15 @@ fn from_pdf(path: &Path) -> Result<Loaded, BaseError> {
     };
     let bytes = std::fs::read(path).map_err(|e| read(e.to_string()))?;
     let attachments = crate::pipeline::load::attached::attachments(&bytes).map_err(read)?;
-    let source = attachments
-        .into_iter()
-        .filter(|a| a.name.ends_with(".yaml") || a.name.ends_with(".yml"))
-        .find(|a| load::id_of(&a.bytes).is_some())
-        .ok_or_else(|| BaseError::NotAttached {
-            path: path.to_path_buf(),
-        })?;
-    let file = PathBuf::from(format!("{}#{}", path.display(), source.name));
+    // The engagement and its images as the report carries them: the
+    // previous version is compared with the files it was made from.
     let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    Ok(load::from_bytes(file, root, source.bytes)?)
+    let mut loaded =
+        load::from_attachments(&root, attachments).ok_or_else(|| BaseError::NotAttached {
+            path: path.to_path_buf(),
+        })??;
+    loaded.file = PathBuf::from(format!("{}#{}", path.display(), loaded.name()));
+    Ok(loaded)
 }
 
 /// The engagement file as committed at `rev`, by the `git` command run in
@@ -147,24 +146,38 @@ fn from_git(rev: &str, file: &Path) -> Result<Loaded, BaseError> {
         .file_name()
         .ok_or_else(|| fail("not a file".into()))?
         .to_string_lossy();
+    let bytes = git_show(dir, rev, &name).map_err(fail)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(fail(format!(
+            "the file there is larger than {MAX_FILE_BYTES} bytes"
+        )));
+    }
+    let label = PathBuf::from(format!("{}@{rev}", file.display()));
+    let mut loaded = load::from_bytes(label, dir.to_path_buf(), bytes)?;
+    // Its images as committed at `rev` too; one not committed is absent.
+    let mut files = std::collections::BTreeMap::new();
+    for image in crate::pipeline::load::assets::paths(&loaded) {
+        let name = crate::pipeline::load::assets::typst_path(&image.value)[1..].to_string();
+        if let Ok(bytes) = git_show(dir, rev, &name) {
+            files.insert(name, bytes);
+        }
+    }
+    loaded.files = Some(std::sync::Arc::new(files));
+    Ok(loaded)
+}
+
+/// The bytes of `name` (relative to `dir`) at `rev`, or what git said.
+fn git_show(dir: &Path, rev: &str, name: &str) -> Result<Vec<u8>, String> {
     let output = Command::new("git")
         .arg("-C")
         .arg(dir)
         .args(["show", "--no-textconv", "--end-of-options"])
         .arg(format!("{rev}:./{name}"))
         .output()
-        .map_err(|e| fail(format!("cannot run git: {e}")))?;
+        .map_err(|e| format!("cannot run git: {e}"))?;
     if !output.status.success() {
         let said = String::from_utf8_lossy(&output.stderr);
-        return Err(fail(
-            said.trim().lines().next().unwrap_or("failed").to_string(),
-        ));
+        return Err(said.trim().lines().next().unwrap_or("failed").to_string());
     }
-    if output.stdout.len() as u64 > MAX_FILE_BYTES {
-        return Err(fail(format!(
-            "the file there is larger than {MAX_FILE_BYTES} bytes"
-        )));
-    }
-    let label = PathBuf::from(format!("{}@{rev}", file.display()));
-    Ok(load::from_bytes(label, dir.to_path_buf(), output.stdout)?)
+    Ok(output.stdout)
 }

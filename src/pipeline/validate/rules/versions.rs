@@ -9,6 +9,7 @@ use super::RuleId;
 use crate::base::diagnostic::Code;
 use crate::base::model::compare_versions;
 use crate::base::report::ReportKey;
+use crate::pipeline::load::versions::Since;
 use crate::pipeline::validate::{Input, Sink};
 
 pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
@@ -62,7 +63,6 @@ pub(super) fn since(input: &Input<'_>, sink: &mut Sink<'_>) {
         ) else {
             continue;
         };
-        let changed = since.of(report).count();
         match compare_versions(&now.version.value, &before.version.value) {
             Ordering::Less => {
                 sink.report(
@@ -77,29 +77,60 @@ pub(super) fn since(input: &Input<'_>, sink: &mut Sink<'_>) {
                         before.version.value
                     ),
                 )
+                .blocking(&[report])
                 .arg("version", &now.version.value)
                 .arg("previous", &before.version.value)
                 .arg("report", report.key())
                 .hint("a re-issue carries a higher version than the one it replaces");
             }
-            Ordering::Equal if changed > 0 => {
+            Ordering::Equal if since.touched.contains(&report) => {
+                let paths = changed_paths(since, report);
                 sink.report(
                     RuleId::Versions,
                     Code::VersionUnchanged,
                     now.version.pos,
                     format!(
-                        "the {} report changed in {changed} places since {}, but it is still version {}",
+                        "the {} report's content changed since {} ({paths}), but it is still version {}",
                         report.key(),
                         since.label,
                         now.version.value
                     ),
                 )
+                .blocking(&[report])
                 .arg("version", &now.version.value)
                 .arg("report", report.key())
-                .arg("n", changed)
-                .hint("add a `history` entry with the new version, its date, author and what changed");
+                .arg("paths", &paths)
+                .hint("a changed report is a new version: add a `history` entry for it with a higher version, its date, author and what changed (`dossier diff` lists the changes)");
             }
             _ => {}
         }
     }
+}
+
+/// The changes that alter `report`, named by their paths (the first few);
+/// for a report that changed only through the others (the acceptance
+/// report's digests and attachments), every change.
+fn changed_paths(since: &Since, report: ReportKey) -> String {
+    const SHOWN: usize = 5;
+    let mine: Vec<&str> = since
+        .changes
+        .iter()
+        .filter(|c| c.reports.contains(&report))
+        .map(|c| c.path.as_str())
+        .collect();
+    let paths = if mine.is_empty() {
+        since.changes.iter().map(|c| c.path.as_str()).collect()
+    } else {
+        mine
+    };
+    let mut out = paths
+        .iter()
+        .take(SHOWN)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if paths.len() > SHOWN {
+        out.push_str(&format!(" and {} more", paths.len() - SHOWN));
+    }
+    out
 }

@@ -86,21 +86,13 @@ pub fn edits(base: &Node, new: &Node) -> Vec<Edit> {
 fn walk(path: &mut Vec<Step>, base: &Node, new: &Node, out: &mut Vec<Edit>) {
     match (&base.kind, &new.kind) {
         (Kind::Map(a, _), Kind::Map(b, _)) => {
-            for (key, after) in b {
-                path.push(Step::Key(key.clone()));
-                match a.iter().find(|(k, _)| k == key) {
-                    Some((_, before)) => walk(path, before, after, out),
-                    None => push(out, path, None, Some(after)),
-                }
-                path.pop();
-            }
-            for (key, before) in a {
-                if !b.iter().any(|(k, _)| k == key) {
-                    path.push(Step::Key(key.clone()));
-                    push(out, path, Some(before), None);
-                    path.pop();
-                }
-            }
+            let keyed = |entries: &[(String, Node)]| -> Vec<(Step, Node)> {
+                entries
+                    .iter()
+                    .map(|(k, v)| (Step::Key(k.clone()), v.clone()))
+                    .collect()
+            };
+            items(path, &keyed(a), &keyed(b), out);
         }
         (Kind::Seq(a), Kind::Seq(b)) => match identity(a, b) {
             Some(key) => items(path, &keyed(a, key), &keyed(b, key), out),
@@ -124,7 +116,8 @@ fn walk(path: &mut Vec<Step>, base: &Node, new: &Node, out: &mut Vec<Edit>) {
     }
 }
 
-/// Pairs the items of two lists by their step.
+/// Pairs the entries of two mappings, or the items of two lists, by
+/// their step.
 fn items(path: &mut Vec<Step>, a: &[(Step, Node)], b: &[(Step, Node)], out: &mut Vec<Edit>) {
     for (step, after) in b {
         path.push(step.clone());

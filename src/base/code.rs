@@ -112,6 +112,12 @@ codes! {
         LargeDemand = "large-demand",
         /// `gaps.lead-time` in the catalogues.
         LeadTime = "lead-time",
+        /// `gaps.measurement-order` in the catalogues.
+        MeasurementOrder = "measurement-order",
+        /// `gaps.measurement-replaced` in the catalogues.
+        MeasurementReplaced = "measurement-replaced",
+        /// `gaps.measurement-undated` in the catalogues.
+        MeasurementUndated = "measurement-undated",
         /// `gaps.objective-unassessed` in the catalogues.
         ObjectiveUnassessed = "objective-unassessed",
         /// `gaps.out-of-scope-finding` in the catalogues.

@@ -13,10 +13,7 @@ pub fn run(args: &CountersignArgs) -> ExitCode {
         Ok(signer) => signer,
         Err(err) => return fail(err),
     };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    match countersign(&args.file, args.out.as_deref(), &signer, now) {
+    match countersign(&args.file, args.out.as_deref(), &signer) {
         Ok(signatures) => {
             let written = args.out.as_deref().unwrap_or(&args.file);
             out(written.display());

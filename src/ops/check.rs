@@ -184,8 +184,10 @@ pub fn check(request: &CheckRequest) -> Result<CheckReport, OpError> {
                         file: loaded.file.clone(),
                         source,
                     })?;
-                if let (Some(since), Some(filler)) = (&mut since, &filler) {
-                    measure(filler, since, &loaded);
+                if let (Some(since), Some(filler), Some(spec)) =
+                    (&mut since, &filler, &request.since)
+                {
+                    measure(filler, spec, since, &loaded);
                 }
                 let mut validation = validate_since(&loaded, since.as_ref());
                 validation

@@ -44,13 +44,12 @@ pub enum CountersignError {
 }
 
 /// Countersigns the certified acceptance report `file` with `signer`, at
-/// `at` (Unix seconds), writing the result to `out` (or over `file`);
+/// the signer's time, writing the result to `out` (or over `file`);
 /// returns every signature of the result.
 pub fn countersign(
     file: &Path,
     out: Option<&Path>,
     signer: &Signer,
-    at: i64,
 ) -> Result<Vec<ValidSignature>, CountersignError> {
     let io = |path: &Path, e: std::io::Error| CountersignError::Io {
         path: path.to_path_buf(),
@@ -67,7 +66,7 @@ pub fn countersign(
             file: file.to_path_buf(),
         });
     }
-    let signed = countersign_pdf(&bytes, signer, at).map_err(|source| CountersignError::Sign {
+    let signed = countersign_pdf(&bytes, signer).map_err(|source| CountersignError::Sign {
         file: file.to_path_buf(),
         source: Box::new(source),
     })?;

@@ -50,7 +50,7 @@ pub enum DiffError {
 pub fn diff(base: &BaseSpec, new: &Path) -> Result<Diffed, DiffError> {
     let loaded = load(new)?;
     let mut since = compare(base, &loaded)?;
-    crate::pipeline::render::measure(&Filler::new(Default::default()), &mut since, &loaded);
+    crate::pipeline::render::measure(&Filler::new(Default::default()), base, &mut since, &loaded);
     let locale = loaded.engagement.locale.value;
     Ok(Diffed { since, locale })
 }

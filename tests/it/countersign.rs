@@ -148,7 +148,7 @@ fn the_customer_countersigns_the_certified_acceptance_with_any_pades_tool() {
         let text = said(&verified);
         assert!(verified.status.success(), "{text}");
         assert!(
-            text.contains("certified by Lin Zhiyuan on 2026-11-24 00:00:00 UTC (revision 2 of 3)"),
+            text.contains("certified by Lin Zhiyuan on 2026-01-01 00:00:00 UTC (revision 2 of 3)"),
             "{text}"
         );
         assert!(

@@ -433,7 +433,15 @@ fn an_image_without_alt_text_keeps_its_report_a_draft() {
     let lines: Vec<&str> = said.lines().filter(|l| l.contains("[alt-text]")).collect();
     assert_eq!(lines.len(), 2, "{said}");
     // At the figure's path, and at the Markdown image's.
-    assert!(said.contains("engagement.yaml:304:11"), "{said}");
+    let markdown = without
+        .lines()
+        .position(|l| l.contains("![](evidence/order-latency.png)"))
+        .expect("the Markdown image")
+        + 1;
+    assert!(
+        said.contains(&format!("engagement.yaml:{markdown}:11")),
+        "{said}"
+    );
     assert!(
         said.contains("- path: evidence/order-latency.png"),
         "{said}"

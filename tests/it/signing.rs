@@ -84,44 +84,8 @@ impl Pki {
             "-enddate",
             "20351231000000Z",
         ]);
-        let issue = |name: &str, cn: &str, extensions: &str, from: &str, to: &str, key: &[&str]| {
-            pki.openssl(&[&["genpkey"][..], key, &["-out", &format!("{name}.key")]].concat());
-            pki.openssl(&[
-                "req",
-                "-new",
-                "-config",
-                "ca.cnf",
-                "-key",
-                &format!("{name}.key"),
-                "-subj",
-                &format!("/CN={cn}/O=Test"),
-                "-out",
-                &format!("{name}.csr"),
-            ]);
-            pki.openssl(&[
-                "ca",
-                "-batch",
-                "-config",
-                "ca.cnf",
-                "-cert",
-                "ca.pem",
-                "-keyfile",
-                "ca.key",
-                "-in",
-                &format!("{name}.csr"),
-                "-out",
-                &format!("{name}.pem"),
-                "-notext",
-                "-extensions",
-                extensions,
-                "-startdate",
-                from,
-                "-enddate",
-                to,
-            ]);
-        };
         let rsa = ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"];
-        issue(
+        pki.issue(
             "ec",
             "Lin Zhiyuan",
             "signer",
@@ -129,7 +93,7 @@ impl Pki {
             "20301231000000Z",
             &ec,
         );
-        issue(
+        pki.issue(
             "rsa",
             "Northwind Signing",
             "signer",
@@ -137,7 +101,7 @@ impl Pki {
             "20301231000000Z",
             &rsa,
         );
-        issue(
+        pki.issue(
             "customer",
             "Zhang Wenbin",
             "signer",
@@ -145,7 +109,7 @@ impl Pki {
             "20351231000000Z",
             &ec,
         );
-        issue(
+        pki.issue(
             "expired",
             "Old Signer",
             "signer",
@@ -153,7 +117,7 @@ impl Pki {
             "20210101000000Z",
             &ec,
         );
-        issue(
+        pki.issue(
             "tls",
             "A Web Server",
             "tls",
@@ -214,6 +178,54 @@ impl Pki {
         }
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         dossier(&args, password)
+    }
+
+    /// Issues `name.key` and `name.pem` (common name `cn`) from the
+    /// authority, with the `extensions` section of its configuration, valid
+    /// `from` `to` (openssl's `YYYYMMDDHHMMSSZ`), a `key` made with `genpkey`.
+    pub(crate) fn issue(
+        &self,
+        name: &str,
+        cn: &str,
+        extensions: &str,
+        from: &str,
+        to: &str,
+        key: &[&str],
+    ) {
+        self.openssl(&[&["genpkey"][..], key, &["-out", &format!("{name}.key")]].concat());
+        self.openssl(&[
+            "req",
+            "-new",
+            "-config",
+            "ca.cnf",
+            "-key",
+            &format!("{name}.key"),
+            "-subj",
+            &format!("/CN={cn}/O=Test"),
+            "-out",
+            &format!("{name}.csr"),
+        ]);
+        self.openssl(&[
+            "ca",
+            "-batch",
+            "-config",
+            "ca.cnf",
+            "-cert",
+            "ca.pem",
+            "-keyfile",
+            "ca.key",
+            "-in",
+            &format!("{name}.csr"),
+            "-out",
+            &format!("{name}.pem"),
+            "-notext",
+            "-extensions",
+            extensions,
+            "-startdate",
+            from,
+            "-enddate",
+            to,
+        ]);
     }
 
     fn openssl(&self, args: &[&str]) {
@@ -778,4 +790,106 @@ fn drafts_are_never_signed() {
     );
     assert_eq!(typ.status.code(), Some(2));
     assert!(said(&typ).contains("--format typ"), "{}", said(&typ));
+}
+
+/// The signing times (`/M`) of every signature of `file`, in Unix seconds.
+fn signing_times(file: &Path) -> Vec<i64> {
+    let doc = lopdf::Document::load(file).expect("PDF");
+    doc.objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"Sig".as_slice()))
+        .map(|d| {
+            let m = d.get(b"M").and_then(|m| m.as_str()).expect("/M");
+            let text = std::str::from_utf8(&m[2..16]).expect("ASCII");
+            chrono::NaiveDateTime::parse_from_str(text, "%Y%m%d%H%M%S")
+                .expect("a PDF date")
+                .and_utc()
+                .timestamp()
+        })
+        .collect()
+}
+
+/// A signature carries the time it is made: without `SOURCE_DATE_EPOCH`,
+/// now, so a certificate issued minutes ago signs reports dated weeks
+/// before; `SOURCE_DATE_EPOCH` when it is not later than now, with the
+/// certificate checked at that time; never a time still to come.
+#[test]
+#[cfg_attr(not(tool_openssl), ignore = "needs openssl")]
+fn a_signature_made_now_carries_now() {
+    let pki = Pki::new();
+    let ec = ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"];
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_secs() as i64
+    };
+    let issued = chrono::DateTime::from_timestamp(now() - 300, 0).expect("a time");
+    let from = issued.format("%Y%m%d%H%M%SZ").to_string();
+    pki.issue(
+        "fresh",
+        "New Signer",
+        "signer",
+        &from,
+        "20351231000000Z",
+        &ec,
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sign = |epoch: Option<&str>, cert: &str, out: &Path| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_dossier"));
+        command
+            .args([
+                "render",
+                arg(&zh_sample()),
+                "-o",
+                arg(out),
+                "--only",
+                "survey",
+            ])
+            .arg("--sign-key")
+            .arg(pki.path(&format!("{cert}.key")))
+            .arg("--sign-cert")
+            .arg(pki.path(&format!("{cert}.pem")))
+            .env("NO_COLOR", "1")
+            .env_remove("SOURCE_DATE_EPOCH");
+        if let Some(epoch) = epoch {
+            command.env("SOURCE_DATE_EPOCH", epoch);
+        }
+        let start = now();
+        let output = command.output().expect("dossier runs");
+        let end = now();
+        (output, start, end)
+    };
+    let survey = |out: &Path| out.join("ZP-2026-FL-001/03-survey.pdf");
+
+    for epoch in [None, Some("4102444800")] {
+        let out = dir.path().join(format!("now-{}", epoch.unwrap_or("unset")));
+        let (output, start, end) = sign(epoch, "fresh", &out);
+        assert!(output.status.success(), "{epoch:?}: {}", said(&output));
+        let times = signing_times(&survey(&out));
+        assert_eq!(times.len(), 1, "{epoch:?}");
+        assert!(
+            (start..=end).contains(&times[0]),
+            "{epoch:?}: signed at {} outside the run ({start}..={end})",
+            times[0]
+        );
+    }
+
+    let out = dir.path().join("fixed");
+    let (output, ..) = sign(Some("1767225600"), "ec", &out);
+    assert!(output.status.success(), "{}", said(&output));
+    assert_eq!(signing_times(&survey(&out)), vec![1_767_225_600]);
+
+    // At a fixed time before the certificate was issued, it is not valid:
+    // refused, naming it, and nothing is written.
+    let out = dir.path().join("before");
+    let (output, ..) = sign(Some("1767225600"), "fresh", &out);
+    assert!(!output.status.success());
+    let message = said(&output);
+    assert!(
+        message.contains("fresh.pem") && message.contains("the time of signing"),
+        "{message}"
+    );
+    assert!(!survey(&out).exists());
 }

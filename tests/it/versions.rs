@@ -287,10 +287,7 @@ fn the_appendix_lists_the_changes_in_each_locale_and_only_when_something_changed
         for (report, listed) in [
             ("02-plan.pdf", false),
             ("04-service.pdf", true),
-            // The acceptance report prints neither the severity nor the
-            // stress test's figures: it changed (the service report's
-            // digest did) but lists nothing.
-            ("05-acceptance.pdf", false),
+            ("05-acceptance.pdf", true),
             ("01-startup.pdf", false),
         ] {
             let text = pdf(&bundle.join(report));
@@ -300,11 +297,20 @@ fn the_appendix_lists_the_changes_in_each_locale_and_only_when_something_changed
                 "{}: {report}",
                 sample.display()
             );
-            if listed {
-                let appendix = &text[text.rfind(title).expect("title")..];
+            if !listed {
+                continue;
+            }
+            let appendix = &text[text.rfind(title).expect("title")..];
+            if report == "04-service.pdf" {
                 assert!(appendix.contains(finding.as_str()), "{report}: {appendix}");
                 assert!(appendix.contains("P99"), "{report}: {appendix}");
                 assert!(appendix.contains("9999"), "{report}: {appendix}");
+            } else {
+                // The acceptance report prints neither the severity nor the
+                // stress test's figures: it lists the service report,
+                // certified anew with its new digest.
+                assert!(!appendix.contains("9999"), "{report}: {appendix}");
+                assert!(appendix.contains("SHA-256"), "{report}: {appendix}");
             }
         }
         // Against itself: no appendix, and the same bytes as without --since.
@@ -800,4 +806,141 @@ fn a_plan_revised_before_confirmation_lists_what_moved() {
         "{appendix}"
     );
     assert!(!appendix.contains("Milestones"), "{appendix}");
+}
+
+/// One sentence added to a finding's recommendation: `diff` names it,
+/// `check --since` wants a new version of the service report and of the
+/// acceptance report (whose digest of it changes) and of no other, a bump
+/// clears it, the service report's appendix lists it, and the reports it
+/// did not touch are byte-identical to a render of the previous version.
+/// An image replaced by another is named by its path.
+#[test]
+fn a_sentence_added_to_a_recommendation_is_a_new_version_of_two_reports() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let base = copy_zh_sample(&dir.path().join("base"));
+    let new = copy_zh_sample(&dir.path().join("new"));
+    let file = new.join("engagement.yaml");
+    let sample = std::fs::read_to_string(&file).expect("sample");
+    let added = "      - 大促前完成一次熱 key 切換演練。\n";
+    let edited = edit(
+        &sample,
+        "      - 開啟代理模式的熱點 key 緩存能力。\n",
+        &format!("      - 開啟代理模式的熱點 key 緩存能力。\n{added}"),
+    );
+    std::fs::write(&file, &edited).expect("write");
+
+    let said = dossier(&["diff", arg(&base), arg(&new), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&said.stdout).expect("json");
+    let paths: Vec<&str> = json["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["path"].as_str())
+        .collect();
+    assert_eq!(paths, ["findings[F-03].recommendation"], "{json:#}");
+    assert_eq!(
+        json["reports"],
+        serde_json::json!(["service", "acceptance"])
+    );
+
+    // An error for each of the two reports, at its latest history entry,
+    // naming the path; none for the others.
+    let json: serde_json::Value = serde_json::from_str(&check_since(&base, &new)).expect("json");
+    let unchanged: Vec<&serde_json::Value> = json["engagements"][0]["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| {
+            d["rule"] == "versions"
+                && d["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("still version"))
+        })
+        .collect();
+    let blocked: Vec<&serde_json::Value> = unchanged.iter().map(|d| &d["reports"]).collect();
+    assert_eq!(
+        blocked,
+        [
+            &serde_json::json!(["service"]),
+            &serde_json::json!(["acceptance"])
+        ],
+        "{json:#}"
+    );
+    for d in &unchanged {
+        assert_eq!(d["severity"], "error");
+        assert!(
+            d["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("findings[F-03].recommendation")),
+            "{d:#}"
+        );
+    }
+    let history_line = |version: &str| {
+        let at = edited
+            .find(&format!("  - version: \"{version}\"\n    date: 2026-11-20"))
+            .expect("the service report's latest entry");
+        edited[..at].lines().count() as u64 + 1
+    };
+    assert_eq!(
+        unchanged[0]["line"],
+        history_line("1.1"),
+        "{:#}",
+        unchanged[0]
+    );
+
+    // The previous version's bundle, and the new one rendered against it.
+    let (before, after) = (dir.path().join("before"), dir.path().join("after"));
+    dossier_ok(&["render", arg(&base), "-o", arg(&before)]);
+    dossier_ok(&[
+        "render",
+        arg(&new),
+        "-o",
+        arg(&after),
+        "--since",
+        arg(&base),
+    ]);
+    let bundle = |out: &Path, report: &str| {
+        std::fs::read(out.join("ZP-2026-FL-001").join(report)).expect("report")
+    };
+    for report in ["01-startup.pdf", "02-plan.pdf", "03-survey.pdf"] {
+        assert!(
+            bundle(&before, report) == bundle(&after, report),
+            "{report} changed though nothing it prints did"
+        );
+    }
+    for report in ["04-service.pdf", "05-acceptance.pdf"] {
+        assert!(
+            bundle(&before, report) != bundle(&after, report),
+            "{report}"
+        );
+    }
+    let service = pdf(&after.join("ZP-2026-FL-001/04-service.pdf"));
+    let appendix = &service[service.rfind("以來的變更").expect("appendix")..];
+    assert!(appendix.contains("F-03"), "{appendix}");
+    assert!(appendix.contains("建議"), "{appendix}");
+    let acceptance = pdf(&after.join("ZP-2026-FL-001/05-acceptance.pdf"));
+    let appendix = &acceptance[acceptance.rfind("以來的變更").expect("appendix")..];
+    assert!(appendix.contains("項目專家服務報告"), "{appendix}");
+
+    // A new version of both clears it.
+    let bumped = edit(
+        &edited,
+        "    reports: [acceptance]\n",
+        "    reports: [acceptance]\n  - version: \"1.2\"\n    date: 2026-11-25\n    author: 林志遠\n    change: 補充 F-03 建議\n    reports: [service, acceptance]\n",
+    );
+    std::fs::write(&file, &bumped).expect("write");
+    let json: serde_json::Value = serde_json::from_str(&check_since(&base, &new)).expect("json");
+    assert_eq!(json["errors"], 0, "{json:#}");
+
+    // An image replaced: named by its path.
+    std::fs::write(&file, &sample).expect("write");
+    let image = new.join("evidence/order-latency.png");
+    std::fs::write(&image, crate::common::one_pixel_png()).expect("write");
+    let said = dossier(&["diff", arg(&base), arg(&new), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&said.stdout).expect("json");
+    assert_eq!(
+        json["changes"][0]["path"], "assets: evidence/order-latency.png",
+        "{json:#}"
+    );
+    assert_eq!(json["changes"][0]["change"], "changed");
 }

@@ -88,6 +88,27 @@ pub struct Target {
     /// The stress test or finding whose measurement the result comes from.
     #[serde(default)]
     pub measured_by: Option<Spanned<String>>,
+    /// The day the result was measured; needed once the target has
+    /// `earlier` results.
+    #[serde(default)]
+    pub measured_on: Option<Date>,
+    /// Earlier results, replaced by the latest, oldest first: a metric
+    /// measured again keeps every result with its date.
+    #[serde(default)]
+    pub earlier: Vec<EarlierResult>,
+}
+
+/// A result of a target since measured again.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EarlierResult {
+    /// The measured figure.
+    pub result: Spanned<f64>,
+    /// The day it was measured.
+    pub measured_on: Date,
+    /// The stress test or finding that measured it.
+    #[serde(default)]
+    pub measured_by: Option<Spanned<String>>,
 }
 
 impl Target {

@@ -190,11 +190,29 @@ pub struct StressTest {
     pub throughput_unit: String,
     /// Measurements before tuning.
     pub before: Vec<Sample>,
-    /// Measurements after tuning.
+    /// Measurements after tuning: the latest round.
     #[serde(default)]
     pub after: Vec<Sample>,
+    /// The day the latest round (`after`) was measured; needed once the
+    /// test has `earlier` rounds.
+    #[serde(default)]
+    pub measured_on: Option<Date>,
+    /// Earlier rounds after tuning, replaced by the latest, oldest first:
+    /// a test measured again keeps every round with its date.
+    #[serde(default)]
+    pub earlier: Vec<Round>,
     /// What the test shows.
     pub conclusion: Markdown,
+}
+
+/// An earlier round of a stress test after tuning, since measured again.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Round {
+    /// The day it was measured.
+    pub measured_on: Date,
+    /// Its measurements.
+    pub after: Vec<Sample>,
 }
 
 fn default_throughput_unit() -> String {
@@ -202,7 +220,7 @@ fn default_throughput_unit() -> String {
 }
 
 /// One measurement of a stress test.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sample {
     /// Concurrent clients.

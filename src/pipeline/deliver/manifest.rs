@@ -13,6 +13,7 @@
 //!   "engagement": { "id": "ZP-2026-FL-001", "title": "…", "locale": "zh-Hant",
 //!                   "document_date": "2026-11-20" },
 //!   "input": { "sha256": "…", "files": [ { "path": "engagement.yaml", "sha256": "…", "bytes": 21480 } ] },
+//!   "templates": { "service.typ.j2": "…", "locales/zh-Hant.yaml": "…" },
 //!   "reports": [ { "key": "startup", "file": "01-startup.pdf", "sha256": "…", "bytes": 181234,
 //!                  "pages": 5, "status": "final", "input": "…" } ],
 //!   "signed_off": true,
@@ -20,7 +21,7 @@
 //! }
 //! ```
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -48,6 +49,10 @@ pub struct Manifest {
     pub engagement: EngagementInfo,
     /// The input the reports were rendered from.
     pub input: Input,
+    /// The template files the reports were made from (`service.typ.j2`,
+    /// `locales/zh-Hant.yaml`, …), each with its SHA-256.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub templates: BTreeMap<String, String>,
     /// The reports, in delivery order.
     pub reports: Vec<ReportEntry>,
     /// Whether the acceptance report is final with the customer's sign-off:

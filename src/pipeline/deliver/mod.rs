@@ -398,6 +398,7 @@ fn manifest(
             document_date: bundle.date.to_string(),
         },
         input,
+        templates: bundle.fill.templates.clone(),
         reports,
         signed_off,
         validation: ValidationSummary {

@@ -10,6 +10,7 @@ mod context;
 pub mod escape;
 pub mod markdown;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use minijinja::value::{Kwargs, ValueKind};
@@ -94,6 +95,8 @@ pub struct Fill {
     /// The modules the style imports, and the brand data the theme reads:
     /// name and text.
     pub modules: Vec<(&'static str, String)>,
+    /// The template files in use, each with its SHA-256.
+    pub templates: BTreeMap<String, String>,
 }
 
 /// One report's generated Typst source.
@@ -145,6 +148,26 @@ impl Filler {
         Self { env, options }
     }
 
+    /// The template files a report of `locale` is made from (every report
+    /// template, the style and its modules, the locale's catalogue), each
+    /// with the SHA-256 of the text in use: the user directory's or the
+    /// built-in one.
+    pub fn in_use(&self, locale: Locale) -> BTreeMap<String, String> {
+        let catalogue = Catalogue::template_name(locale);
+        templates::BUILTIN
+            .iter()
+            .map(|(name, _)| *name)
+            .filter(|name| !name.starts_with("locales/") || *name == catalogue)
+            .filter_map(|name| {
+                let text = read_template(self.options.dir.as_deref(), name).ok()??;
+                Some((
+                    name.to_string(),
+                    crate::base::digest::sha256_hex(text.as_bytes()),
+                ))
+            })
+            .collect()
+    }
+
     /// The text of a template file, from the user directory or built in.
     pub fn source(&self, name: &str) -> Result<String, FillError> {
         read_template(self.options.dir.as_deref(), name)?.ok_or_else(|| FillError::Read {
@@ -182,6 +205,7 @@ impl Filler {
         let brand = serde_json::json!({ "accent": checked.accent });
         modules.push((BRAND_DATA, brand.to_string()));
         Ok(Fill {
+            templates: self.in_use(catalogue.locale()),
             catalogue,
             context,
             style,

@@ -281,8 +281,9 @@ impl Renderer {
         let mut since = self
             .timings
             .time(Stage::Load, || versions::compare(spec, loaded))?;
-        self.timings
-            .time(Stage::Fill, || measure(&self.filler, &mut since, loaded));
+        self.timings.time(Stage::Fill, || {
+            measure(&self.filler, spec, &mut since, loaded)
+        });
         Ok(Some(since))
     }
 

@@ -4,11 +4,12 @@
 //! then applied alone to the previous version and the reports whose source
 //! moves are the ones that print it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::base::report::ReportKey;
+use crate::pipeline::deliver::manifest::{MANIFEST_FILE, Manifest};
 use crate::pipeline::fill::{Certified, Filler};
-use crate::pipeline::load::versions::{Since, apply, to_yaml};
+use crate::pipeline::load::versions::{BaseSpec, Change, Since, apply, is_pdf, to_yaml};
 use crate::pipeline::load::{self, Loaded};
 use crate::pipeline::validate;
 
@@ -20,7 +21,10 @@ type Sources = BTreeMap<ReportKey, String>;
 /// version to `new`, and which reports each change alters. The acceptance
 /// report counts as changed whenever anything did: it certifies the other
 /// reports by their digests and carries the engagement and its images.
-pub fn measure(filler: &Filler, since: &mut Since, new: &Loaded) {
+pub fn measure(filler: &Filler, spec: &BaseSpec, since: &mut Since, new: &Loaded) {
+    since.base_templates = templates_of(spec, &new.engagement.engagement.id.value);
+    let template_changes = templates(filler, since, new);
+    since.changes.extend(template_changes);
     let (Some(before), Some(after)) = (sources(filler, &since.base), sources(filler, new)) else {
         // A version that cannot be filled is compared by its data alone.
         for change in &mut since.changes {
@@ -36,9 +40,21 @@ pub fn measure(filler: &Filler, since: &mut Since, new: &Loaded) {
     if !since.changes.is_empty() {
         since.touched.insert(ReportKey::Acceptance);
     }
+    // Both versions are filled with today's templates: a template that
+    // changed since the previous version was rendered changes what its
+    // reports print.
+    for change in &since.changes {
+        if let Some(name) = change.template_name() {
+            since.touched.extend(made_from(name));
+        }
+    }
     let tree = crate::base::scalars::tree(&since.base.source);
     let touched: Vec<ReportKey> = since.touched.iter().copied().collect();
     for change in &mut since.changes {
+        if let Some(name) = change.template_name() {
+            change.reports = made_from(name);
+            continue;
+        }
         change.reports = match (change.asset_path(), &change.edit, &tree) {
             (Some(path), _, _) => {
                 let shown = format!("\"/{path}\"");
@@ -61,6 +77,48 @@ pub fn measure(filler: &Filler, since: &mut Since, new: &Loaded) {
             _ => touched.clone(),
         };
     }
+}
+
+/// The reports made from the template file `name`: a report's own
+/// template makes that report; the others (macros, style, cover, theme,
+/// the catalogue) make all five.
+fn made_from(name: &str) -> Vec<ReportKey> {
+    match ReportKey::ALL
+        .into_iter()
+        .find(|key| name == format!("{}.typ.j2", key.key()))
+    {
+        Some(key) => vec![key],
+        None => ReportKey::ALL.to_vec(),
+    }
+}
+
+/// The template files that differ between those the previous version was
+/// rendered with, when known, and those in use now.
+fn templates(filler: &Filler, since: &Since, new: &Loaded) -> Vec<Change> {
+    let Some(before) = &since.base_templates else {
+        return Vec::new();
+    };
+    let now = filler.in_use(new.engagement.locale.value);
+    let names: BTreeSet<&String> = before.keys().chain(now.keys()).collect();
+    names
+        .into_iter()
+        .filter(|name| before.get(*name) != now.get(*name))
+        .map(|name| Change::template(name, before.get(name).cloned(), now.get(name).cloned()))
+        .collect()
+}
+
+/// The template files a bundle's report named by `spec` was rendered
+/// with, from the manifest beside it, when that is the engagement `id`'s.
+fn templates_of(spec: &BaseSpec, id: &str) -> Option<BTreeMap<String, String>> {
+    let BaseSpec::Path(path) = spec else {
+        return None;
+    };
+    if !is_pdf(path) {
+        return None;
+    }
+    let text = std::fs::read(path.parent()?.join(MANIFEST_FILE)).ok()?;
+    let manifest: Manifest = serde_json::from_slice(&text).ok()?;
+    (manifest.engagement.id == id && !manifest.templates.is_empty()).then_some(manifest.templates)
 }
 
 /// The previous version with the document `text` in place of its own.

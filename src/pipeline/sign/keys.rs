@@ -1,7 +1,8 @@
 //! The signer: a private key and the certificate that names its holder,
 //! read from PEM (PKCS#8, plain or encrypted) or PKCS#12, and checked before
 //! anything is signed: the key matches the certificate, the certificate is
-//! for signing, and it is valid when the document is dated.
+//! for signing, and it is valid at the signing time: now, or
+//! `SOURCE_DATE_EPOCH` when that is set and not later than now.
 
 use std::path::{Path, PathBuf};
 
@@ -58,6 +59,8 @@ pub struct Signer {
     pub(super) chain: Vec<Certificate>,
     /// The certificate file, for messages.
     cert_file: PathBuf,
+    /// When it signs, in Unix seconds.
+    at: i64,
 }
 
 impl std::fmt::Debug for Signer {
@@ -109,8 +112,8 @@ pub enum KeyError {
         /// Whom it names.
         name: String,
     },
-    /// The certificate is not valid on the document's date.
-    #[error("{}: the certificate of {name} is valid from {from} to {to}, not on {when}, the date the document is signed at", file.display())]
+    /// The certificate is not valid at the signing time.
+    #[error("{}: the certificate of {name} is valid from {from} to {to}, not at {when}, the time of signing", file.display())]
     NotValid {
         /// The certificate file.
         file: PathBuf,
@@ -185,6 +188,7 @@ impl Signer {
             cert,
             chain,
             cert_file,
+            at: 0,
         };
         if !signer.may_sign() {
             return Err(KeyError::NotForSigning {
@@ -192,7 +196,20 @@ impl Signer {
                 name: signer.name(),
             });
         }
-        Ok(signer)
+        signer.signing_at(signing_time())
+    }
+
+    /// The signer, signing at `unix` seconds instead, which its certificate
+    /// must be valid at.
+    pub fn signing_at(mut self, unix: i64) -> Result<Self, KeyError> {
+        self.at = unix;
+        self.check_valid_at(unix)?;
+        Ok(self)
+    }
+
+    /// When it signs, in Unix seconds.
+    pub fn at(&self) -> i64 {
+        self.at
     }
 
     /// The signer's name, as its certificate gives it (the common name).
@@ -202,7 +219,7 @@ impl Signer {
 
     /// Whether the certificate is valid at `unix` seconds; an error naming
     /// its period otherwise.
-    pub(crate) fn check_valid_at(&self, unix: i64, when: &str) -> Result<(), KeyError> {
+    fn check_valid_at(&self, unix: i64) -> Result<(), KeyError> {
         let validity = &self.cert.tbs_certificate.validity;
         let from = validity.not_before.to_unix_duration().as_secs() as i64;
         let to = validity.not_after.to_unix_duration().as_secs() as i64;
@@ -214,7 +231,10 @@ impl Signer {
                 name: self.name(),
                 from: validity.not_before.to_string(),
                 to: validity.not_after.to_string(),
-                when: when.to_string(),
+                when: chrono::DateTime::from_timestamp(unix, 0).map_or_else(
+                    || unix.to_string(),
+                    |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                ),
             })
         }
     }
@@ -363,4 +383,17 @@ fn pkcs12_key(
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok((chain.key().to_vec(), certs))
+}
+
+/// The time to sign at, in Unix seconds: now, or `SOURCE_DATE_EPOCH` when it
+/// is set to a time not later than now (a reproducible build's fixed time);
+/// never a time after the signature is made.
+pub fn signing_time() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .map_or(now, |fixed| fixed.min(now))
 }

@@ -5,8 +5,9 @@
 //! the customer's countersignature; and the checks a validator makes, for
 //! `dossier verify`.
 //!
-//! The signing time is the document's date, and ECDSA is deterministic
-//! (RFC 6979): the same report, key and certificate give the same bytes.
+//! The signing time is when the signature is made, or `SOURCE_DATE_EPOCH`
+//! for a reproducible build; ECDSA is deterministic (RFC 6979), so the same
+//! report, key, certificate and time give the same bytes.
 
 mod keys;
 mod cms;
@@ -16,6 +17,6 @@ mod pdf;
 mod verify;
 
 pub use incremental::SignError;
-pub use keys::{KeyError, PASSWORD_VARIABLE, Signer, SignerFiles};
+pub use keys::{KeyError, PASSWORD_VARIABLE, Signer, SignerFiles, signing_time};
 pub use pdf::{Kind, countersign_pdf, sign_pdf};
 pub use verify::{ValidSignature, load_anchors, verify_pdf};

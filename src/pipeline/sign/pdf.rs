@@ -38,10 +38,10 @@ pub enum Kind<'a> {
 }
 
 /// `pdf` with a PAdES baseline B-B signature by `signer` added as an
-/// incremental update, its signing time the document's date.
+/// incremental update, at the signer's time.
 pub fn sign_pdf(pdf: &[u8], signer: &Signer, kind: Kind<'_>) -> Result<Vec<u8>, SignError> {
     let doc = Document::load_mem(pdf).map_err(|e| fail(e.to_string()))?;
-    let date = signing_date(&doc, signer)?;
+    let date = pdf_date(signer.at())?;
     let catalog_id = catalog_id(&doc)?;
     let page_id = page_id(&doc, 1)?;
     // Every object of the update is made from the parsed document first;
@@ -77,17 +77,11 @@ pub fn sign_pdf(pdf: &[u8], signer: &Signer, kind: Kind<'_>) -> Result<Vec<u8>, 
 }
 
 /// `pdf`, certified by the provider, with its prepared, empty signature
-/// field filled by `signer`'s signature at `at` (Unix seconds): an
+/// field filled by `signer`'s signature at the signer's time: an
 /// incremental update that changes nothing else.
-pub fn countersign_pdf(pdf: &[u8], signer: &Signer, at: i64) -> Result<Vec<u8>, SignError> {
+pub fn countersign_pdf(pdf: &[u8], signer: &Signer) -> Result<Vec<u8>, SignError> {
     let doc = Document::load_mem(pdf).map_err(|e| fail(e.to_string()))?;
-    let readable = chrono::DateTime::from_timestamp(at, 0)
-        .ok_or_else(|| fail("the signing time is out of range".into()))?;
-    signer.check_valid_at(at, &readable.format("%Y-%m-%d %H:%M:%S UTC").to_string())?;
-    let date = readable
-        .format("D:%Y%m%d%H%M%S+00'00'")
-        .to_string()
-        .into_bytes();
+    let date = pdf_date(signer.at())?;
     let empty: Vec<ObjectId> = super::revisions::signature_fields(&doc)
         .into_iter()
         .filter(|(_, field)| !field.has(b"V"))
@@ -193,15 +187,14 @@ fn prepare_field(
     add_widget(doc, new, catalog_id, page_id, widget_id)
 }
 
-/// The time to sign `doc` at, as written in PDF: its creation date, at
-/// which the signer's certificate must be valid.
-fn signing_date(doc: &Document, signer: &Signer) -> Result<Vec<u8>, SignError> {
-    let date =
-        creation_date(doc).ok_or_else(|| fail("the PDF has no creation date to sign at".into()))?;
-    let (unix, readable) =
-        parse_date(&date).ok_or_else(|| fail(format!("unreadable creation date {date:?}")))?;
-    signer.check_valid_at(unix, &readable)?;
-    Ok(date)
+/// `unix` seconds as a PDF date, in UTC.
+fn pdf_date(unix: i64) -> Result<Vec<u8>, SignError> {
+    let time = chrono::DateTime::from_timestamp(unix, 0)
+        .ok_or_else(|| fail("the signing time is out of range".into()))?;
+    Ok(time
+        .format("D:%Y%m%d%H%M%S+00'00'")
+        .to_string()
+        .into_bytes())
 }
 
 /// The signature dictionary, with placeholders for its byte range and
@@ -295,17 +288,6 @@ fn fill_signature(out: &mut [u8], from: usize, signer: &Signer) -> Result<(), Si
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// The raw `/CreationDate` of the document information dictionary.
-fn creation_date(doc: &Document) -> Option<Vec<u8>> {
-    let info = doc.trailer.get(b"Info").ok()?;
-    let info = doc.dereference(info).ok()?.1.as_dict().ok()?;
-    info.get(b"CreationDate")
-        .ok()?
-        .as_str()
-        .ok()
-        .map(<[u8]>::to_vec)
 }
 
 /// A PDF date (`D:YYYYMMDDHHmmSS` with an optional offset) as Unix seconds

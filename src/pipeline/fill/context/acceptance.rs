@@ -246,6 +246,13 @@ impl Builder<'_> {
                     metric: target.metric.clone(),
                     target: format!("{comparison} {}", figure(target.target.value)),
                     result: target.result.as_ref().map(|r| figure(r.value)),
+                    measured_on: match (&target.result, &target.measured_on) {
+                        (Some(_), Some(on)) => Some(fill(
+                            t.get("service.measured_on")?,
+                            &[("date", &self.date(on.value)?)],
+                        )),
+                        _ => None,
+                    },
                     source,
                     met,
                     met_label: t.key("target_status", met)?.to_string(),
@@ -253,6 +260,26 @@ impl Builder<'_> {
             }
         }
         Ok(rows)
+    }
+
+    /// Every earlier result of a target, replaced by a later one: its
+    /// metric, figure and date, in the order of the targets, oldest first.
+    pub(super) fn earlier_results(&self) -> Result<Vec<String>, CatalogueError> {
+        let mut out = Vec::new();
+        for target in self.e.objectives.iter().flat_map(|o| &o.targets) {
+            for earlier in &target.earlier {
+                let figure = format!("{} {}", number(earlier.result.value), target.unit);
+                out.push(fill(
+                    self.t.get("service.earlier_result")?,
+                    &[
+                        ("metric", &target.metric),
+                        ("figure", &figure),
+                        ("date", &self.date(earlier.measured_on.value)?),
+                    ],
+                ));
+            }
+        }
+        Ok(out)
     }
 
     /// The verdict on every objective (§3.1.3): the one written, or the one

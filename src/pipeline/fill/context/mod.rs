@@ -23,11 +23,11 @@ use crate::base::calendar::WorkingCalendar;
 use crate::base::locale::{Catalogue, CatalogueError, fill};
 use crate::base::model::{
     Engagement, Exclusion, Figure, FindingStatus, Package, Person, Sample, Scenario, ServiceItem,
-    Severity, SolutionStatus, Topic,
+    Severity, SolutionStatus, StressTest, Topic,
 };
 use crate::base::report::ReportKey;
 use crate::pipeline::load::comments::Comments;
-use crate::pipeline::load::versions::Since;
+use crate::pipeline::load::versions::{ChangeRow, Since};
 use crate::pipeline::validate::Gap;
 
 /// Data every report of one engagement shares.
@@ -57,6 +57,8 @@ struct Shared {
     /// under; rendering happens only once all passed the asset checks.
     images: Vec<String>,
     targets: Vec<TargetRow>,
+    /// The targets' earlier results, each with its metric and date.
+    earlier_results: Vec<String>,
     verdicts: Vec<VerdictRow>,
     contract: ContractCtx,
 }
@@ -156,6 +158,7 @@ pub fn build(
             .map(|image| crate::pipeline::load::assets::typst_path(&image.dest))
             .collect(),
         targets: b.targets()?,
+        earlier_results: b.earlier_results()?,
         verdicts: b.verdicts()?,
         contract: b.contract()?,
     };
@@ -174,7 +177,10 @@ pub fn build(
 fn changes(since: &Since, t: &Catalogue) -> Result<Vec<(ReportKey, ChangesCtx)>, CatalogueError> {
     let mut out = Vec::new();
     for report in ReportKey::ALL {
-        let rows = crate::pipeline::load::versions::rows(since.of(report), t)?;
+        let mut rows = crate::pipeline::load::versions::rows(since.of(report), t)?;
+        if report == ReportKey::Acceptance {
+            rows.extend(certified_anew(since, t)?);
+        }
         if rows.is_empty() {
             continue;
         }
@@ -195,6 +201,27 @@ fn changes(since: &Since, t: &Catalogue) -> Result<Vec<(ReportKey, ChangesCtx)>,
         out.push((report, ChangesCtx { title, text, rows }));
     }
     Ok(out)
+}
+
+/// The reports the acceptance report certifies whose content changed: it
+/// lists each anew, with its new digest.
+fn certified_anew(since: &Since, t: &Catalogue) -> Result<Vec<ChangeRow>, CatalogueError> {
+    let section = t.get("changes.sections.reports")?;
+    let line = t.get("changes.certified_anew")?;
+    since
+        .touched
+        .iter()
+        .filter(|key| **key != ReportKey::Acceptance)
+        .map(|key| {
+            Ok(ChangeRow {
+                section: section.to_string(),
+                id: t.get("locale.absent")?.to_string(),
+                title: t.key("reports", key.key())?.to_string(),
+                change: vec![line.to_string()],
+                paths: Vec::new(),
+            })
+        })
+        .collect()
 }
 
 impl EngagementContext {

@@ -157,11 +157,49 @@ impl Builder<'_> {
                     unit: s.throughput_unit.clone(),
                     before: samples(&s.before),
                     after: samples(&s.after),
+                    phases: self.phases(s)?,
+                    remeasured: !s.earlier.is_empty(),
                     conclusion: s.conclusion.clone(),
                     chart: charts::stress(s, self.t)?,
                 })
             })
             .collect()
+    }
+
+    /// A stress test's series, labelled: before tuning, then each round
+    /// after it, numbered and dated once it was measured again.
+    fn phases(&self, s: &StressTest) -> Result<Vec<SeriesCtx>, CatalogueError> {
+        let t = self.t;
+        let mut phases = vec![SeriesCtx {
+            label: t.get("service.before")?.to_string(),
+            samples: samples(&s.before),
+        }];
+        let rounds = s
+            .earlier
+            .iter()
+            .map(|r| (Some(r.measured_on.value), &r.after))
+            .chain(std::iter::once((
+                s.measured_on.as_ref().map(|d| d.value),
+                &s.after,
+            )))
+            .filter(|(_, after)| !after.is_empty());
+        let numbered = !s.earlier.is_empty();
+        for (i, (on, after)) in rounds.enumerate() {
+            let round = (i + 1).to_string();
+            let label = match on {
+                Some(on) if numbered => fill(
+                    t.get("service.after_round")?,
+                    &[("round", &round), ("date", &self.date(on)?)],
+                ),
+                Some(on) => fill(t.get("service.after_on")?, &[("date", &self.date(on)?)]),
+                None => t.get("service.after")?.to_string(),
+            };
+            phases.push(SeriesCtx {
+                label,
+                samples: samples(after),
+            });
+        }
+        Ok(phases)
     }
 
     /// The counts customers look for first: findings by severity and

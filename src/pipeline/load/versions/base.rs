@@ -105,7 +105,8 @@ pub fn resolve(spec: &BaseSpec, file: &Path, id: &str) -> Result<(Loaded, String
     Ok((loaded, label))
 }
 
-fn is_pdf(path: &Path) -> bool {
+/// Whether `path` names a PDF (by its extension).
+pub fn is_pdf(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
 }

@@ -56,7 +56,7 @@ impl Change {
     pub(crate) fn describe(&self, t: &Catalogue) -> Result<ChangeRow, CatalogueError> {
         let absent = t.get("locale.absent")?;
         let section = t.key("changes.sections", self.section())?.to_string();
-        let (id, fields) = match (self.asset_path(), self.steps.get(1)) {
+        let (id, fields) = match (self.file_path(), self.steps.get(1)) {
             (Some(path), _) => (path.to_string(), &[][..]),
             (None, Some(Step::Item { id, .. })) => (id.clone(), &self.steps[2..]),
             (None, Some(Step::Index(i))) => (i.to_string(), &self.steps[2..]),
@@ -74,7 +74,7 @@ impl Change {
     }
 
     fn line(&self, field: Option<&str>, t: &Catalogue) -> Result<String, CatalogueError> {
-        if self.asset_path().is_some() {
+        if self.file_path().is_some() {
             return Ok(match self.change {
                 What::Added => t.get("changes.added")?.to_string(),
                 What::Removed => t.get("changes.removed")?.to_string(),

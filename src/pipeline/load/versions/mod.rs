@@ -10,13 +10,13 @@ mod base;
 mod describe;
 mod tree;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-pub use base::{BaseError, BaseSpec, resolve};
+pub use base::{BaseError, BaseSpec, is_pdf, resolve};
 pub use describe::{ChangeRow, rows};
 pub use tree::{Edit, Step, apply, at as at_path, dotted, edits, to_yaml};
 
@@ -38,6 +38,10 @@ pub struct Since {
     /// filling both versions' reports and comparing them); until then,
     /// none is known to.
     pub touched: BTreeSet<ReportKey>,
+    /// The template files the previous version was rendered with, each
+    /// with its SHA-256, when known: a bundle's report, beside its
+    /// manifest, records them.
+    pub base_templates: Option<BTreeMap<String, String>>,
 }
 
 /// Reads the previous version `spec` names of the engagement `loaded` and
@@ -57,6 +61,7 @@ impl Since {
             label,
             changes,
             touched: BTreeSet::new(),
+            base_templates: None,
         }
     }
 
@@ -119,11 +124,14 @@ pub fn changes(base: &Loaded, new: &Loaded) -> Vec<Change> {
     out
 }
 
+/// How a change of a template file is named: `templates: service.typ.j2`.
+const TEMPLATES: &str = "templates: ";
+
 /// One change between two versions.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
     /// Where: `findings[F-03].recommendation`, or `assets: PATH` for an
-    /// image.
+    /// image, or `templates: NAME` for a template file.
     pub path: String,
     /// The path's steps; empty for an image.
     #[serde(skip)]
@@ -190,13 +198,23 @@ impl Change {
     }
 
     fn asset(path: &str, from: Option<String>, to: Option<String>) -> Change {
+        Change::file(format!("assets: {path}"), from, to)
+    }
+
+    /// A change of the template file `name` (`service.typ.j2`,
+    /// `locales/en.yaml`) the reports are made from, by digest.
+    pub(crate) fn template(name: &str, from: Option<String>, to: Option<String>) -> Change {
+        Change::file(format!("{TEMPLATES}{name}"), from, to)
+    }
+
+    fn file(path: String, from: Option<String>, to: Option<String>) -> Change {
         let change = match (&from, &to) {
             (None, _) => What::Added,
             (_, None) => What::Removed,
             _ => What::Changed,
         };
         Change {
-            path: format!("assets: {path}"),
+            path,
             steps: Vec::new(),
             edit: None,
             title: None,
@@ -213,10 +231,22 @@ impl Change {
         self.path.strip_prefix("assets: ")
     }
 
-    /// The top-level key the change is under (`findings`), or `assets`.
+    /// The template file's name, for a change of a template.
+    pub fn template_name(&self) -> Option<&str> {
+        self.path.strip_prefix(TEMPLATES)
+    }
+
+    /// The file's path, for a change of an image or a template.
+    pub fn file_path(&self) -> Option<&str> {
+        self.asset_path().or_else(|| self.template_name())
+    }
+
+    /// The top-level key the change is under (`findings`), or `assets`,
+    /// or `templates`.
     pub fn section(&self) -> &str {
         match self.steps.first() {
             Some(Step::Key(key)) => key,
+            _ if self.template_name().is_some() => "templates",
             _ => "assets",
         }
     }

@@ -417,46 +417,49 @@ fn references(input: &Input<'_>, sink: &mut Sink<'_>) {
         .filter(|(_, kind)| matches!(kind, EvidenceKind::Finding | EvidenceKind::StressTest))
         .map(|(id, _)| id.as_str())
         .collect();
-    for o in &e.objectives {
-        for t in &o.targets {
-            if let Some(source) = &t.measured_by {
-                resolve(
-                    sink,
-                    &t.metric,
-                    source,
-                    "finding or stress test",
-                    "findings and stress tests with an id",
-                    &measured,
-                );
-            }
-        }
+    let sources = e.objectives.iter().flat_map(|o| &o.targets).flat_map(|t| {
+        let earlier = t.earlier.iter().filter_map(|r| r.measured_by.as_ref());
+        t.measured_by
+            .iter()
+            .chain(earlier)
+            .map(move |s| (&t.metric, s))
+    });
+    for (metric, source) in sources {
+        resolve(
+            sink,
+            metric,
+            source,
+            "finding or stress test",
+            "findings and stress tests with an id",
+            &measured,
+        );
     }
 
     let evidence: Vec<&str> = e.evidence_ids().map(|(id, _)| id.as_str()).collect();
-    for item in e.acceptance.items.iter() {
-        for reference in &item.evidence {
-            resolve(
-                sink,
-                item.item.value.key(),
-                reference,
-                "finding, risk, solution, stress test, session or activity",
-                "ids",
-                &evidence,
-            );
-        }
-    }
-
-    for o in &e.objectives {
-        for reference in o.verdict.iter().flat_map(|v| &v.evidence) {
-            resolve(
-                sink,
-                &o.title,
-                reference,
-                "finding, risk, solution, stress test, session or activity",
-                "ids",
-                &evidence,
-            );
-        }
+    let cited = e
+        .acceptance
+        .items
+        .iter()
+        .flat_map(|item| {
+            item.evidence
+                .iter()
+                .map(move |r| (item.item.value.key(), r))
+        })
+        .chain(e.objectives.iter().flat_map(|o| {
+            o.verdict
+                .iter()
+                .flat_map(|v| &v.evidence)
+                .map(move |r| (o.title.as_str(), r))
+        }));
+    for (owner, reference) in cited {
+        resolve(
+            sink,
+            owner,
+            reference,
+            "finding, risk, solution, stress test, session or activity",
+            "ids",
+            &evidence,
+        );
     }
 
     let solutions: Vec<&str> = e.solutions.iter().map(|s| s.id.as_str()).collect();

@@ -2,15 +2,30 @@
 //! both parties agreed on. Each measurable target of an objective gets a
 //! measured result that names where it was measured, and every objective —
 //! with targets or without — gets a verdict at acceptance: met, not met or
-//! not measured, with the evidence or the reason.
+//! not measured, with the evidence or the reason. A target or stress test
+//! measured again keeps its earlier results, each dated, oldest first.
 
 use super::RuleId;
 use crate::base::diagnostic::Code;
-use crate::base::model::{Objective, Outcome, Spanned};
+use crate::base::model::{Date, Objective, Outcome, Spanned};
 use crate::base::report::ReportKey;
 use crate::pipeline::validate::{Input, Sink};
 
 pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
+    for objective in &input.e.objectives {
+        for target in &objective.targets {
+            let earlier: Vec<&Date> = target.earlier.iter().map(|r| &r.measured_on).collect();
+            rounds(&target.metric, &earlier, target.measured_on.as_ref(), sink);
+        }
+    }
+    for test in input.e.stress_tests.iter() {
+        let name = match &test.id {
+            Some(id) => format!("{} {}", id.value, test.name),
+            None => test.name.clone(),
+        };
+        let earlier: Vec<&Date> = test.earlier.iter().map(|r| &r.measured_on).collect();
+        rounds(&name, &earlier, test.measured_on.as_ref(), sink);
+    }
     for objective in &input.e.objectives {
         verdict(objective, sink);
         let excused = objective
@@ -137,5 +152,41 @@ fn verdict(objective: &Spanned<Objective>, sink: &mut Sink<'_>) {
         .arg("objective", &objective.title)
         .arg("outcome", outcome.value)
         .hint("the measured results decide: every target reached is `met`, any target missed is `not-met`; correct the verdict or the results");
+    }
+}
+
+/// The dates of a measurement taken again: the latest is dated once there
+/// are earlier ones, and the earlier ones come oldest first, before it.
+fn rounds(what: &str, earlier: &[&Date], latest: Option<&Date>, sink: &mut Sink<'_>) {
+    let Some(first) = earlier.first() else {
+        return;
+    };
+    let Some(latest) = latest else {
+        sink.report(
+            RuleId::Targets,
+            Code::MeasurementUndated,
+            first.pos,
+            format!("`{what}` was measured again, but its latest result has no date"),
+        )
+        .arg("what", what)
+        .hint("add `measured_on:` beside the latest result, with the day it was measured");
+        return;
+    };
+    let dates = earlier.iter().copied().chain(std::iter::once(latest));
+    for (before, date) in earlier.iter().zip(dates.skip(1)) {
+        if date.value <= before.value {
+            sink.report(
+                RuleId::Targets,
+                Code::MeasurementOrder,
+                date.pos,
+                format!(
+                    "the measurements of `{what}` are not in date order: {} comes after {}",
+                    date.value, before.value
+                ),
+            )
+            .arg("what", what)
+            .arg("date", date.value)
+            .hint("list the `earlier` results oldest first, each measured before the latest one's `measured_on`");
+        }
     }
 }

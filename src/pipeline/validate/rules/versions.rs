@@ -1,13 +1,14 @@
 //! Each report's versions only go up: a later entry of the history that
 //! concerns a report carries a higher version than the earlier ones. With
 //! a previous version to compare with (`--since`), a report whose content
-//! changed carries a new version, and none goes back.
+//! changed carries a new version, and none goes back; figures measured
+//! again keep the round they replace.
 
 use std::cmp::Ordering;
 
 use super::RuleId;
 use crate::base::diagnostic::Code;
-use crate::base::model::compare_versions;
+use crate::base::model::{Date, Engagement, Pos, Target, compare_versions};
 use crate::base::report::ReportKey;
 use crate::pipeline::load::versions::Since;
 use crate::pipeline::validate::{Input, Sink};
@@ -56,6 +57,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
 /// Compares each report's version with the previous version's.
 pub(super) fn since(input: &Input<'_>, sink: &mut Sink<'_>) {
     let Some(since) = input.since else { return };
+    replaced(input, since, sink);
     for report in ReportKey::ALL {
         let (Some(now), Some(before)) = (
             input.e.version_of(report),
@@ -133,4 +135,74 @@ fn changed_paths(since: &Since, report: ReportKey) -> String {
         out.push_str(&format!(" and {} more", paths.len() - SHOWN));
     }
     out
+}
+
+/// Figures that changed since the previous version under the same date (or
+/// none): measured again, the earlier round belongs under `earlier` with
+/// its date, and the new one gets its own.
+fn replaced(input: &Input<'_>, since: &Since, sink: &mut Sink<'_>) {
+    let base = &since.base.engagement;
+    let day = |d: Option<&Date>| d.map(|d| d.value);
+    for test in input.e.stress_tests.iter() {
+        let Some(id) = &test.id else { continue };
+        let Some(old) = base
+            .stress_tests
+            .iter()
+            .find(|t| t.id.as_ref().is_some_and(|i| i.value == id.value))
+        else {
+            continue;
+        };
+        if old.after.is_empty()
+            || old.after == test.after
+            || day(old.measured_on.as_ref()) != day(test.measured_on.as_ref())
+        {
+            continue;
+        }
+        let pos = test.measured_on.as_ref().map_or(id.pos, |d| d.pos);
+        report_replaced(sink, since, &id.value, pos);
+    }
+    let targets = |e: &'_ Engagement| -> Vec<(String, Target)> {
+        e.objectives
+            .iter()
+            .flat_map(|o| {
+                o.targets
+                    .iter()
+                    .map(|t| (format!("{} / {}", o.title, t.metric), t.clone()))
+            })
+            .collect()
+    };
+    let before = targets(base);
+    for (name, target) in targets(input.e) {
+        let Some(result) = &target.result else {
+            continue;
+        };
+        let Some((_, old)) = before.iter().find(|(n, _)| *n == name) else {
+            continue;
+        };
+        let Some(old_result) = &old.result else {
+            continue;
+        };
+        if old_result.value == result.value
+            || day(old.measured_on.as_ref()) != day(target.measured_on.as_ref())
+        {
+            continue;
+        }
+        let pos = target.measured_on.as_ref().map_or(result.pos, |d| d.pos);
+        report_replaced(sink, since, &target.metric, pos);
+    }
+}
+
+fn report_replaced(sink: &mut Sink<'_>, since: &Since, what: &str, pos: Pos) {
+    sink.report(
+        RuleId::Versions,
+        Code::MeasurementReplaced,
+        pos,
+        format!(
+            "the figures of `{what}` changed since {} under the same measurement date",
+            since.label
+        ),
+    )
+    .arg("what", what)
+    .hint("measured again? keep the earlier figures under `earlier:` with their `measured_on`, and give the new ones theirs; a corrected typo needs nothing")
+    .warning();
 }

@@ -104,10 +104,23 @@ pub(crate) struct StressTestCtx {
     pub target: String,
     pub unit: String,
     pub before: Vec<SampleCtx>,
+    /// The latest round after tuning.
     pub after: Vec<SampleCtx>,
+    /// Every series in order, labelled: before tuning, the earlier rounds
+    /// after it with their dates, the latest round.
+    pub phases: Vec<SeriesCtx>,
+    /// Whether the test was measured again after tuning.
+    pub remeasured: bool,
     pub conclusion: String,
     /// The charts' data, for `line-chart(…)`.
     pub chart: charts::StressCharts,
+}
+
+/// A series of measurements with the phase or round it belongs to.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct SeriesCtx {
+    pub label: String,
+    pub samples: Vec<SampleCtx>,
 }
 
 /// One measurement, as printed.
@@ -294,6 +307,8 @@ pub(crate) struct TargetRow {
     pub metric: String,
     pub target: String,
     pub result: Option<String>,
+    /// When the result was measured, once dated.
+    pub measured_on: Option<String>,
     pub source: Option<String>,
     pub met: &'static str,
     pub met_label: String,

@@ -944,3 +944,114 @@ fn a_sentence_added_to_a_recommendation_is_a_new_version_of_two_reports() {
     );
     assert_eq!(json["changes"][0]["change"], "changed");
 }
+
+/// The templates a bundle was rendered with are part of what changed: a
+/// report rendered with an edited template, taken as the previous version,
+/// differs from today's by that template, which touches its own report
+/// (and the acceptance report, which lists that report's digest).
+#[test]
+fn a_template_changed_since_the_base_was_rendered_is_a_change() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(&templates).expect("dir");
+    let service = dossier::base::templates::builtin("service.typ.j2").expect("built in");
+    std::fs::write(
+        templates.join("service.typ.j2"),
+        format!("{service}\n本報告以自訂範本產生。\n"),
+    )
+    .expect("write");
+    let out = dir.path().join("out");
+    dossier_ok(&[
+        "render",
+        arg(&zh_sample()),
+        "-o",
+        arg(&out),
+        "--templates",
+        arg(&templates),
+    ]);
+    let base = out.join("ZP-2026-FL-001/05-acceptance.pdf");
+    let said = dossier(&["diff", arg(&base), arg(&zh_sample()), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&said.stdout).expect("json");
+    let changes = json["changes"].as_array().expect("changes");
+    assert_eq!(changes.len(), 1, "{json:#}");
+    assert_eq!(changes[0]["path"], "templates: service.typ.j2");
+    assert_eq!(changes[0]["reports"], serde_json::json!(["service"]));
+    assert_eq!(
+        json["reports"],
+        serde_json::json!(["service", "acceptance"])
+    );
+    // Without the manifest beside it, the templates are not known.
+    let alone = dir.path().join("alone.pdf");
+    std::fs::copy(&base, &alone).expect("copy");
+    let said = dossier(&["diff", arg(&alone), arg(&zh_sample()), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&said.stdout).expect("json");
+    assert_eq!(json["changes"], serde_json::json!([]), "{json:#}");
+}
+
+/// Earlier rounds need a dated latest one and come oldest first; figures
+/// changed since the base under the same date are a warning.
+#[test]
+fn measurements_taken_again_keep_their_dates_in_order() {
+    let sample = std::fs::read_to_string(zh_sample().join("engagement.yaml")).expect("sample");
+    let check = |text: &str| {
+        let (_keep, file) = zh_sample_with(text);
+        let said = dossier(&["check", arg(&file), "--format", "json"]);
+        serde_json::from_slice::<serde_json::Value>(&said.stdout).expect("json")
+    };
+    let messages = |json: &serde_json::Value| -> Vec<String> {
+        json["engagements"][0]["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["rule"] == "targets")
+            .map(|d| format!("{} {}", d["severity"], d["message"]))
+            .collect()
+    };
+    assert!(messages(&check(&sample)).is_empty());
+    let undated = edit(
+        &sample,
+        "    measured_on: 2026-11-17\n    earlier:",
+        "    earlier:",
+    );
+    let said = messages(&check(&undated));
+    assert!(
+        said.iter()
+            .any(|m| m.starts_with("\"error\"") && m.contains("no date")),
+        "{said:#?}"
+    );
+    let disordered = edit(
+        &sample,
+        "      - measured_on: 2026-11-06\n        after:",
+        "      - measured_on: 2026-11-18\n        after:",
+    );
+    let said = messages(&check(&disordered));
+    assert!(
+        said.iter().any(|m| m.contains("not in date order")),
+        "{said:#?}"
+    );
+    // The second round's figures typed over the first's, no date moved.
+    let base = zh_sample().join("v1.0");
+    let v1 = std::fs::read_to_string(base.join("engagement.yaml")).expect("v1.0");
+    let retyped = edit(
+        &v1,
+        "throughput: 6850, p50: 118, p95: 420, p99: 620, error_rate: 0.15",
+        "throughput: 7180, p50: 92, p95: 310, p99: 470, error_rate: 0.06",
+    );
+    let (_keep, file) = zh_sample_with(&retyped);
+    let said = dossier(&["check", arg(&file), "--since", arg(&base)]);
+    let stderr = text(&said.stderr);
+    assert!(
+        stderr.contains("under the same measurement date") && stderr.contains("T-01"),
+        "{stderr}"
+    );
+}
+
+/// A copy of the zh-Hant sample (its images too) whose engagement file
+/// holds `text`.
+fn zh_sample_with(text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    crate::common::copy_zh_sample_into(dir.path());
+    let file = dir.path().join("engagement.yaml");
+    std::fs::write(&file, text).expect("write");
+    (dir, file)
+}

@@ -59,6 +59,7 @@ pub const SIGN_EXAMPLES: &str = "\
 Examples:
   dossier sign out/ZP-2026-FL-001 --key signer.key --cert signer.pem --chain ca.pem
   DOSSIER_SIGN_PASSWORD=… dossier sign out/ZP-2026-FL-001 --key signer.p12
+  dossier sign out/ZP-2026-FL-001 --key signer.key --cert signer.pem --tsa http://timestamp.example.com
 
 The bundle is rendered again from the engagement its acceptance report
 carries (same dossier, same SOURCE_DATE_EPOCH); signing is refused if that
@@ -70,6 +71,7 @@ pub const COUNTERSIGN_EXAMPLES: &str = "\
 Examples:
   dossier countersign 05-acceptance.pdf --key customer.key --cert customer.pem
   dossier countersign 05-acceptance.pdf --key customer.p12 -o 05-acceptance-signed.pdf
+  dossier countersign 05-acceptance.pdf --key customer.key --cert customer.pem --tsa http://timestamp.example.com
 
 The provider's signature certifies the acceptance report and prepares an
 empty field on the customer's signature block; this fills it, at the

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use dossier::pipeline::load::versions::BaseSpec;
+use dossier::pipeline::sign::{KeyError, Signer, SignerFiles, Tsa};
 use examples::*;
 pub use render::{RenderArgs, WatchArgs};
 
@@ -164,7 +165,7 @@ pub struct SignArgs {
 /// A signer's key and certificates, as `sign` and `countersign` take them.
 #[derive(Debug, clap::Args)]
 pub struct KeyArgs {
-    /// The private key: PEM (PKCS#8) or PKCS#12; its password, if any, is
+    /// The private key: PEM (PKCS#8, SEC1 or PKCS#1) or PKCS#12; its password, if any, is
     /// read from $DOSSIER_SIGN_PASSWORD.
     #[arg(long, value_name = "KEY")]
     pub key: PathBuf,
@@ -174,6 +175,37 @@ pub struct KeyArgs {
     /// Certificates of the issuing authorities, to embed in the signature.
     #[arg(long, value_name = "CA", num_args = 1..)]
     pub chain: Vec<PathBuf>,
+    /// Time-stamp each signature at this RFC 3161 time-stamping authority
+    /// (PAdES B-T): an http:// or https:// address.
+    #[arg(long, value_name = "URL", value_parser = tsa_url)]
+    pub tsa: Option<String>,
+    /// How long to wait for the time-stamping authority, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30, requires = "tsa")]
+    pub tsa_timeout: u64,
+}
+
+/// A time-stamping authority's address, as `--tsa` takes it.
+pub fn tsa_url(text: &str) -> Result<String, String> {
+    if text.starts_with("http://") || text.starts_with("https://") {
+        Ok(text.to_string())
+    } else {
+        Err(
+            "a time-stamping authority is asked over HTTP: give an http:// or https:// address"
+                .into(),
+        )
+    }
+}
+
+/// The signer, time-stamping at `url` when given, waiting `timeout`
+/// seconds for the authority.
+pub fn with_tsa(signer: Signer, url: Option<&String>, timeout: u64) -> Signer {
+    match url {
+        Some(url) => signer.with_tsa(Tsa {
+            url: url.clone(),
+            timeout: std::time::Duration::from_secs(timeout),
+        }),
+        None => signer,
+    }
 }
 
 impl KeyArgs {
@@ -184,6 +216,32 @@ impl KeyArgs {
             cert: self.cert.clone(),
             chain: self.chain.clone(),
         }
+    }
+
+    /// The signer these files make, with its time-stamping authority.
+    pub fn signer(&self) -> Result<Signer, KeyError> {
+        let signer = load_signer(&self.files())?;
+        Ok(with_tsa(signer, self.tsa.as_ref(), self.tsa_timeout))
+    }
+}
+
+/// The signer `files` make, with the password from the environment; on a
+/// terminal, dossier asks for the password of an encrypted key when none is
+/// set, without echoing it.
+pub fn load_signer(files: &SignerFiles) -> Result<Signer, KeyError> {
+    use std::io::IsTerminal;
+    match Signer::load(files) {
+        Err(KeyError::PasswordNeeded { file })
+            if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() =>
+        {
+            let prompt = format!("password for {}: ", file.display());
+            let password = rpassword::prompt_password(prompt).map_err(|e| KeyError::Read {
+                file: file.clone(),
+                message: e.to_string(),
+            })?;
+            Signer::load_with_password(files, Some(&password))
+        }
+        loaded => loaded,
     }
 }
 

@@ -11,7 +11,7 @@ use dossier::ops::render::RenderRequest;
 use dossier::pipeline::fill::TemplateOptions;
 use dossier::pipeline::load::versions::BaseSpec;
 use dossier::pipeline::render::{OutputFormat, RenderOptions};
-use dossier::pipeline::sign::{Signer, SignerFiles};
+use dossier::pipeline::sign::SignerFiles;
 
 /// Where output goes, which reports, from which templates: shared by
 /// `render` and `watch`.
@@ -82,7 +82,7 @@ pub struct RenderArgs {
     /// (each engagement's own file at that git revision).
     #[arg(long, value_name = "BASE")]
     pub since: Option<BaseSpec>,
-    /// Sign every final report with this private key: PEM (PKCS#8) or
+    /// Sign every final report with this private key: PEM (PKCS#8, SEC1 or PKCS#1) or
     /// PKCS#12; its password, if any, is read from $DOSSIER_SIGN_PASSWORD.
     #[arg(long, value_name = "KEY")]
     pub sign_key: Option<PathBuf>,
@@ -92,6 +92,13 @@ pub struct RenderArgs {
     /// Certificates of the issuing authorities, to embed in each signature.
     #[arg(long, value_name = "CA", requires = "sign_key", num_args = 1..)]
     pub sign_chain: Vec<PathBuf>,
+    /// Time-stamp each signature at this RFC 3161 time-stamping authority
+    /// (PAdES B-T): an http:// or https:// address.
+    #[arg(long, value_name = "URL", requires = "sign_key", value_parser = super::tsa_url)]
+    pub tsa: Option<String>,
+    /// How long to wait for the time-stamping authority, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30, requires = "tsa")]
+    pub tsa_timeout: u64,
     /// How many documents to typeset at once [default: the number of cores].
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
@@ -160,7 +167,9 @@ impl RenderArgs {
                 cert: self.sign_cert.clone(),
                 chain: self.sign_chain.clone(),
             };
-            options.sign = Some(Arc::new(Signer::load(&files).map_err(|e| e.to_string())?));
+            let signer = super::load_signer(&files).map_err(|e| e.to_string())?;
+            let signer = super::with_tsa(signer, self.tsa.as_ref(), self.tsa_timeout);
+            options.sign = Some(Arc::new(signer));
         }
         Ok(RenderRequest {
             paths: self.paths.clone(),

@@ -3,13 +3,12 @@
 use std::process::ExitCode;
 
 use dossier::ops::countersign::countersign;
-use dossier::pipeline::sign::Signer;
 
 use crate::cli::CountersignArgs;
 use crate::term::{fail, out, say};
 
 pub fn run(args: &CountersignArgs) -> ExitCode {
-    let signer = match Signer::load(&args.signer.files()) {
+    let signer = match args.signer.signer() {
         Ok(signer) => signer,
         Err(err) => return fail(err),
     };

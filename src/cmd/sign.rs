@@ -4,13 +4,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use dossier::ops::sign::sign;
-use dossier::pipeline::sign::Signer;
 
 use crate::cli::SignArgs;
 use crate::term::{fail, out, say};
 
 pub fn run(args: &SignArgs) -> ExitCode {
-    let signer = match Signer::load(&args.signer.files()) {
+    let signer = match args.signer.signer() {
         Ok(signer) => Arc::new(signer),
         Err(err) => return fail(err),
     };

@@ -49,7 +49,13 @@ fn signatures(found: &Signatures) {
                 let (signer, at) = (&s.signer, &s.signed_at);
                 let what = if s.certifies { "certified" } else { "signed" };
                 let (revision, of) = s.revision;
-                let signed = format!("{what} by {signer} on {at} (revision {revision} of {of})");
+                let stamp = s.timestamp.as_ref().map_or(String::new(), |t| {
+                    format!(", time-stamped {} by {}", t.time, t.authority)
+                });
+                let signed = format!(
+                    "{what} by {signer} on {at} (revision {revision} of {of}; PAdES {}{stamp})",
+                    s.level
+                );
                 match s.trusted {
                     Some(false) => say!(
                         "error: {file}: {signed}; does NOT chain to a certificate given with --trust"

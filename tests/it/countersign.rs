@@ -148,11 +148,14 @@ fn the_customer_countersigns_the_certified_acceptance_with_any_pades_tool() {
         let text = said(&verified);
         assert!(verified.status.success(), "{text}");
         assert!(
-            text.contains("certified by Lin Zhiyuan on 2026-01-01 00:00:00 UTC (revision 2 of 3)"),
+            text.contains(
+                "certified by Lin Zhiyuan on 2026-01-01 00:00:00 UTC (revision 2 of 3; PAdES B-B)"
+            ),
             "{text}"
         );
         assert!(
-            text.contains("signed by Zhang Wenbin") && text.contains("(revision 3 of 3)"),
+            text.contains("signed by Zhang Wenbin")
+                && text.contains("(revision 3 of 3; PAdES B-B)"),
             "{text}"
         );
         let single = dossier(&["verify", arg(&file)], None);

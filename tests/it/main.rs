@@ -21,6 +21,7 @@ mod schema;
 mod signing;
 mod snapshots;
 mod tooling;
+mod timestamps;
 mod tools;
 mod validate;
 mod versions;

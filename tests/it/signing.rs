@@ -34,7 +34,10 @@ impl Pki {
     /// Makes the authority and signers: `ec` (P-256, PKCS#8 PEM), `rsa`
     /// (RSA-2048), `expired`, `tls` (a certificate not for signing), `p12`
     /// (the EC signer as PKCS#12, password `s3cret`) and `enc` (its key as
-    /// encrypted PKCS#8), and `customer` (P-256, the customer's signer).
+    /// encrypted PKCS#8), `customer` (P-256, the customer's signer), `tsa`
+    /// (an RSA time-stamping authority) and the EC key as SEC1 (`sec1.key`, and
+    /// after its curve's parameters, `ecparam.key`) and the RSA key as
+    /// PKCS#1 (`pkcs1.key`).
     pub(crate) fn new() -> Self {
         let pki = Pki {
             dir: tempfile::tempdir().expect("temp dir"),
@@ -45,7 +48,7 @@ impl Pki {
         fs::write(
             d.join("ca.cnf"),
             format!(
-                "[ ca ]\ndefault_ca = ca_default\n[ ca_default ]\ndir = {dir}\ndatabase = {dir}/index.txt\nnew_certs_dir = {dir}\nserial = {dir}/serial\ndefault_md = sha256\npolicy = any\nunique_subject = no\ncopy_extensions = none\n[ any ]\ncommonName = supplied\norganizationName = optional\n[ req ]\ndistinguished_name = dn\n[ dn ]\n[ authority ]\nbasicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign\nsubjectKeyIdentifier = hash\n[ signer ]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature, nonRepudiation\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n[ tls ]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, keyEncipherment\n",
+                "[ ca ]\ndefault_ca = ca_default\n[ ca_default ]\ndir = {dir}\ndatabase = {dir}/index.txt\nnew_certs_dir = {dir}\nserial = {dir}/serial\ndefault_md = sha256\npolicy = any\nunique_subject = no\ncopy_extensions = none\n[ any ]\ncommonName = supplied\norganizationName = optional\n[ req ]\ndistinguished_name = dn\n[ dn ]\n[ authority ]\nbasicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign\nsubjectKeyIdentifier = hash\n[ signer ]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature, nonRepudiation\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n[ tls ]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, keyEncipherment\n[ tsa ]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature\nextendedKeyUsage = critical, timeStamping\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n",
                 dir = d.display()
             ),
         )
@@ -118,6 +121,14 @@ impl Pki {
             &ec,
         );
         pki.issue(
+            "tsa",
+            "Dossier Test TSA",
+            "tsa",
+            "20250101000000Z",
+            "20351231000000Z",
+            &rsa,
+        );
+        pki.issue(
             "tls",
             "A Web Server",
             "tls",
@@ -149,6 +160,18 @@ impl Pki {
             "-passout",
             "pass:s3cret",
         ]);
+        // The same keys in the forms older tools write: SEC1 (alone, and
+        // after the curve's parameters, as `openssl ecparam -genkey`
+        // writes it) and PKCS#1.
+        pki.openssl(&["ec", "-in", "ec.key", "-out", "sec1.key"]);
+        pki.openssl(&["ecparam", "-name", "prime256v1", "-out", "params.pem"]);
+        let with_params = [
+            fs::read_to_string(d.join("params.pem")).expect("params"),
+            fs::read_to_string(d.join("sec1.key")).expect("sec1"),
+        ]
+        .concat();
+        fs::write(d.join("ecparam.key"), with_params).expect("write");
+        pki.openssl(&["rsa", "-in", "rsa.key", "-traditional", "-out", "pkcs1.key"]);
         pki
     }
 
@@ -263,14 +286,33 @@ pub(crate) fn said(out: &Output) -> String {
 
 /// The five PDFs of a bundle, in delivery order.
 fn pdfs(bundle: &Path) -> Vec<PathBuf> {
+    let files = pdfs_in(bundle);
+    assert_eq!(files.len(), 5);
+    files
+}
+
+/// The PDFs in `bundle`, in delivery order.
+pub(crate) fn pdfs_in(bundle: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(bundle)
         .expect("bundle")
         .filter_map(|e| Some(e.ok()?.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
         .collect();
     files.sort();
-    assert_eq!(files.len(), 5);
     files
+}
+
+impl Pki {
+    /// What `dossier verify PATH --trust ca.pem` says, once it passed.
+    pub(crate) fn verified(&self, path: &Path) -> String {
+        let verified = dossier(
+            &["verify", arg(path), "--trust", arg(&self.path("ca.pem"))],
+            None,
+        );
+        let text = said(&verified);
+        assert!(verified.status.success(), "{text}");
+        text
+    }
 }
 
 /// What pyHanko says of one file.
@@ -368,12 +410,7 @@ fn signed_finals_verify_in_pyhanko_pdfsig_and_dossier() {
             );
         }
     }
-    let verified = dossier(
-        &["verify", arg(&bundle), "--trust", arg(&pki.path("ca.pem"))],
-        None,
-    );
-    let report = said(&verified);
-    assert!(verified.status.success(), "{report}");
+    let report = pki.verified(&bundle);
     // The four certified reports are signed; the acceptance report is
     // certified, for the customer to countersign.
     assert_eq!(
@@ -478,10 +515,33 @@ fn signing_is_reproducible_and_keeps_the_standards() {
     not(all(tool_openssl, tool_pdfsig)),
     ignore = "needs openssl, poppler's pdfsig"
 )]
-fn pkcs12_encrypted_keys_and_rsa_sign_too() {
+fn pkcs12_encrypted_sec1_pkcs1_and_rsa_keys_sign_too() {
     let pki = Pki::new();
-    let cases: [(&[&str], Option<&str>, &str); 3] = [
+    for (key, label) in [
+        ("sec1.key", "-----BEGIN EC PRIVATE KEY-----"),
+        ("ecparam.key", "-----BEGIN EC PARAMETERS-----"),
+        ("pkcs1.key", "-----BEGIN RSA PRIVATE KEY-----"),
+    ] {
+        let text = fs::read_to_string(pki.path(key)).expect("key");
+        assert!(text.starts_with(label), "{key}: {text}");
+    }
+    let cases: [(&[&str], Option<&str>, &str); 6] = [
         (&["--sign-key", "ec.p12"], Some("s3cret"), "Lin Zhiyuan"),
+        (
+            &["--sign-key", "sec1.key", "--sign-cert", "ec.pem"],
+            None,
+            "Lin Zhiyuan",
+        ),
+        (
+            &["--sign-key", "ecparam.key", "--sign-cert", "ec.pem"],
+            None,
+            "Lin Zhiyuan",
+        ),
+        (
+            &["--sign-key", "pkcs1.key", "--sign-cert", "rsa.pem"],
+            None,
+            "Northwind Signing",
+        ),
         (
             &["--sign-key", "enc.key", "--sign-cert", "ec.pem"],
             Some("s3cret"),
@@ -510,15 +570,10 @@ fn pkcs12_encrypted_keys_and_rsa_sign_too() {
         );
         assert!(rendered.status.success(), "{flags:?}: {}", said(&rendered));
         let bundle = out.path().join("NW-2026-007");
-        let verified = dossier(
-            &["verify", arg(&bundle), "--trust", arg(&pki.path("ca.pem"))],
-            None,
-        );
-        assert!(verified.status.success(), "{flags:?}: {}", said(&verified));
+        let verified = pki.verified(&bundle);
         assert!(
-            said(&verified).contains(&format!("signed by {name}")),
-            "{}",
-            said(&verified)
+            verified.contains(&format!("signed by {name}")),
+            "{flags:?}: {verified}"
         );
         {
             let report = pdfsig(&bundle.join("04-service.pdf"));
@@ -537,7 +592,7 @@ fn bad_keys_are_refused_naming_the_file_and_nothing_is_written() {
     let dir = tempfile::tempdir().expect("temp dir");
     let engagement = copy_zh_sample(dir.path());
     let out = dir.path().join("out");
-    let cases: [(&[&str], Option<&str>, &str, &str); 6] = [
+    let cases: [(&[&str], Option<&str>, &str, &str); 7] = [
         (
             &["--sign-key", "ec.p12"],
             Some("wrong"),
@@ -548,7 +603,13 @@ fn bad_keys_are_refused_naming_the_file_and_nothing_is_written() {
             &["--sign-key", "enc.key", "--sign-cert", "ec.pem"],
             None,
             "enc.key",
-            "wrong password",
+            "no password is set",
+        ),
+        (
+            &["--sign-key", "ec.p12"],
+            None,
+            "ec.p12",
+            "no password is set",
         ),
         (
             &["--sign-key", "expired.key", "--sign-cert", "expired.pem"],
@@ -643,11 +704,7 @@ fn a_bundle_rendered_elsewhere_is_signed_without_changing_its_content() {
             "{name}: signing a bundle gives what signing while rendering gives"
         );
     }
-    let verified = dossier(
-        &["verify", arg(&bundle), "--trust", arg(&pki.path("ca.pem"))],
-        None,
-    );
-    assert!(verified.status.success(), "{}", said(&verified));
+    pki.verified(&bundle);
 
     // Signed already: refused.
     let again = sign(&bundle);
@@ -892,4 +949,47 @@ fn a_signature_made_now_carries_now() {
         "{message}"
     );
     assert!(!survey(&out).exists());
+}
+
+/// The README's recipe for a test authority and signer, run as written,
+/// makes a signer that signs the sample's finals, and a bundle `verify`
+/// trusts with that authority.
+#[test]
+#[cfg_attr(not(tool_openssl), ignore = "needs openssl")]
+fn the_readmes_test_certificate_recipe_signs() {
+    let readme = fs::read_to_string(root().join("README.md")).expect("README");
+    let start = readme.find("```sh\nmkdir -p test-pki").expect("the recipe") + "```sh\n".len();
+    let end = start + readme[start..].find("```").expect("its end");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let made = Command::new("bash")
+        .args(["-e", "-c", &readme[start..end]])
+        .current_dir(dir.path())
+        .output()
+        .expect("bash runs");
+    assert!(made.status.success(), "{}", said(&made));
+    let pki = dir.path().join("test-pki");
+    let out = dir.path().join("out");
+    let rendered = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["render", arg(&zh_sample()), "-o", arg(&out)])
+        .arg("--sign-key")
+        .arg(pki.join("signer.key"))
+        .arg("--sign-cert")
+        .arg(pki.join("signer.pem"))
+        .arg("--sign-chain")
+        .arg(pki.join("ca.pem"))
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("dossier runs");
+    assert!(rendered.status.success(), "{}", said(&rendered));
+    let bundle = out.join("ZP-2026-FL-001");
+    let verified = dossier(
+        &["verify", arg(&bundle), "--trust", arg(&pki.join("ca.pem"))],
+        None,
+    );
+    assert!(verified.status.success(), "{}", said(&verified));
+    assert!(
+        said(&verified).contains("signed by Test Signer"),
+        "{}",
+        said(&verified)
+    );
 }

@@ -2,20 +2,29 @@
 //! detached (the PDF's byte ranges are the content), SHA-256, the signed
 //! attributes content-type, message-digest and signing-certificate-v2, and
 //! no signing-time attribute (the signing time is the signature
-//! dictionary's `/M`).
+//! dictionary's `/M`); for B-T, a time-stamp over the signature value as
+//! an unsigned attribute.
 
 use cms::builder::{SignedDataBuilder, SignerInfoBuilder};
 use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
-use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier};
+use cms::content_info::ContentInfo;
+use cms::signed_data::{EncapsulatedContentInfo, SignedData, SignerIdentifier};
 use der::asn1::{OctetString, SetOfVec};
-use der::{Any, Encode, Sequence};
+use der::{Any, Decode, Encode, Sequence};
 use spki::{AlgorithmIdentifierOwned, DynSignatureAlgorithmIdentifier, SignatureBitStringEncoding};
 use x509_cert::attr::Attribute;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::serial_number::SerialNumber;
 
 use super::keys::{Key, Signer};
+use super::tsa::Tsa;
 use crate::base::digest::sha256;
+
+/// `id-aa-signatureTimeStampToken` (RFC 3161, appendix A): the unsigned
+/// attribute that carries a time-stamp over the signature value (PAdES
+/// B-T).
+pub(super) const SIGNATURE_TIME_STAMP: der::oid::ObjectIdentifier =
+    der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.14");
 
 /// `id-aa-signingCertificateV2` (RFC 5035).
 const SIGNING_CERTIFICATE_V2: der::oid::ObjectIdentifier =
@@ -44,13 +53,43 @@ struct IssuerSerial {
 /// The DER of a detached CMS SignedData over content whose SHA-256 is
 /// `digest`, signed by `signer`, carrying its certificate and chain.
 pub(super) fn signed_data(signer: &Signer, digest: &[u8; 32]) -> Result<Vec<u8>, String> {
-    match &signer.key {
+    let info = match &signer.key {
         Key::P256(key) => build::<_, p256::ecdsa::DerSignature>(key, signer, digest),
         Key::Rsa(key) => build::<_, rsa::pkcs1v15::Signature>(&**key, signer, digest),
-    }
+    }?;
+    let info = match signer.tsa() {
+        Some(tsa) => time_stamped(info, tsa)?,
+        None => info,
+    };
+    info.to_der()
+        .map_err(|e| format!("cannot build the CMS encoding: {e}"))
 }
 
-fn build<S, Sig>(key: &S, signer: &Signer, digest: &[u8; 32]) -> Result<Vec<u8>, String>
+/// `info` with a time-stamp from `tsa` over its signature value, as the
+/// signature-time-stamp unsigned attribute (PAdES B-T).
+fn time_stamped(info: ContentInfo, tsa: &Tsa) -> Result<ContentInfo, String> {
+    let fail = |e: &dyn std::fmt::Display| format!("cannot add the time-stamp: {e}");
+    let mut data: SignedData = info.content.decode_as().map_err(|e| fail(&e))?;
+    let mut infos = data.signer_infos.0.into_vec();
+    let first = infos.first_mut().ok_or("the signature has no signer")?;
+    let token = tsa
+        .stamp(first.signature.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let value = Any::from_der(&token.der).map_err(|e| fail(&e))?;
+    let attribute = Attribute {
+        oid: SIGNATURE_TIME_STAMP,
+        values: SetOfVec::try_from(vec![value]).map_err(|e| fail(&e))?,
+    };
+    first.unsigned_attrs = Some(SetOfVec::try_from(vec![attribute]).map_err(|e| fail(&e))?);
+    data.signer_infos =
+        cms::signed_data::SignerInfos(SetOfVec::try_from(infos).map_err(|e| fail(&e))?);
+    Ok(ContentInfo {
+        content_type: info.content_type,
+        content: Any::encode_from(&data).map_err(|e| fail(&e))?,
+    })
+}
+
+fn build<S, Sig>(key: &S, signer: &Signer, digest: &[u8; 32]) -> Result<ContentInfo, String>
 where
     S: signature::Keypair + DynSignatureAlgorithmIdentifier + signature::Signer<Sig>,
     Sig: SignatureBitStringEncoding,
@@ -105,6 +144,5 @@ where
     }
     data.add_signer_info::<S, Sig>(info)
         .map_err(|e| fail("signature", &e))?;
-    let info = data.build().map_err(|e| fail("signed data", &e))?;
-    info.to_der().map_err(|e| fail("encoding", &e))
+    data.build().map_err(|e| fail("signed data", &e))
 }

@@ -1,7 +1,7 @@
 //! The signer: a private key and the certificate that names its holder,
-//! read from PEM (PKCS#8, plain or encrypted) or PKCS#12, and checked before
-//! anything is signed: the key matches the certificate, the certificate is
-//! for signing, and it is valid at the signing time: now, or
+//! read from PEM (PKCS#8 plain or encrypted, SEC1, PKCS#1) or PKCS#12, and
+//! checked before anything is signed: the key matches the certificate, the
+//! certificate is for signing, and it is valid at the signing time: now, or
 //! `SOURCE_DATE_EPOCH` when that is set and not later than now.
 
 use std::path::{Path, PathBuf};
@@ -11,6 +11,8 @@ use pkcs8::DecodePrivateKey;
 use pkcs8::EncodePublicKey;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::KeyUsage;
+
+pub(super) use super::signed::name_of;
 
 /// The environment variable that holds the password of an encrypted key or
 /// a PKCS#12 file: never a command-line argument, which other users of the
@@ -61,6 +63,8 @@ pub struct Signer {
     cert_file: PathBuf,
     /// When it signs, in Unix seconds.
     at: i64,
+    /// The time-stamping authority that stamps its signatures, if any.
+    tsa: Option<super::tsa::Tsa>,
 }
 
 impl std::fmt::Debug for Signer {
@@ -82,9 +86,15 @@ pub enum KeyError {
         /// Why.
         message: String,
     },
-    /// The password is wrong or missing.
+    /// The password is wrong.
     #[error("{}: cannot decrypt: wrong password (the password is read from ${PASSWORD_VARIABLE})", file.display())]
     Password {
+        /// The key file.
+        file: PathBuf,
+    },
+    /// The key is encrypted and no password was given.
+    #[error("{}: the key is encrypted and no password is set: put it in ${PASSWORD_VARIABLE} (on a terminal, dossier asks for it)", file.display())]
+    PasswordNeeded {
         /// The key file.
         file: PathBuf,
     },
@@ -129,17 +139,27 @@ pub enum KeyError {
 }
 
 impl Signer {
-    /// Reads and checks the signer's key and certificates.
+    /// Reads and checks the signer's key and certificates, decrypting the
+    /// key with the password in [`PASSWORD_VARIABLE`], if set.
     pub fn load(files: &SignerFiles) -> Result<Self, KeyError> {
         let password = std::env::var(PASSWORD_VARIABLE).ok();
+        Self::load_with_password(files, password.as_deref())
+    }
+
+    /// Reads and checks the signer's key and certificates, decrypting the
+    /// key with `password`.
+    pub fn load_with_password(
+        files: &SignerFiles,
+        password: Option<&str>,
+    ) -> Result<Self, KeyError> {
         let key_bytes = read(&files.key)?;
         let pkcs12 = !key_bytes.starts_with(b"-----") && key_bytes.first() == Some(&0x30);
         let (key_der, mut certs, cert_file) = if pkcs12 {
-            let (key, certs) = pkcs12_key(&files.key, &key_bytes, password.as_deref())?;
+            let (key, certs) = pkcs12_key(&files.key, &key_bytes, password)?;
             (key, certs, files.key.clone())
         } else {
             (
-                pem_key(&files.key, &key_bytes, password.as_deref())?,
+                pem_key(&files.key, &key_bytes, password)?,
                 Vec::new(),
                 files.key.clone(),
             )
@@ -189,6 +209,7 @@ impl Signer {
             chain,
             cert_file,
             at: 0,
+            tsa: None,
         };
         if !signer.may_sign() {
             return Err(KeyError::NotForSigning {
@@ -210,6 +231,18 @@ impl Signer {
     /// When it signs, in Unix seconds.
     pub fn at(&self) -> i64 {
         self.at
+    }
+
+    /// The signer, having each of its signatures time-stamped by `tsa`
+    /// (PAdES B-T).
+    pub fn with_tsa(mut self, tsa: super::tsa::Tsa) -> Self {
+        self.tsa = Some(tsa);
+        self
+    }
+
+    /// The time-stamping authority of its signatures, if any.
+    pub fn tsa(&self) -> Option<&super::tsa::Tsa> {
+        self.tsa.as_ref()
     }
 
     /// The signer's name, as its certificate gives it (the common name).
@@ -256,26 +289,6 @@ impl Signer {
     }
 }
 
-/// The common name of a certificate's subject, or the whole name.
-pub(super) fn name_of(cert: &Certificate) -> String {
-    let subject = &cert.tbs_certificate.subject;
-    subject
-        .0
-        .iter()
-        .flat_map(|rdn| rdn.0.iter())
-        .find(|atv| atv.oid == const_oid::db::rfc4519::CN)
-        .and_then(|atv| {
-            der::asn1::Utf8StringRef::try_from(&atv.value)
-                .map(|s| s.as_str().to_string())
-                .or_else(|_| {
-                    der::asn1::PrintableStringRef::try_from(&atv.value)
-                        .map(|s| s.as_str().to_string())
-                })
-                .ok()
-        })
-        .unwrap_or_else(|| subject.to_string())
-}
-
 fn read(file: &Path) -> Result<Vec<u8>, KeyError> {
     std::fs::read(file).map_err(|e| KeyError::Read {
         file: file.to_path_buf(),
@@ -304,22 +317,50 @@ pub(super) fn certificates(file: &Path) -> Result<Vec<Certificate>, KeyError> {
     }
 }
 
-/// The PKCS#8 DER of a PEM private key, decrypted with `password` when it
-/// is encrypted.
+/// The PKCS#8 DER of a PEM private key: PKCS#8 (decrypted with `password`
+/// when it is encrypted), SEC1 (`EC PRIVATE KEY`, as `openssl ecparam
+/// -genkey` writes it) or PKCS#1 (`RSA PRIVATE KEY`).
 fn pem_key(file: &Path, bytes: &[u8], password: Option<&str>) -> Result<Vec<u8>, KeyError> {
+    use pkcs8::EncodePrivateKey;
+    use rsa::pkcs1::DecodeRsaPrivateKey;
     let invalid = |message: String| KeyError::Invalid {
         file: file.to_path_buf(),
         message,
     };
     let text = std::str::from_utf8(bytes).map_err(|_| invalid("not a PEM file".into()))?;
-    let (label, doc) = pkcs8::SecretDocument::from_pem(text)
+    if text.contains("Proc-Type: 4,ENCRYPTED") {
+        return Err(invalid(
+            "a key encrypted the legacy OpenSSL way, which dossier does not read: convert it with `openssl pkcs8 -topk8 -in KEY -out KEY.pk8.pem` (it asks for the old password and a new one)".into(),
+        ));
+    }
+    // `openssl ecparam -genkey` writes the curve's parameters first.
+    let block = private_key_block(text).unwrap_or(text);
+    let (label, doc) = pkcs8::SecretDocument::from_pem(block)
         .map_err(|e| invalid(format!("not a PEM private key: {e}")))?;
+    let pkcs8 = |der: Result<pkcs8::SecretDocument, pkcs8::Error>| {
+        der.map(|d| d.as_bytes().to_vec())
+            .map_err(|e| invalid(e.to_string()))
+    };
     match label {
         "PRIVATE KEY" => Ok(doc.as_bytes().to_vec()),
+        "EC PRIVATE KEY" => {
+            let secret = p256::SecretKey::from_sec1_der(doc.as_bytes()).map_err(|_| {
+                invalid(
+                    "an EC key on a curve other than P-256; dossier signs with ECDSA P-256 or RSA"
+                        .into(),
+                )
+            })?;
+            pkcs8(secret.to_pkcs8_der())
+        }
+        "RSA PRIVATE KEY" => {
+            let rsa = rsa::RsaPrivateKey::from_pkcs1_der(doc.as_bytes())
+                .map_err(|e| invalid(format!("not an RSA key: {e}")))?;
+            pkcs8(rsa.to_pkcs8_der())
+        }
         "ENCRYPTED PRIVATE KEY" => {
             let encrypted = pkcs8::EncryptedPrivateKeyInfo::try_from(doc.as_bytes())
                 .map_err(|e| invalid(e.to_string()))?;
-            let password = password.ok_or_else(|| KeyError::Password {
+            let password = password.ok_or_else(|| KeyError::PasswordNeeded {
                 file: file.to_path_buf(),
             })?;
             encrypted
@@ -330,9 +371,26 @@ fn pem_key(file: &Path, bytes: &[u8], password: Option<&str>) -> Result<Vec<u8>,
                 })
         }
         other => Err(invalid(format!(
-            "a `{other}` key; dossier reads PKCS#8 (`PRIVATE KEY`): convert it with `openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8.pem`"
+            "a `{other}` PEM block, not a private key dossier reads (PKCS#8 `PRIVATE KEY`, SEC1 `EC PRIVATE KEY`, PKCS#1 `RSA PRIVATE KEY`)"
         ))),
     }
+}
+
+/// The first PEM block of `text` whose label names a private key.
+fn private_key_block(text: &str) -> Option<&str> {
+    let mut rest = text;
+    while let Some(start) = rest.find("-----BEGIN ") {
+        let block = &rest[start..];
+        let label = &block["-----BEGIN ".len()..];
+        let label = &label[..label.find("-----")?];
+        let end = format!("-----END {label}-----");
+        let stop = block.find(&end)? + end.len();
+        if label.ends_with("PRIVATE KEY") {
+            return Some(&block[..stop]);
+        }
+        rest = &block[stop..];
+    }
+    None
 }
 
 /// The signing key a PKCS#8 DER holds: P-256 or RSA.
@@ -357,13 +415,15 @@ fn pkcs12_key(
     let store =
         p12_keystore::KeyStore::from_pkcs12(bytes, password.unwrap_or("")).map_err(|e| {
             let message = e.to_string();
-            if message.to_lowercase().contains("mac") || password.is_none() {
-                KeyError::Password {
-                    file: file.to_path_buf(),
-                }
+            let file = file.to_path_buf();
+            if password.is_none() {
+                // Not readable without a password: it has one.
+                KeyError::PasswordNeeded { file }
+            } else if message.to_lowercase().contains("mac") {
+                KeyError::Password { file }
             } else {
                 KeyError::Invalid {
-                    file: file.to_path_buf(),
+                    file,
                     message: format!("not a PKCS#12 file dossier can read: {message}"),
                 }
             }

@@ -9,6 +9,8 @@
 //! for a reproducible build; ECDSA is deterministic (RFC 6979), so the same
 //! report, key, certificate and time give the same bytes.
 
+mod signed;
+mod tsa;
 mod keys;
 mod cms;
 mod incremental;
@@ -19,4 +21,5 @@ mod verify;
 pub use incremental::SignError;
 pub use keys::{KeyError, PASSWORD_VARIABLE, Signer, SignerFiles, signing_time};
 pub use pdf::{Kind, countersign_pdf, sign_pdf};
-pub use verify::{ValidSignature, load_anchors, verify_pdf};
+pub use tsa::{DEFAULT_TIMEOUT as TSA_TIMEOUT, Tsa, TsaError};
+pub use verify::{Level, Stamp, ValidSignature, load_anchors, verify_pdf};

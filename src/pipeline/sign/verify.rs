@@ -4,17 +4,15 @@
 //! certificate, and — given trust anchors — the certificate chains to one
 //! of them, each certificate valid when the document was signed.
 
-use cms::cert::CertificateChoices;
 use cms::content_info::ContentInfo;
-use cms::signed_data::{SignedData, SignerIdentifier};
+use cms::signed_data::SignedData;
 use der::{Decode, Encode, SliceReader};
 use lopdf::{Document, Object};
-use pkcs8::DecodePublicKey;
 use x509_cert::Certificate;
 
-use super::keys::name_of;
 use super::pdf::parse_date;
 use super::revisions::{later_changes, revision_ends, signature_fields};
+use super::signed::{Mismatch, check_signed_attributes, name_of, signer_certificate, verify_with};
 use crate::base::digest::sha256_of;
 
 /// A signature that checked out.
@@ -33,9 +31,43 @@ pub struct ValidSignature {
     pub signer: String,
     /// When, as the signature dictionary says.
     pub signed_at: String,
+    /// Its PAdES baseline level.
+    pub level: Level,
+    /// The trusted time a time-stamping authority gave it, for B-T.
+    pub timestamp: Option<Stamp>,
     /// Whether the certificate chains to a given trust anchor (`None`
-    /// when none was given).
+    /// when none was given), at the trusted time when there is one, else
+    /// at the time the signer claims.
     pub trusted: Option<bool>,
+}
+
+/// A PAdES baseline level (ETSI EN 319 142-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Level {
+    /// A signature with its signer's certificate.
+    #[serde(rename = "B-B")]
+    BB,
+    /// And a time-stamp over it from a time-stamping authority.
+    #[serde(rename = "B-T")]
+    BT,
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Level::BB => "B-B",
+            Level::BT => "B-T",
+        })
+    }
+}
+
+/// A time-stamp: when, and by which authority.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Stamp {
+    /// ISO 8601, UTC.
+    pub time: String,
+    /// The time-stamping authority, as its certificate names it.
+    pub authority: String,
 }
 
 /// The signatures of `pdf`, each checked; `Err` says what is wrong with
@@ -110,33 +142,11 @@ fn check(
         .map_err(|_| "a signature without /Contents".to_string())?;
     let data = signed_data(contents)?;
     let (cert, certs) = signer_certificate(&data)?;
-    let signer_info = data
-        .signer_infos
-        .0
-        .iter()
-        .next()
-        .ok_or("the signature has no signer")?;
-    let attrs = signer_info
-        .signed_attrs
-        .as_ref()
-        .ok_or("the signature has no signed attributes")?;
-    let signed_digest = attrs
-        .iter()
-        .find(|a| a.oid == const_oid::db::rfc5911::ID_MESSAGE_DIGEST)
-        .and_then(|a| a.values.iter().next())
-        .and_then(|v| der::asn1::OctetStringRef::try_from(v).ok())
-        .ok_or("the signature has no message digest")?;
-    if signed_digest.as_bytes() != digest {
-        return Err("the file's bytes differ from the bytes signed (digest mismatch): it was changed after signing".into());
-    }
-    let message = attrs.to_der().map_err(|e| e.to_string())?;
-    verify_with(
-        &cert,
-        signer_info.signature_algorithm.oid,
-        &message,
-        signer_info.signature.as_bytes(),
-    )
-    .map_err(|e| format!("the signature does not verify with the signer's certificate: {e}"))?;
+    check_signed_attributes(&data, &cert, &digest).map_err(|e| match e {
+        Mismatch::Digest => "the file's bytes differ from the bytes signed (digest mismatch): it was changed after signing".to_string(),
+        Mismatch::Other(e) => e,
+    })?;
+    let timestamp = timestamp_of(&data)?;
     let when = signature
         .get(b"M")
         .and_then(Object::as_str)
@@ -145,7 +155,12 @@ fn check(
     let trusted = if anchors.is_empty() {
         None
     } else {
-        let at = when.as_ref().map(|(unix, _)| *unix);
+        // A trusted time, when the signature has one, else the time the
+        // signer claims.
+        let at = timestamp
+            .as_ref()
+            .map(|t| t.time)
+            .or(when.as_ref().map(|(unix, _)| *unix));
         Some(chains_to(&cert, &certs, anchors, at)?)
     };
     let certifies = signature
@@ -165,6 +180,15 @@ fn check(
             covers: end,
             signer: name_of(&cert),
             signed_at: when.map(|(_, text)| text).unwrap_or_default(),
+            level: if timestamp.is_some() {
+                Level::BT
+            } else {
+                Level::BB
+            },
+            timestamp: timestamp.map(|t| Stamp {
+                time: iso_time(t.time),
+                authority: t.authority,
+            }),
             trusted,
         },
         end,
@@ -203,6 +227,41 @@ fn covered_digest(
     Ok((sha256_of(&[&pdf[..a], &pdf[b..end]]), end))
 }
 
+/// The signature time-stamp of the first SignerInfo of `data`, checked
+/// against its signature value; none when it has none.
+fn timestamp_of(data: &SignedData) -> Result<Option<super::tsa::Token>, String> {
+    let Some(signer_info) = data.signer_infos.0.iter().next() else {
+        return Ok(None);
+    };
+    let Some(token) = signer_info
+        .unsigned_attrs
+        .as_ref()
+        .and_then(|attrs| {
+            attrs
+                .iter()
+                .find(|a| a.oid == super::cms::SIGNATURE_TIME_STAMP)
+        })
+        .and_then(|a| a.values.iter().next())
+    else {
+        return Ok(None);
+    };
+    let token: ContentInfo = token
+        .decode_as()
+        .map_err(|e| format!("the signature's time-stamp is not a token: {e}"))?;
+    let imprint = crate::base::digest::sha256(signer_info.signature.as_bytes());
+    super::tsa::check_token(&token, &imprint, None)
+        .map(Some)
+        .map_err(|e| format!("the signature's time-stamp does not hold: the authority {e}"))
+}
+
+/// `unix` seconds as ISO 8601 in UTC.
+fn iso_time(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0).map_or_else(
+        || unix.to_string(),
+        |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    )
+}
+
 /// The CMS SignedData of a signature's `/Contents`.
 fn signed_data(contents: &[u8]) -> Result<SignedData, String> {
     let mut reader = SliceReader::new(contents).map_err(|e| e.to_string())?;
@@ -211,42 +270,6 @@ fn signed_data(contents: &[u8]) -> Result<SignedData, String> {
     info.content
         .decode_as()
         .map_err(|e| format!("the signature is not CMS SignedData: {e}"))
-}
-
-/// The signer's certificate, found by issuer and serial number among the
-/// certificates the signature carries, and all of those.
-fn signer_certificate(data: &SignedData) -> Result<(Certificate, Vec<Certificate>), String> {
-    let signer_info = data
-        .signer_infos
-        .0
-        .iter()
-        .next()
-        .ok_or("the signature has no signer")?;
-    let certs: Vec<Certificate> = data
-        .certificates
-        .as_ref()
-        .map(|set| {
-            set.0
-                .iter()
-                .filter_map(|c| match c {
-                    CertificateChoices::Certificate(c) => Some(c.clone()),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let SignerIdentifier::IssuerAndSerialNumber(sid) = &signer_info.sid else {
-        return Err("the signer is not identified by issuer and serial number".into());
-    };
-    let cert = certs
-        .iter()
-        .find(|c| {
-            c.tbs_certificate.issuer == sid.issuer
-                && c.tbs_certificate.serial_number == sid.serial_number
-        })
-        .ok_or("the signature does not carry the signer's certificate")?
-        .clone();
-    Ok((cert, certs))
 }
 
 /// Whether `cert` chains through `pool` to one of `anchors`, each
@@ -299,39 +322,5 @@ fn valid_at(cert: &Certificate, at: Option<i64>) -> Result<(), String> {
             validity.not_before,
             validity.not_after
         ))
-    }
-}
-
-/// Verifies `signature` over `message` with the public key of `cert`, for
-/// ECDSA P-256 and RSA PKCS #1 v1.5, both with SHA-256.
-fn verify_with(
-    cert: &Certificate,
-    algorithm: der::oid::ObjectIdentifier,
-    message: &[u8],
-    signature: &[u8],
-) -> Result<(), String> {
-    use signature::Verifier;
-    let spki = cert
-        .tbs_certificate
-        .subject_public_key_info
-        .to_der()
-        .map_err(|e| e.to_string())?;
-    match algorithm {
-        const_oid::db::rfc5912::ECDSA_WITH_SHA_256 => {
-            let key =
-                p256::ecdsa::VerifyingKey::from_public_key_der(&spki).map_err(|e| e.to_string())?;
-            let signature =
-                p256::ecdsa::DerSignature::from_bytes(signature).map_err(|e| e.to_string())?;
-            key.verify(message, &signature).map_err(|e| e.to_string())
-        }
-        const_oid::db::rfc5912::SHA_256_WITH_RSA_ENCRYPTION
-        | const_oid::db::rfc5912::RSA_ENCRYPTION => {
-            let key = rsa::RsaPublicKey::from_public_key_der(&spki).map_err(|e| e.to_string())?;
-            let key = rsa::pkcs1v15::VerifyingKey::<rsa::sha2::Sha256>::new(key);
-            let signature =
-                rsa::pkcs1v15::Signature::try_from(signature).map_err(|e| e.to_string())?;
-            key.verify(message, &signature).map_err(|e| e.to_string())
-        }
-        other => Err(format!("unsupported signature algorithm {other}")),
     }
 }

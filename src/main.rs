@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => cmd::verify::run(&args),
         Command::Sign(args) => cmd::sign::run(&args),
         Command::Countersign(args) => cmd::countersign::run(&args),
+        Command::Timestamp(args) => cmd::timestamp::run(&args),
         Command::Diff(args) => cmd::diff::run(&args),
         Command::Extract(args) => cmd::extract::run(&args),
         Command::Watch(args) => cmd::watch::run(&args),

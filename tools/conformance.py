@@ -32,8 +32,11 @@ that each cover their own revision, not the whole file.
 * SIGNATURE-BYTERANGE: each signature's /ByteRange must start at 0, leave
   out exactly its /Contents hex string, and end where a revision of the
   file ends (after its `%%EOF` and end of line); the last revision must be
-  covered by the last signature, or hold no more than validation data.
-  pikepdf reads each signature dictionary; the raw bytes show the rest.
+  covered by the last signature, or add no more than validation data: the
+  objects written after the last signature are the document security
+  store, the streams it lists, and the catalog, whose only change is its
+  /DSS. pikepdf reads each signature dictionary, the file as the last
+  signature covers it and the objects after; the raw bytes show the rest.
 
 Needs: page-validation, pikepdf, fonttools.
 """
@@ -176,14 +179,49 @@ def signature_byterange_evidence(pdf, raw):
         if b + c not in ends:
             return None
         covered.append(b + c)
-    if len(covered) < 2 or max(covered) != len(raw):
+    if not covered:
         return None
+    last = max(covered)
+    if last != len(raw) and not only_validation_data(pdf, raw, last):
+        return None
+    if len(covered) < 2 and last == len(raw):
+        return None
+    tail = (
+        "the last covers the whole file"
+        if last == len(raw)
+        else f"the {len(raw) - last} bytes after the last add only validation data (/DSS)"
+    )
     return (
         f"each of the file's {len(covered)} signatures covers its own revision, "
         f"from byte 0 to the end of that revision ({', '.join(map(str, sorted(covered)))} "
-        f"of {len(raw)} bytes), leaving out exactly its /Contents; the last covers "
-        "the whole file"
+        f"of {len(raw)} bytes), leaving out exactly its /Contents; {tail}"
     )
+
+
+def only_validation_data(pdf, raw, end):
+    """Whether the objects written after byte `end` are the document
+    security store, the streams it lists, and the catalog changed in its
+    /DSS alone."""
+    dss = pdf.Root.get("/DSS")
+    if dss is None:
+        return False
+    allowed = {dss.objgen}
+    for key in ("/Certs", "/OCSPs", "/CRLs"):
+        for item in dss.get(key, []):
+            allowed.add(item.objgen)
+    before = pikepdf.open(io.BytesIO(raw[:end]))
+    root = pdf.Root.objgen
+    for m in re.finditer(rb"(?m)^(\d+) (\d+) obj\b", raw[end:]):
+        objgen = (int(m.group(1)), int(m.group(2)))
+        if objgen in allowed:
+            continue
+        if objgen != root:
+            return False
+        old, new = before.Root, pdf.Root
+        keys = (set(old.keys()) | set(new.keys())) - {"/DSS"}
+        if any(repr(old.get(k)) != repr(new.get(k)) for k in keys):
+            return False
+    return True
 
 
 def check(path):

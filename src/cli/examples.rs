@@ -51,6 +51,13 @@ pub const VERIFY_EXAMPLES: &str = "\
 Examples:
   dossier verify out/ZP-2026-FL-001       re-hash one bundle against its manifest.json
   dossier verify out/*/                   every bundle under out/
+  dossier verify out/*/ --trust ca.pem    and each signature against a trusted CA
+  dossier verify 05-acceptance.pdf --trust ca.pem --at 2031-06-30 --format json
+
+Each signature is listed with its PAdES level (B-B, B-T, B-LT, B-LTA) and
+its time-stamp. A certificate must be valid, and not revoked by the
+validation data the file carries, at the time that can be trusted: the
+signature's time-stamp, a later document time-stamp, or now (--at).
 
 Exit status: 0 when every file matches, 1 when a file is missing, altered or
 not listed, or a manifest cannot be read.";
@@ -72,6 +79,7 @@ Examples:
   dossier countersign 05-acceptance.pdf --key customer.key --cert customer.pem
   dossier countersign 05-acceptance.pdf --key customer.p12 -o 05-acceptance-signed.pdf
   dossier countersign 05-acceptance.pdf --key customer.key --cert customer.pem --tsa http://timestamp.example.com
+  dossier countersign 05-acceptance.pdf --key customer.p12 --tsa http://timestamp.example.com --ltv
 
 The provider's signature certifies the acceptance report and prepares an
 empty field on the customer's signature block; this fills it, at the
@@ -79,6 +87,20 @@ current time, as an incremental update: the provider's revision stays as
 delivered, and `dossier verify` then lists both signatures. Any PAdES tool
 (Acrobat, pyHanko) can fill the same field instead. Exit status: 0 when
 the report is countersigned, 1 otherwise (nothing written).";
+
+pub const TIMESTAMP_EXAMPLES: &str = "\
+Examples:
+  dossier timestamp out/ZP-2026-FL-001 --tsa http://timestamp.example.com
+  dossier timestamp 05-acceptance.pdf --tsa https://tsa.example.com --tsa-timeout 60
+  dossier timestamp out/ZP-2026-FL-001 --tsa http://tsa.example.com --crl ca.crl
+
+Each signed report gets, as incremental updates, the certificates of its
+signatures and time-stamps with OCSP responses or CRLs showing none was
+revoked, then a document time-stamp over all of it (PAdES B-LTA): its
+signatures can be validated after their certificates expire. Run it
+again before the time-stamping authority's certificate expires to extend
+that time. Exit status: 0 when every file is time-stamped, 1 otherwise
+(a file that fails is left as it was).";
 
 pub const EXTRACT_EXAMPLES: &str = "\
 Examples:

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use dossier::pipeline::load::versions::BaseSpec;
-use dossier::pipeline::sign::{KeyError, Signer, SignerFiles, Tsa};
+use dossier::pipeline::sign::{KeyError, Ltv, Signer, SignerFiles, Tsa, UnreadableFile};
 use examples::*;
 pub use render::{RenderArgs, WatchArgs};
 
@@ -66,6 +66,10 @@ pub enum Command {
     /// the field the provider prepared for it.
     #[command(after_help = COUNTERSIGN_EXAMPLES)]
     Countersign(CountersignArgs),
+    /// Keep the signed reports of bundles verifiable for years: embed their
+    /// validation data and add a document time-stamp (PAdES B-LTA).
+    #[command(after_help = TIMESTAMP_EXAMPLES)]
+    Timestamp(TimestampArgs),
     /// Print what changed between two versions of an engagement.
     #[command(after_help = DIFF_EXAMPLES)]
     Diff(DiffArgs),
@@ -175,13 +179,70 @@ pub struct KeyArgs {
     /// Certificates of the issuing authorities, to embed in the signature.
     #[arg(long, value_name = "CA", num_args = 1..)]
     pub chain: Vec<PathBuf>,
+    /// Trusted time and validation data for each signature.
+    #[command(flatten)]
+    pub time: TimeArgs,
+}
+
+/// Trusted time and long-term validation data for signatures.
+#[derive(Debug, clap::Args)]
+pub struct TimeArgs {
     /// Time-stamp each signature at this RFC 3161 time-stamping authority
     /// (PAdES B-T): an http:// or https:// address.
     #[arg(long, value_name = "URL", value_parser = tsa_url)]
     pub tsa: Option<String>,
-    /// How long to wait for the time-stamping authority, in seconds.
+    /// How long to wait for the time-stamping authority, and for each OCSP
+    /// responder or CRL distribution point, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 30, requires = "tsa")]
     pub tsa_timeout: u64,
+    /// Embed the validation data of every signature and time-stamp (the
+    /// certificates, and OCSP responses or CRLs from the addresses they
+    /// name) so that they can be validated for years (PAdES B-LT).
+    #[arg(long, requires = "tsa")]
+    pub ltv: bool,
+    /// A CRL to embed instead of fetching one (PEM or DER), for signing
+    /// without network access.
+    #[arg(long, value_name = "FILE", requires = "ltv", num_args = 1..)]
+    pub crl: Vec<PathBuf>,
+    /// An OCSP response to embed instead of asking the responder (DER), for
+    /// signing without network access.
+    #[arg(long, value_name = "FILE", requires = "ltv", num_args = 1..)]
+    pub ocsp: Vec<PathBuf>,
+}
+
+impl TimeArgs {
+    /// The time-stamping authority asked, if any.
+    pub fn authority(&self) -> Option<Tsa> {
+        self.tsa.as_ref().map(|url| Tsa {
+            url: url.clone(),
+            timeout: self.timeout(),
+        })
+    }
+
+    fn timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.tsa_timeout)
+    }
+
+    /// Where validation data comes from (the files given, then the
+    /// network), when it is asked for.
+    pub fn validation(&self) -> Result<Option<Ltv>, UnreadableFile> {
+        if !self.ltv {
+            return Ok(None);
+        }
+        Ltv::new(self.timeout(), &self.crl, &self.ocsp).map(Some)
+    }
+
+    /// `signer`, time-stamping and embedding validation data as asked.
+    pub fn apply(&self, signer: Signer) -> Result<Signer, UnreadableFile> {
+        let signer = match self.authority() {
+            Some(tsa) => signer.with_tsa(tsa),
+            None => signer,
+        };
+        Ok(match self.validation()? {
+            Some(ltv) => signer.with_ltv(ltv),
+            None => signer,
+        })
+    }
 }
 
 /// A time-stamping authority's address, as `--tsa` takes it.
@@ -196,18 +257,6 @@ pub fn tsa_url(text: &str) -> Result<String, String> {
     }
 }
 
-/// The signer, time-stamping at `url` when given, waiting `timeout`
-/// seconds for the authority.
-pub fn with_tsa(signer: Signer, url: Option<&String>, timeout: u64) -> Signer {
-    match url {
-        Some(url) => signer.with_tsa(Tsa {
-            url: url.clone(),
-            timeout: std::time::Duration::from_secs(timeout),
-        }),
-        None => signer,
-    }
-}
-
 impl KeyArgs {
     /// The files, as the library takes them.
     pub fn files(&self) -> dossier::pipeline::sign::SignerFiles {
@@ -218,10 +267,11 @@ impl KeyArgs {
         }
     }
 
-    /// The signer these files make, with its time-stamping authority.
-    pub fn signer(&self) -> Result<Signer, KeyError> {
-        let signer = load_signer(&self.files())?;
-        Ok(with_tsa(signer, self.tsa.as_ref(), self.tsa_timeout))
+    /// The signer these files make, with its time-stamping authority and
+    /// validation data.
+    pub fn signer(&self) -> Result<Signer, String> {
+        let signer = load_signer(&self.files()).map_err(|e| e.to_string())?;
+        self.time.apply(signer).map_err(|e| e.to_string())
     }
 }
 
@@ -259,6 +309,40 @@ pub struct CountersignArgs {
     pub out: Option<PathBuf>,
 }
 
+/// Arguments of `dossier timestamp`.
+#[derive(Debug, clap::Args)]
+pub struct TimestampArgs {
+    /// Bundle folders (their signed reports) or signed PDF files.
+    #[arg(required = true, value_name = "DIR|FILE.pdf")]
+    pub paths: Vec<PathBuf>,
+    /// The RFC 3161 time-stamping authority: an http:// or https:// address.
+    #[arg(long, value_name = "URL", value_parser = tsa_url)]
+    pub tsa: String,
+    /// How long to wait for the time-stamping authority, and for each OCSP
+    /// responder or CRL distribution point, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub tsa_timeout: u64,
+    /// A CRL to embed instead of fetching one (PEM or DER).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub crl: Vec<PathBuf>,
+    /// An OCSP response to embed instead of asking the responder (DER).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub ocsp: Vec<PathBuf>,
+}
+
+impl TimestampArgs {
+    /// The authority and the validation data's sources, as the library
+    /// takes them.
+    pub fn sources(&self) -> Result<(Tsa, Ltv), UnreadableFile> {
+        let timeout = std::time::Duration::from_secs(self.tsa_timeout);
+        let tsa = Tsa {
+            url: self.tsa.clone(),
+            timeout,
+        };
+        Ok((tsa, Ltv::new(timeout, &self.crl, &self.ocsp)?))
+    }
+}
+
 /// Arguments of `dossier extract`.
 #[derive(Debug, clap::Args)]
 pub struct ExtractArgs {
@@ -283,6 +367,35 @@ pub struct VerifyArgs {
     /// must chain to one of them, and every final report must be signed.
     #[arg(long, value_name = "CA.pem")]
     pub trust: Vec<PathBuf>,
+    /// Validate as of this time instead of now: YYYY-MM-DD (midnight UTC)
+    /// or an RFC 3339 time. What carries no trusted time must be valid then.
+    #[arg(long, value_name = "DATE", value_parser = validation_time)]
+    pub at: Option<i64>,
+    /// How to print what was found.
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
+    pub format: VerifyFormat,
+}
+
+/// Output formats of `verify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerifyFormat {
+    /// A line per bundle and signature.
+    Human,
+    /// One JSON document: each bundle or file, each signature with its
+    /// level, time-stamp and trust.
+    Json,
+}
+
+/// A validation time, as `--at` takes it, in Unix seconds.
+fn validation_time(text: &str) -> Result<i64, String> {
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(date.and_time(chrono::NaiveTime::MIN).and_utc().timestamp());
+    }
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.timestamp())
+        .map_err(|_| {
+            "expected a date, YYYY-MM-DD (e.g. 2031-06-30), or an RFC 3339 time (e.g. 2031-06-30T09:00:00+08:00)".into()
+        })
 }
 
 /// Arguments of `dossier check`.

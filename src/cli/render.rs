@@ -92,13 +92,9 @@ pub struct RenderArgs {
     /// Certificates of the issuing authorities, to embed in each signature.
     #[arg(long, value_name = "CA", requires = "sign_key", num_args = 1..)]
     pub sign_chain: Vec<PathBuf>,
-    /// Time-stamp each signature at this RFC 3161 time-stamping authority
-    /// (PAdES B-T): an http:// or https:// address.
-    #[arg(long, value_name = "URL", requires = "sign_key", value_parser = super::tsa_url)]
-    pub tsa: Option<String>,
-    /// How long to wait for the time-stamping authority, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 30, requires = "tsa")]
-    pub tsa_timeout: u64,
+    /// Trusted time and validation data for each signature.
+    #[command(flatten)]
+    pub time: super::TimeArgs,
     /// How many documents to typeset at once [default: the number of cores].
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
@@ -168,8 +164,17 @@ impl RenderArgs {
                 chain: self.sign_chain.clone(),
             };
             let signer = super::load_signer(&files).map_err(|e| e.to_string())?;
-            let signer = super::with_tsa(signer, self.tsa.as_ref(), self.tsa_timeout);
+            let signer = self.time.apply(signer).map_err(|e| e.to_string())?;
             options.sign = Some(Arc::new(signer));
+        } else if self.time.tsa.is_some() {
+            let mut command = super::command();
+            let render = command.find_subcommand_mut("render").expect("render");
+            render
+                .error(
+                    clap::error::ErrorKind::MissingRequiredArgument,
+                    "--tsa time-stamps signatures: it needs --sign-key",
+                )
+                .exit();
         }
         Ok(RenderRequest {
             paths: self.paths.clone(),

@@ -19,7 +19,13 @@ pub fn run(args: &CountersignArgs) -> ExitCode {
             for s in &signatures {
                 say!(
                     "  {} by {} on {} (revision {} of {})",
-                    if s.certifies { "certified" } else { "signed" },
+                    if s.document_timestamp {
+                        "time-stamped"
+                    } else if s.certifies {
+                        "certified"
+                    } else {
+                        "signed"
+                    },
                     s.signer,
                     s.signed_at,
                     s.revision.0,

@@ -8,5 +8,6 @@ pub mod extract;
 pub mod init;
 pub mod render;
 pub mod sign;
+pub mod timestamp;
 pub mod verify;
 pub mod watch;

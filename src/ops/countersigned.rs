@@ -122,7 +122,7 @@ fn signatures(
     })?;
     let customer = signatures
         .iter()
-        .find(|s| !s.certifies && s.revision.0 > certification.revision.0)
+        .find(|s| !s.certifies && !s.document_timestamp && s.revision.0 > certification.revision.0)
         .ok_or_else(|| {
             at.boxed(
                 format!("`{name}` carries no countersignature by the customer"),

@@ -11,6 +11,7 @@ pub mod extract;
 pub mod init;
 pub mod render;
 pub mod sign;
+pub mod timestamp;
 pub mod verify;
 pub mod watch;
 

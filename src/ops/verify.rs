@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::pipeline::deliver::manifest::{self, Mismatch, Problem, Status};
-use crate::pipeline::sign::{KeyError, ValidSignature, load_anchors, verify_pdf};
+use crate::pipeline::sign::{KeyError, ValidSignature, load_anchors, verify_pdf_at};
 
 /// What `verify` found, path by path, in the order given.
 #[derive(Debug, Default)]
@@ -89,89 +89,117 @@ impl VerifyReport {
 /// Verifies each of `paths`: a bundle folder against its manifest and its
 /// reports' signatures, a PDF by its signatures. With trust anchors (the
 /// certificates in `trust`), every final report of a bundle must be
-/// signed, and every signature must chain to one of them.
-pub fn verify(paths: &[PathBuf], trust: &[PathBuf]) -> Result<VerifyReport, KeyError> {
+/// signed, and every signature must chain to one of them. Validated now,
+/// or at `at` (Unix seconds): what carries no trusted time must be valid
+/// then.
+pub fn verify(
+    paths: &[PathBuf],
+    trust: &[PathBuf],
+    at: Option<i64>,
+) -> Result<VerifyReport, KeyError> {
     let anchors = load_anchors(trust)?;
+    let now = at.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64)
+    });
+    let checker = Checker {
+        anchors: &anchors,
+        now,
+    };
     let mut report = VerifyReport::default();
     for path in paths {
         let item = if path.is_file() {
-            Verified::File(signatures(path, &anchors, true))
+            Verified::File(checker.signatures(path, true))
         } else {
-            bundle(path, &anchors)
+            checker.bundle(path)
         };
         report.items.push(item);
     }
     Ok(report)
 }
 
-fn bundle(dir: &Path, anchors: &[x509_cert::Certificate]) -> Verified {
-    match manifest::verify(dir) {
-        Ok((manifest, mismatches))
-            if mismatches
-                .iter()
-                .all(|m| matches!(m.problem, Problem::Extended { .. })) =>
-        {
-            Verified::Bundle {
-                dir: dir.to_path_buf(),
-                reports: manifest
-                    .reports
+/// The trust anchors and the validation time.
+struct Checker<'a> {
+    anchors: &'a [x509_cert::Certificate],
+    now: i64,
+}
+
+impl Checker<'_> {
+    fn bundle(&self, dir: &Path) -> Verified {
+        let anchors = self.anchors;
+        match manifest::verify(dir) {
+            Ok((manifest, mismatches))
+                if mismatches
                     .iter()
-                    .map(|report| {
-                        let must_be_signed = !anchors.is_empty() && report.status == Status::Final;
-                        let file = dir.join(&report.file);
-                        let mut found = signatures(&file, anchors, must_be_signed);
-                        let delivered = mismatches.iter().find_map(|m| match m.problem {
-                            Problem::Extended { length } if m.file == report.file => Some(length),
-                            _ => None,
-                        });
-                        if let Some(length) = delivered {
-                            found.outcome = delivered_revision(found.outcome, length);
-                        }
-                        found
-                    })
-                    .collect(),
-                id: manifest.engagement.id,
+                    .all(|m| matches!(m.problem, Problem::Extended { .. })) =>
+            {
+                Verified::Bundle {
+                    dir: dir.to_path_buf(),
+                    reports: manifest
+                        .reports
+                        .iter()
+                        .map(|report| {
+                            let must_be_signed =
+                                !anchors.is_empty() && report.status == Status::Final;
+                            let file = dir.join(&report.file);
+                            let mut found = self.signatures(&file, must_be_signed);
+                            let delivered = mismatches.iter().find_map(|m| match m.problem {
+                                Problem::Extended { length } if m.file == report.file => {
+                                    Some(length)
+                                }
+                                _ => None,
+                            });
+                            if let Some(length) = delivered {
+                                found.outcome = delivered_revision(found.outcome, length);
+                            }
+                            found
+                        })
+                        .collect(),
+                    id: manifest.engagement.id,
+                }
             }
+            Ok((_, mismatches)) => Verified::Mismatched {
+                dir: dir.to_path_buf(),
+                mismatches: mismatches
+                    .into_iter()
+                    .filter(|m| !matches!(m.problem, Problem::Extended { .. }))
+                    .collect(),
+            },
+            Err(error) => Verified::Unreadable { error },
         }
-        Ok((_, mismatches)) => Verified::Mismatched {
-            dir: dir.to_path_buf(),
-            mismatches: mismatches
-                .into_iter()
-                .filter(|m| !matches!(m.problem, Problem::Extended { .. }))
-                .collect(),
-        },
-        Err(error) => Verified::Unreadable { error },
+    }
+
+    /// The signatures of the PDF `file`.
+    fn signatures(&self, file: &Path, must_be_signed: bool) -> Signatures {
+        let outcome = match std::fs::read(file) {
+            Err(err) => SignatureOutcome::Unreadable(err.to_string()),
+            Ok(bytes) => match verify_pdf_at(&bytes, self.anchors, self.now) {
+                Err(problem) => SignatureOutcome::Invalid(problem),
+                Ok(all) if all.is_empty() && must_be_signed => SignatureOutcome::Unsigned,
+                Ok(all) => SignatureOutcome::Signed(all),
+            },
+        };
+        Signatures {
+            file: file.to_path_buf(),
+            outcome,
+        }
     }
 }
 
 /// A file the manifest lists as its first `length` bytes, with revisions
 /// appended: it passes when the delivered revision is the one its first
-/// signature signs (the later revisions were checked with the signatures:
-/// they may only fill the prepared field and add validation data).
+/// signature signs, or a later one (the later revisions were checked with
+/// the signatures: they may only fill the prepared field and add
+/// validation data and document time-stamps).
 fn delivered_revision(outcome: SignatureOutcome, length: usize) -> SignatureOutcome {
     match outcome {
-        SignatureOutcome::Signed(all) if all.first().is_some_and(|s| s.covers == length) => {
+        SignatureOutcome::Signed(all) if all.first().is_some_and(|s| s.covers <= length) => {
             SignatureOutcome::Signed(all)
         }
         SignatureOutcome::Signed(_) | SignatureOutcome::Unsigned => SignatureOutcome::Invalid(
             "revisions were appended to the delivered file, and the delivered file is not the revision its first signature signs".into(),
         ),
         other => other,
-    }
-}
-
-/// The signatures of the PDF `file`, checked against `anchors`.
-fn signatures(file: &Path, anchors: &[x509_cert::Certificate], must_be_signed: bool) -> Signatures {
-    let outcome = match std::fs::read(file) {
-        Err(err) => SignatureOutcome::Unreadable(err.to_string()),
-        Ok(bytes) => match verify_pdf(&bytes, anchors) {
-            Err(problem) => SignatureOutcome::Invalid(problem),
-            Ok(all) if all.is_empty() && must_be_signed => SignatureOutcome::Unsigned,
-            Ok(all) => SignatureOutcome::Signed(all),
-        },
-    };
-    Signatures {
-        file: file.to_path_buf(),
-        outcome,
     }
 }

@@ -14,6 +14,7 @@ mod glossary;
 mod layers;
 mod layout;
 mod load;
+mod longterm;
 mod render;
 mod rich;
 mod samples;

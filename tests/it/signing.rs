@@ -48,7 +48,7 @@ impl Pki {
         fs::write(
             d.join("ca.cnf"),
             format!(
-                "[ ca ]\ndefault_ca = ca_default\n[ ca_default ]\ndir = {dir}\ndatabase = {dir}/index.txt\nnew_certs_dir = {dir}\nserial = {dir}/serial\ndefault_md = sha256\npolicy = any\nunique_subject = no\ncopy_extensions = none\n[ any ]\ncommonName = supplied\norganizationName = optional\n[ req ]\ndistinguished_name = dn\n[ dn ]\n[ authority ]\nbasicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign\nsubjectKeyIdentifier = hash\n[ signer ]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature, nonRepudiation\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n[ tls ]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, keyEncipherment\n[ tsa ]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature\nextendedKeyUsage = critical, timeStamping\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n",
+                "[ ca ]\ndefault_ca = ca_default\n[ ca_default ]\ndir = {dir}\ndatabase = {dir}/index.txt\nnew_certs_dir = {dir}\nserial = {dir}/serial\ndefault_md = sha256\npolicy = any\nunique_subject = no\ncopy_extensions = none\ncrl_extensions = crl\n[ crl ]\nauthorityKeyIdentifier = keyid:always\n[ any ]\ncommonName = supplied\norganizationName = optional\n[ req ]\ndistinguished_name = dn\n[ dn ]\n[ authority ]\nbasicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign\nsubjectKeyIdentifier = hash\n[ signer ]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature, nonRepudiation\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n[ tls ]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, keyEncipherment\n[ tsa ]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature\nextendedKeyUsage = critical, timeStamping\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n",
                 dir = d.display()
             ),
         )
@@ -251,7 +251,24 @@ impl Pki {
         ]);
     }
 
-    fn openssl(&self, args: &[&str]) {
+    /// Adds to the authority's configuration the extensions `reachable_signer`
+    /// and `reachable_tsa`: those of `signer` and `tsa`, naming the OCSP
+    /// responder, the CRL and the authority's certificate of the test PKI's
+    /// services on `port`.
+    pub(crate) fn reachable_at(&self, port: u16) {
+        let config = self.path("ca.cnf");
+        let mut text = fs::read_to_string(&config).expect("config");
+        let urls = format!(
+            "authorityInfoAccess = OCSP;URI:http://127.0.0.1:{port}/ocsp, caIssuers;URI:http://127.0.0.1:{port}/ca.cer\ncrlDistributionPoints = URI:http://127.0.0.1:{port}/ca.crl\n"
+        );
+        text.push_str(&format!(
+            "[ reachable_signer ]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature, nonRepudiation\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n{urls}[ reachable_tsa ]\nbasicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature\nextendedKeyUsage = critical, timeStamping\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n{urls}"
+        ));
+        fs::write(&config, text).expect("config");
+    }
+
+    /// Runs openssl in the authority's folder.
+    pub(crate) fn openssl(&self, args: &[&str]) {
         let out = Command::new("openssl")
             .args(args)
             .current_dir(self.dir.path())

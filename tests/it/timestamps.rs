@@ -1,5 +1,5 @@
 //! Trusted time (PAdES B-T): signatures time-stamped by a time-stamping
-//! authority on 127.0.0.1 (`tools/tsa.py`, pyHanko's test time stamper
+//! authority on 127.0.0.1 (`tools/pki.py`, pyHanko's test time stamper
 //! behind an HTTP server), checked by pyHanko, poppler's `pdfsig` and
 //! `dossier verify`; and every way an authority can fail, each stopping the
 //! signing with nothing written.
@@ -11,38 +11,51 @@ use crate::common::{arg, root, zh_sample};
 use crate::signing::{EC_SIGNER, Pki, dossier, pdfs_in, pdfsig, pyhanko, said};
 use crate::tools::python;
 
-/// A time-stamping authority listening on 127.0.0.1 until dropped.
-struct LocalTsa {
+/// The services of a test PKI (`tools/pki.py`) listening on 127.0.0.1
+/// until dropped: time-stamping authorities, an OCSP responder and a CRL
+/// distribution point.
+pub(crate) struct Services {
     child: Child,
     port: u16,
 }
 
-impl LocalTsa {
-    /// Starts one that signs with the authority folder's `name.pem` and
-    /// `name.key`.
-    fn start(pki: &Pki, name: &str) -> Self {
+impl Services {
+    /// Starts them for the authority folder of `pki`.
+    pub(crate) fn start(pki: &Pki) -> Self {
         let mut child = Command::new(python())
-            .arg(root().join("tools/tsa.py"))
-            .arg(pki.path(&format!("{name}.pem")))
-            .arg(pki.path(&format!("{name}.key")))
-            .arg(pki.path("ca.pem"))
+            .arg(root().join("tools/pki.py"))
+            .arg(pki.path(""))
             .stdout(Stdio::piped())
             .spawn()
-            .expect("the test TSA starts");
+            .expect("the test PKI's services start");
         let mut line = String::new();
         std::io::BufReader::new(child.stdout.take().expect("stdout"))
             .read_line(&mut line)
-            .expect("the TSA says its port");
+            .expect("the services say their port");
         let port = line.trim().parse().expect("a port");
-        LocalTsa { child, port }
+        Services { child, port }
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
+    /// The port they listen on.
+    pub(crate) fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The address of a time-stamping authority signing with the folder's
+    /// `name.pem` and `name.key`, behaving as `behaviour` says (empty: as
+    /// it should).
+    pub(crate) fn tsa(&self, name: &str, behaviour: &str) -> String {
+        format!("http://127.0.0.1:{}/tsa/{name}/{behaviour}", self.port)
+    }
+
+    /// Stops them: from then on, nothing answers at their addresses.
+    pub(crate) fn stop(mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
     }
 }
 
-impl Drop for LocalTsa {
+impl Drop for Services {
     fn drop(&mut self) {
         self.child.kill().ok();
         self.child.wait().ok();
@@ -60,9 +73,9 @@ impl Drop for LocalTsa {
 )]
 fn signatures_time_stamped_by_an_authority_are_b_t() {
     let pki = Pki::new();
-    let tsa = LocalTsa::start(&pki, "tsa");
+    let services = Services::start(&pki);
     let out = tempfile::tempdir().expect("temp dir");
-    let url = tsa.url("/");
+    let url = services.tsa("tsa", "");
     let flags: Vec<&str> = EC_SIGNER.iter().copied().chain(["--tsa", &url]).collect();
     let rendered = pki.render(&zh_sample(), out.path(), &flags, None);
     assert!(rendered.status.success(), "{}", said(&rendered));
@@ -122,27 +135,30 @@ fn signatures_time_stamped_by_an_authority_are_b_t() {
 )]
 fn an_authority_that_fails_stops_the_signing_and_nothing_is_written() {
     let pki = Pki::new();
-    let tsa = LocalTsa::start(&pki, "tsa");
-    let impostor = LocalTsa::start(&pki, "rsa");
+    let services = Services::start(&pki);
     let closed = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
         listener.local_addr().expect("address").port()
     };
     let cases = [
         (
-            tsa.url("/refuse"),
+            services.tsa("tsa", "refuse"),
             "refused the request",
             "policy not accepted",
         ),
-        (tsa.url("/foreign"), "message imprint mismatch", ""),
-        (tsa.url("/no-nonce"), "nonce", ""),
         (
-            tsa.url("/html"),
+            services.tsa("tsa", "foreign"),
+            "message imprint mismatch",
+            "",
+        ),
+        (services.tsa("tsa", "no-nonce"), "nonce", ""),
+        (
+            services.tsa("tsa", "html"),
             "something other than a time-stamp response",
             "",
         ),
-        (tsa.url("/slow"), "no answer within 2 s", ""),
-        (impostor.url("/"), "not for time-stamping", ""),
+        (services.tsa("tsa", "slow"), "no answer within 2 s", ""),
+        (services.tsa("rsa", ""), "not for time-stamping", ""),
         (
             format!("http://127.0.0.1:{closed}/"),
             "could not be asked",

@@ -20,12 +20,6 @@ use super::keys::{Key, Signer};
 use super::tsa::Tsa;
 use crate::base::digest::sha256;
 
-/// `id-aa-signatureTimeStampToken` (RFC 3161, appendix A): the unsigned
-/// attribute that carries a time-stamp over the signature value (PAdES
-/// B-T).
-pub(super) const SIGNATURE_TIME_STAMP: der::oid::ObjectIdentifier =
-    der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.14");
-
 /// `id-aa-signingCertificateV2` (RFC 5035).
 const SIGNING_CERTIFICATE_V2: der::oid::ObjectIdentifier =
     der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
@@ -77,7 +71,7 @@ fn time_stamped(info: ContentInfo, tsa: &Tsa) -> Result<ContentInfo, String> {
         .map_err(|e| e.to_string())?;
     let value = Any::from_der(&token.der).map_err(|e| fail(&e))?;
     let attribute = Attribute {
-        oid: SIGNATURE_TIME_STAMP,
+        oid: super::signed::SIGNATURE_TIME_STAMP,
         values: SetOfVec::try_from(vec![value]).map_err(|e| fail(&e))?,
     };
     first.unsigned_attrs = Some(SetOfVec::try_from(vec![attribute]).map_err(|e| fail(&e))?);

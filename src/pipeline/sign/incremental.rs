@@ -16,6 +16,12 @@ pub enum SignError {
     /// The PDF is not one dossier can sign.
     #[error("cannot sign: {0}")]
     Pdf(String),
+    /// The validation data of a signature could not be had.
+    #[error("cannot embed validation data (--ltv): {0}")]
+    Validation(String),
+    /// A time-stamping authority gave no token.
+    #[error(transparent)]
+    Tsa(#[from] super::tsa::TsaError),
 }
 
 /// The appearance of a signature field `width` by `height` points: empty
@@ -226,6 +232,17 @@ fn catalog_with(
     form.set("SigFlags", Object::Integer(3));
     catalog.set("AcroForm", Object::Dictionary(form));
     Ok(catalog)
+}
+
+/// `pdf` (parsed as `doc`) with the update `new` appended.
+pub(super) fn write_update(pdf: &[u8], doc: Document, new: Update) -> Result<Vec<u8>, SignError> {
+    let mut inc = lopdf::IncrementalDocument::create_from(pdf.to_vec(), doc);
+    inc.new_document.max_id = new.next;
+    inc.new_document.objects = new.objects;
+    let mut out = Vec::with_capacity(pdf.len() + 64 * 1024);
+    inc.save_to(&mut out).map_err(|e| fail(e.to_string()))?;
+    crate::pipeline::typeset::end_line(&mut out);
+    Ok(out)
 }
 
 /// The objects an incremental update adds or replaces, and the last

@@ -65,6 +65,9 @@ pub struct Signer {
     at: i64,
     /// The time-stamping authority that stamps its signatures, if any.
     tsa: Option<super::tsa::Tsa>,
+    /// Where the validation data embedded after each signature comes
+    /// from, when it is embedded.
+    ltv: Option<super::revocation::Ltv>,
 }
 
 impl std::fmt::Debug for Signer {
@@ -210,6 +213,7 @@ impl Signer {
             cert_file,
             at: 0,
             tsa: None,
+            ltv: None,
         };
         if !signer.may_sign() {
             return Err(KeyError::NotForSigning {
@@ -243,6 +247,19 @@ impl Signer {
     /// The time-stamping authority of its signatures, if any.
     pub fn tsa(&self) -> Option<&super::tsa::Tsa> {
         self.tsa.as_ref()
+    }
+
+    /// The signer, embedding after each of its signatures the validation
+    /// data of every signature of the file, from `ltv` (PAdES B-LT, with a
+    /// time-stamping authority).
+    pub fn with_ltv(mut self, ltv: super::revocation::Ltv) -> Self {
+        self.ltv = Some(ltv);
+        self
+    }
+
+    /// Where its validation data comes from, when it embeds it.
+    pub fn ltv(&self) -> Option<&super::revocation::Ltv> {
+        self.ltv.as_ref()
     }
 
     /// The signer's name, as its certificate gives it (the common name).

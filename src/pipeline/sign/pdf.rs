@@ -8,13 +8,17 @@
 //! updates keep the file's archival and accessibility claims (see
 //! [`super::incremental`]); the metadata stream is left as it is.
 
-use lopdf::{Dictionary, Document, IncrementalDocument, Object, ObjectId, StringFormat};
+use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 
 use super::cms::signed_data;
+use super::dss::with_validation_data;
 use super::incremental::{
-    SignError, Update, add_form_element, add_widget, appearance, catalog_id, fail, page_id, rect_of,
+    SignError, Update, add_form_element, add_widget, appearance, catalog_id, fail, page_id,
+    rect_of, write_update,
 };
 use super::keys::Signer;
+use super::revocation::Ltv;
+use super::tsa::Tsa;
 use crate::base::digest::sha256_of;
 use crate::pipeline::typeset::FieldPlace;
 
@@ -122,15 +126,71 @@ pub fn countersign_pdf(pdf: &[u8], signer: &Signer) -> Result<Vec<u8>, SignError
 }
 
 /// Writes `new` as an incremental update of `pdf` (parsed as `doc`) and
-/// signs it.
+/// signs it; then, when the signer embeds validation data, adds it.
 fn finish(pdf: &[u8], doc: Document, new: Update, signer: &Signer) -> Result<Vec<u8>, SignError> {
-    let mut inc = IncrementalDocument::create_from(pdf.to_vec(), doc);
-    inc.new_document.max_id = new.next;
-    inc.new_document.objects = new.objects;
-    let mut out = Vec::with_capacity(pdf.len() + 2 * CONTENTS_BYTES + 4096);
-    inc.save_to(&mut out).map_err(|e| fail(e.to_string()))?;
-    crate::pipeline::typeset::end_line(&mut out);
-    fill_signature(&mut out, pdf.len(), signer)?;
+    let mut out = write_update(pdf, doc, new)?;
+    fill_contents(&mut out, pdf.len(), |digest| {
+        signed_data(signer, digest).map_err(SignError::Pdf)
+    })?;
+    match signer.ltv() {
+        Some(ltv) => with_validation_data(&out, ltv, Some(&signer.cert)),
+        None => Ok(out),
+    }
+}
+
+/// `pdf` with a document time-stamp from `tsa` over all of it (PAdES
+/// B-LTA), added as an incremental update after the validation data of
+/// its signatures and time-stamps, from `ltv`: run again later, it adds
+/// the data of the last time-stamp and a new one over it, extending the
+/// time the signatures can be validated.
+pub fn timestamp_pdf(pdf: &[u8], tsa: &Tsa, ltv: &Ltv) -> Result<Vec<u8>, SignError> {
+    let pdf = with_validation_data(pdf, ltv, None)?;
+    let doc = Document::load_mem(&pdf).map_err(|e| fail(e.to_string()))?;
+    let catalog_id = catalog_id(&doc)?;
+    let stamps = super::revisions::signature_fields(&doc).len();
+    let mut new = Update::new(&doc);
+    let signature_id = new.new_object_id();
+    let mut signature = placeholders();
+    signature.set("Type", Object::Name(b"DocTimeStamp".to_vec()));
+    signature.set("SubFilter", Object::Name(b"ETSI.RFC3161".to_vec()));
+    new.objects
+        .insert(signature_id, Object::Dictionary(signature));
+    // An invisible field on no page: it shows nothing and is no
+    // annotation, so the pages and their structure stay as signed.
+    let field_id = new.new_object_id();
+    let mut field = Dictionary::new();
+    field.set("FT", Object::Name(b"Sig".to_vec()));
+    field.set(
+        "T",
+        lopdf::text_string(&format!("DocumentTimeStamp{}", stamps + 1)),
+    );
+    field.set("TU", lopdf::text_string("Document time-stamp"));
+    field.set("V", Object::Reference(signature_id));
+    field.set("Ff", Object::Integer(0));
+    new.objects.insert(field_id, Object::Dictionary(field));
+    let mut catalog = new.dictionary(&doc, catalog_id)?;
+    let mut form = match catalog.get(b"AcroForm") {
+        Ok(Object::Dictionary(d)) => d.clone(),
+        Ok(Object::Reference(id)) => doc
+            .get_dictionary(*id)
+            .map_err(|e| fail(e.to_string()))?
+            .clone(),
+        _ => Dictionary::new(),
+    };
+    let mut fields = form
+        .get(b"Fields")
+        .and_then(Object::as_array)
+        .cloned()
+        .unwrap_or_default();
+    fields.push(Object::Reference(field_id));
+    form.set("Fields", Object::Array(fields));
+    form.set("SigFlags", Object::Integer(3));
+    catalog.set("AcroForm", Object::Dictionary(form));
+    new.objects.insert(catalog_id, Object::Dictionary(catalog));
+    let mut out = write_update(&pdf, doc, new)?;
+    fill_contents(&mut out, pdf.len(), |digest| {
+        Ok(tsa.stamp_digest(digest)?.der)
+    })?;
     Ok(out)
 }
 
@@ -200,10 +260,19 @@ fn pdf_date(unix: i64) -> Result<Vec<u8>, SignError> {
 /// The signature dictionary, with placeholders for its byte range and
 /// contents.
 fn signature_dictionary(date: &[u8], signer: &Signer) -> Dictionary {
-    let mut signature = Dictionary::new();
+    let mut signature = placeholders();
     signature.set("Type", Object::Name(b"Sig".to_vec()));
-    signature.set("Filter", Object::Name(b"Adobe.PPKLite".to_vec()));
     signature.set("SubFilter", Object::Name(b"ETSI.CAdES.detached".to_vec()));
+    signature.set("M", Object::String(date.to_vec(), StringFormat::Literal));
+    signature.set("Name", lopdf::text_string(&signer.name()));
+    signature
+}
+
+/// A signature dictionary's filter, and placeholders for its byte range
+/// and contents.
+fn placeholders() -> Dictionary {
+    let mut signature = Dictionary::new();
+    signature.set("Filter", Object::Name(b"Adobe.PPKLite".to_vec()));
     signature.set(
         "ByteRange",
         Object::Array(
@@ -217,8 +286,6 @@ fn signature_dictionary(date: &[u8], signer: &Signer) -> Dictionary {
         "Contents",
         Object::String(vec![0; CONTENTS_BYTES], StringFormat::Hexadecimal),
     );
-    signature.set("M", Object::String(date.to_vec(), StringFormat::Literal));
-    signature.set("Name", lopdf::text_string(&signer.name()));
     signature
 }
 
@@ -249,8 +316,13 @@ fn widget(
 }
 
 /// Replaces the placeholders written after `from`: the byte range with the
-/// file's, the contents with the CMS over those bytes.
-fn fill_signature(out: &mut [u8], from: usize, signer: &Signer) -> Result<(), SignError> {
+/// file's, the contents with what `contents` makes of those bytes' SHA-256
+/// (a CMS signature, or a time-stamp token).
+fn fill_contents(
+    out: &mut [u8],
+    from: usize,
+    contents: impl FnOnce(&[u8; 32]) -> Result<Vec<u8>, SignError>,
+) -> Result<(), SignError> {
     let fail = |m: &str| SignError::Pdf(m.to_string());
     let placeholder = BYTE_RANGE_PLACEHOLDER
         .iter()
@@ -277,7 +349,7 @@ fn fill_signature(out: &mut [u8], from: usize, signer: &Signer) -> Result<(), Si
     let padded = format!("{written:<width$}", width = placeholder.len());
     out[range_at..range_at + placeholder.len()].copy_from_slice(padded.as_bytes());
     let digest = sha256_of(&[&out[..contents_at], &out[after..]]);
-    let cms = signed_data(signer, &digest).map_err(SignError::Pdf)?;
+    let cms = contents(&digest)?;
     if cms.len() > CONTENTS_BYTES {
         return Err(fail("the signature is larger than the room kept for it"));
     }

@@ -161,3 +161,55 @@ pub(super) fn name_of(cert: &Certificate) -> String {
         })
         .unwrap_or_else(|| subject.to_string())
 }
+
+/// The CMS ContentInfo of a signature's `/Contents` (a signature, or a
+/// document time-stamp's token), without the padding after it.
+pub(super) fn content_info_of(contents: &[u8]) -> Result<cms::content_info::ContentInfo, String> {
+    use der::Decode;
+    let mut reader = der::SliceReader::new(contents).map_err(|e| e.to_string())?;
+    cms::content_info::ContentInfo::decode(&mut reader)
+        .map_err(|e| format!("the signature is not CMS: {e}"))
+}
+
+/// The CMS SignedData of a signature's `/Contents`.
+pub(super) fn signed_data_of(contents: &[u8]) -> Result<SignedData, String> {
+    content_info_of(contents)?
+        .content
+        .decode_as()
+        .map_err(|e| format!("the signature is not CMS SignedData: {e}"))
+}
+
+/// The signature time-stamp token of the first SignerInfo of `data`, and
+/// the signature value it stamps; none when it has none.
+pub(super) fn time_stamp_token(
+    data: &SignedData,
+) -> Result<Option<(cms::content_info::ContentInfo, Vec<u8>)>, String> {
+    let Some(signer_info) = data.signer_infos.0.iter().next() else {
+        return Ok(None);
+    };
+    let Some(token) = signer_info
+        .unsigned_attrs
+        .as_ref()
+        .and_then(|attrs| attrs.iter().find(|a| a.oid == SIGNATURE_TIME_STAMP))
+        .and_then(|a| a.values.iter().next())
+    else {
+        return Ok(None);
+    };
+    let token = token
+        .decode_as()
+        .map_err(|e| format!("the signature's time-stamp is not a token: {e}"))?;
+    Ok(Some((token, signer_info.signature.as_bytes().to_vec())))
+}
+
+/// `id-aa-signatureTimeStampToken` (RFC 3161, appendix A): the unsigned
+/// attribute that holds a time-stamp over the signature value.
+pub(super) const SIGNATURE_TIME_STAMP: der::oid::ObjectIdentifier =
+    der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.14");
+
+/// `unix` seconds as ISO 8601 in UTC.
+pub(super) fn iso_time(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0).map_or_else(
+        || unix.to_string(),
+        |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    )
+}

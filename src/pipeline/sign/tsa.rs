@@ -20,9 +20,6 @@ use crate::base::digest::sha256;
 /// How long dossier waits for a time-stamping authority, unless told.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The largest answer read from a time-stamping authority.
-const MAX_ANSWER: u64 = 1 << 20;
-
 /// `id-ct-TSTInfo` (RFC 3161).
 const TST_INFO: der::oid::ObjectIdentifier =
     der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
@@ -104,13 +101,20 @@ pub struct Token {
     pub time: i64,
     /// The authority's name, as its certificate gives it.
     pub authority: String,
+    /// The authority's certificate, then the others the token carries.
+    pub(super) certificates: Vec<Certificate>,
 }
 
 impl Tsa {
     /// Asks the authority for a token over `data` (its SHA-256) and checks
     /// the answer.
     pub fn stamp(&self, data: &[u8]) -> Result<Token, TsaError> {
-        let imprint = sha256(data);
+        self.stamp_digest(&sha256(data))
+    }
+
+    /// Asks the authority for a token over data whose SHA-256 is `imprint`
+    /// and checks the answer.
+    pub fn stamp_digest(&self, imprint: &[u8; 32]) -> Result<Token, TsaError> {
         let nonce = nonce();
         let request = TimeStampReq {
             version: TspVersion::V1,
@@ -153,41 +157,28 @@ impl Tsa {
             .time_stamp_token
             .ok_or_else(|| self.refused("granted the request but sent no token".into()))?;
         let der = token.to_der().map_err(|e| self.bad(e))?;
-        let checked = check_token(&token, &imprint, Some(&nonce)).map_err(|e| self.refused(e))?;
+        let checked = check_token(&token, imprint, Some(&nonce)).map_err(|e| self.refused(e))?;
         Ok(Token { der, ..checked })
     }
 
     fn post(&self, body: &[u8]) -> Result<Vec<u8>, TsaError> {
-        let unreachable = |message: String| TsaError::Unreachable {
-            url: self.url.clone(),
-            message,
-        };
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(self.timeout))
-            .http_status_as_error(false)
-            .build()
-            .into();
-        let mut response = agent
-            .post(&self.url)
-            .header("Content-Type", "application/timestamp-query")
-            .send(body)
-            .map_err(|e| match e {
-                ureq::Error::Timeout(_) => unreachable(format!(
-                    "no answer within {} s (--tsa-timeout)",
-                    self.timeout.as_secs()
-                )),
-                other => unreachable(other.to_string()),
-            })?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(self.refused(format!("answered HTTP {status}")));
-        }
-        response
-            .body_mut()
-            .with_config()
-            .limit(MAX_ANSWER)
-            .read_to_vec()
-            .map_err(|e| unreachable(e.to_string()))
+        use super::http::{Failure, exchange};
+        exchange(
+            &self.url,
+            self.timeout,
+            Some(("application/timestamp-query", body)),
+        )
+        .map_err(|e| match e {
+            Failure::Status(_) => self.refused(e.to_string()),
+            Failure::Timeout(_) => TsaError::Unreachable {
+                url: self.url.clone(),
+                message: format!("{e} (--tsa-timeout)"),
+            },
+            Failure::Other(message) => TsaError::Unreachable {
+                url: self.url.clone(),
+                message,
+            },
+        })
     }
 
     fn refused(&self, problem: String) -> TsaError {
@@ -241,7 +232,7 @@ pub(super) fn check_token(
             return Err("sent a token that does not carry the request's nonce (a replayed or foreign answer)".into());
         }
     }
-    let (cert, _) = super::signed::signer_certificate(&data)
+    let (cert, carried) = super::signed::signer_certificate(&data)
         .map_err(|e| format!("sent a token whose signer cannot be found: {e}"))?;
     if !for_time_stamping(&cert) {
         return Err(format!(
@@ -252,10 +243,14 @@ pub(super) fn check_token(
     super::signed::check_signed_attributes(&data, &cert, &sha256(content))
         .map_err(|e| format!("sent a token whose signature does not verify: {e}"))?;
     let time = generalized_time(&info.gen_time).ok_or("sent a token whose time cannot be read")?;
+    let authority = super::signed::name_of(&cert);
+    let mut certificates = vec![cert.clone()];
+    certificates.extend(carried.into_iter().filter(|c| c != &cert));
     Ok(Token {
         der: Vec::new(),
         time,
-        authority: super::signed::name_of(&cert),
+        authority,
+        certificates,
     })
 }
 

@@ -1,27 +1,36 @@
 //! Checking the signatures of a PDF, as a customer's validator would: the
-//! byte range covers the whole file but the signature, the digest of those
-//! bytes is the one signed, the signature verifies with the signer's
-//! certificate, and — given trust anchors — the certificate chains to one
-//! of them, each certificate valid when the document was signed.
+//! byte range covers a whole revision of the file but the signature, the
+//! digest of those bytes is the one signed, the signature verifies with
+//! the signer's certificate, and — given trust anchors — the certificate
+//! chains to one of them, each certificate valid and not revoked at a time
+//! that can be trusted: its time-stamp's, a later document time-stamp's,
+//! or the validation time.
 
-use cms::content_info::ContentInfo;
-use cms::signed_data::SignedData;
-use der::{Decode, Encode, SliceReader};
 use lopdf::{Document, Object};
 use x509_cert::Certificate;
 
+use super::dss::Store;
 use super::pdf::parse_date;
 use super::revisions::{later_changes, revision_ends, signature_fields};
-use super::signed::{Mismatch, check_signed_attributes, name_of, signer_certificate, verify_with};
-use crate::base::digest::sha256_of;
+use super::revocation::Proof;
+use super::signed::{
+    Mismatch, check_signed_attributes, content_info_of, iso_time, signed_data_of,
+    signer_certificate, time_stamp_token,
+};
+use super::trust::{chains_to, proven};
+use super::tsa::{Token, check_token};
+use crate::base::digest::{sha256, sha256_of};
 
-/// A signature that checked out.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A signature or document time-stamp that checked out.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ValidSignature {
     /// The signature field's name.
     pub field: String,
     /// Whether it certifies the document (DocMDP), or approves it.
     pub certifies: bool,
+    /// Whether it is a document time-stamp (PAdES B-LTA) rather than a
+    /// signature: its signer is the time-stamping authority.
+    pub document_timestamp: bool,
     /// The revision of the file it signs, from 1 (the file as first
     /// written), and how many revisions the file has.
     pub revision: (usize, usize),
@@ -29,20 +38,21 @@ pub struct ValidSignature {
     pub covers: usize,
     /// Who signed, as the certificate names them.
     pub signer: String,
-    /// When, as the signature dictionary says.
+    /// When, as the signature dictionary says (for a document time-stamp,
+    /// the authority's time).
     pub signed_at: String,
-    /// Its PAdES baseline level.
-    pub level: Level,
-    /// The trusted time a time-stamping authority gave it, for B-T.
+    /// Its PAdES baseline level; none for a document time-stamp.
+    pub level: Option<Level>,
+    /// The trusted time a time-stamping authority gave it.
     pub timestamp: Option<Stamp>,
     /// Whether the certificate chains to a given trust anchor (`None`
-    /// when none was given), at the trusted time when there is one, else
-    /// at the time the signer claims.
+    /// when none was given), each certificate valid and not revoked at the
+    /// time that can be trusted.
     pub trusted: Option<bool>,
 }
 
 /// A PAdES baseline level (ETSI EN 319 142-1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub enum Level {
     /// A signature with its signer's certificate.
     #[serde(rename = "B-B")]
@@ -50,6 +60,13 @@ pub enum Level {
     /// And a time-stamp over it from a time-stamping authority.
     #[serde(rename = "B-T")]
     BT,
+    /// And, in the document security store, the certificates and
+    /// revocation data that validate the signature and its time-stamp.
+    #[serde(rename = "B-LT")]
+    BLT,
+    /// And a document time-stamp over that data.
+    #[serde(rename = "B-LTA")]
+    BLTA,
 }
 
 impl std::fmt::Display for Level {
@@ -57,6 +74,8 @@ impl std::fmt::Display for Level {
         f.write_str(match self {
             Level::BB => "B-B",
             Level::BT => "B-T",
+            Level::BLT => "B-LT",
+            Level::BLTA => "B-LTA",
         })
     }
 }
@@ -70,9 +89,24 @@ pub struct Stamp {
     pub authority: String,
 }
 
-/// The signatures of `pdf`, each checked; `Err` says what is wrong with
-/// the first that does not check out. A PDF without signatures gives an
-/// empty list.
+/// The signatures of `pdf`, validated now; see [`verify_pdf_at`].
+pub fn verify_pdf(pdf: &[u8], anchors: &[Certificate]) -> Result<Vec<ValidSignature>, String> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    verify_pdf_at(pdf, anchors, now)
+}
+
+/// The signatures and document time-stamps of `pdf`, each checked, as
+/// validated at `now` (Unix seconds); `Err` says what is wrong with the
+/// first that does not check out. A PDF without signatures gives an empty
+/// list.
+///
+/// A signature's certificates must be valid at its time-stamp's time,
+/// else at the time of the first document time-stamp after it, else at
+/// `now`; a time-stamp's certificates likewise at the next document
+/// time-stamp's time, else at `now`. Revocation data in the file's
+/// document security store must not show any of them revoked by then.
 ///
 /// A signature may sign an earlier revision of the file than the last:
 /// the revisions after the first signed one may then only fill a
@@ -80,11 +114,14 @@ pub struct Stamp {
 /// timestamps — what a customer's countersignature of a certified report
 /// does. Anything else appended (an annotation, a changed page, a new
 /// field) is reported as a change after signing.
-pub fn verify_pdf(pdf: &[u8], anchors: &[Certificate]) -> Result<Vec<ValidSignature>, String> {
+pub fn verify_pdf_at(
+    pdf: &[u8],
+    anchors: &[Certificate],
+    now: i64,
+) -> Result<Vec<ValidSignature>, String> {
     let doc = Document::load_mem(pdf).map_err(|e| format!("not a readable PDF: {e}"))?;
     let ends = revision_ends(pdf);
-    let mut found = Vec::new();
-    let mut first_end = None::<usize>;
+    let mut parsed = Vec::new();
     for (_, field) in signature_fields(&doc) {
         let Some(signature) = field
             .get(b"V")
@@ -94,19 +131,20 @@ pub fn verify_pdf(pdf: &[u8], anchors: &[Certificate]) -> Result<Vec<ValidSignat
         else {
             continue;
         };
-        let (valid, end) = check(pdf, &ends, signature, anchors)?;
-        first_end = Some(first_end.map_or(end, |e| e.min(end)));
-        found.push(ValidSignature {
-            field: field
-                .get(b"T")
-                .ok()
-                .and_then(|t| t.as_str().ok())
-                .map(|t| String::from_utf8_lossy(t).into_owned())
-                .unwrap_or_default(),
-            ..valid
-        });
+        let name = field
+            .get(b"T")
+            .ok()
+            .and_then(|t| t.as_str().ok())
+            .map(|t| String::from_utf8_lossy(t).into_owned())
+            .unwrap_or_default();
+        parsed.push(parse(pdf, &ends, name, signature)?);
     }
-    if let Some(end) = first_end
+    let context = Context::new(pdf, &doc, &parsed, anchors, now);
+    let mut found = parsed
+        .iter()
+        .map(|p| context.judge(p, &ends))
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(end) = parsed.iter().map(|p| p.end).min()
         && end < pdf.len()
     {
         let before = Document::load_mem(&pdf[..end])
@@ -126,42 +164,88 @@ pub fn load_anchors(files: &[std::path::PathBuf]) -> Result<Vec<Certificate>, su
     Ok(anchors)
 }
 
-/// Checks one signature of `pdf`: it covers the whole file but its own
-/// contents, its CMS digest is the file's, it verifies with the signer's
-/// certificate, and (when anchors are given) that chains to one.
-fn check(
+/// Checks that the certificate of a signature with a time-stamp but no
+/// validation data has not expired by `at`: once it has, its authority
+/// no longer says whether it was revoked before the time-stamp, and the
+/// file does not either.
+fn unproven_after_expiry(cert: &Certificate, at: i64) -> Result<(), String> {
+    let expiry = cert
+        .tbs_certificate
+        .validity
+        .not_after
+        .to_unix_duration()
+        .as_secs() as i64;
+    if expiry >= at {
+        return Ok(());
+    }
+    Err(format!(
+        "the certificate of {} expired on {} and the file carries no validation data for it (PAdES B-LT): whether it was revoked before its time-stamp can no longer be told",
+        super::signed::name_of(cert),
+        iso_time(expiry)
+    ))
+}
+
+/// A signature or document time-stamp whose bytes check out, before its
+/// certificates are judged.
+struct Parsed {
+    field: String,
+    certifies: bool,
+    document_timestamp: bool,
+    /// Where the revision it covers ends.
+    end: usize,
+    /// The signer's certificate (a document time-stamp's: the
+    /// authority's) and the certificates its CMS carries.
+    cert: Certificate,
+    pool: Vec<Certificate>,
+    /// The time the signature dictionary claims.
+    claimed: Option<(i64, String)>,
+    /// The signature's time-stamp, or the document time-stamp itself.
+    token: Option<Token>,
+}
+
+/// Checks one signature's bytes: it covers a whole revision but its own
+/// contents, and its CMS digest is that revision's; a signature verifies
+/// with the signer's certificate, a document time-stamp's token is over
+/// the revision's digest, a signature's time-stamp over its value.
+fn parse(
     pdf: &[u8],
     ends: &[usize],
+    field: String,
     signature: &lopdf::Dictionary,
-    anchors: &[Certificate],
-) -> Result<(ValidSignature, usize), String> {
+) -> Result<Parsed, String> {
     let (digest, end) = covered_digest(pdf, ends, signature)?;
     let contents = signature
         .get(b"Contents")
         .and_then(Object::as_str)
         .map_err(|_| "a signature without /Contents".to_string())?;
-    let data = signed_data(contents)?;
-    let (cert, certs) = signer_certificate(&data)?;
+    let name = |key: &[u8]| signature.get(key).and_then(Object::as_name).ok();
+    if name(b"Type") == Some(b"DocTimeStamp") || name(b"SubFilter") == Some(b"ETSI.RFC3161") {
+        let token = check_token(&content_info_of(contents)?, &digest, None)
+            .map_err(|e| format!("a document time-stamp does not hold: the authority {e}"))?;
+        return Ok(Parsed {
+            field,
+            certifies: false,
+            document_timestamp: true,
+            end,
+            cert: token.certificates[0].clone(),
+            pool: token.certificates.clone(),
+            claimed: Some((token.time, iso_time(token.time))),
+            token: Some(token),
+        });
+    }
+    let data = signed_data_of(contents)?;
+    let (cert, pool) = signer_certificate(&data)?;
     check_signed_attributes(&data, &cert, &digest).map_err(|e| match e {
         Mismatch::Digest => "the file's bytes differ from the bytes signed (digest mismatch): it was changed after signing".to_string(),
         Mismatch::Other(e) => e,
     })?;
-    let timestamp = timestamp_of(&data)?;
-    let when = signature
-        .get(b"M")
-        .and_then(Object::as_str)
-        .ok()
-        .and_then(parse_date);
-    let trusted = if anchors.is_empty() {
-        None
-    } else {
-        // A trusted time, when the signature has one, else the time the
-        // signer claims.
-        let at = timestamp
-            .as_ref()
-            .map(|t| t.time)
-            .or(when.as_ref().map(|(unix, _)| *unix));
-        Some(chains_to(&cert, &certs, anchors, at)?)
+    let token = match time_stamp_token(&data)? {
+        Some((token, value)) => {
+            Some(check_token(&token, &sha256(&value), None).map_err(|e| {
+                format!("the signature's time-stamp does not hold: the authority {e}")
+            })?)
+        }
+        None => None,
     };
     let certifies = signature
         .get(b"Reference")
@@ -171,28 +255,161 @@ fn check(
                 r.get(b"TransformMethod").and_then(Object::as_name).ok() == Some(b"DocMDP")
             })
         });
-    let revision = ends.iter().position(|e| *e == end).map_or(0, |i| i + 1);
-    Ok((
-        ValidSignature {
-            field: String::new(),
-            certifies,
+    Ok(Parsed {
+        field,
+        certifies,
+        document_timestamp: false,
+        end,
+        cert,
+        pool,
+        claimed: signature
+            .get(b"M")
+            .and_then(Object::as_str)
+            .ok()
+            .and_then(parse_date),
+        token,
+    })
+}
+
+/// What the signatures of a file are judged with: the trust anchors, the
+/// validation time, the document security store, and each document
+/// time-stamp with the store as it stood in the revision it covers.
+struct Context<'a> {
+    anchors: &'a [Certificate],
+    now: i64,
+    proofs: Vec<Proof>,
+    certs: Vec<Certificate>,
+    stamps: Vec<StampedStore>,
+}
+
+/// A document time-stamp: the end of the revision it covers, its time,
+/// and the store of that revision.
+struct StampedStore {
+    end: usize,
+    time: i64,
+    proofs: Vec<Proof>,
+    certs: Vec<Certificate>,
+}
+
+impl<'a> Context<'a> {
+    fn new(
+        pdf: &[u8],
+        doc: &Document,
+        parsed: &[Parsed],
+        anchors: &'a [Certificate],
+        now: i64,
+    ) -> Self {
+        let store = Store::of(doc);
+        let stamps = parsed
+            .iter()
+            .filter(|p| p.document_timestamp)
+            .filter_map(|p| {
+                let then = Document::load_mem(&pdf[..p.end]).ok()?;
+                let store = Store::of(&then);
+                Some(StampedStore {
+                    end: p.end,
+                    time: p.token.as_ref()?.time,
+                    proofs: store.proofs(),
+                    certs: store.certificates(),
+                })
+            })
+            .collect();
+        Context {
+            anchors,
+            now,
+            proofs: store.proofs(),
+            certs: store.certificates(),
+            stamps,
+        }
+    }
+
+    /// The time what the revision ending at `end` holds can be trusted
+    /// at: the first document time-stamp's after it, else the validation
+    /// time.
+    fn after(&self, end: usize) -> i64 {
+        self.stamps
+            .iter()
+            .filter(|s| s.end > end)
+            .map(|s| s.time)
+            .min()
+            .unwrap_or(self.now)
+    }
+
+    fn judge(&self, p: &Parsed, ends: &[usize]) -> Result<ValidSignature, String> {
+        let mut pool = p.pool.clone();
+        pool.extend(self.certs.iter().cloned());
+        let later = self.after(p.end);
+        let level = (!p.document_timestamp).then(|| self.level(p, &pool));
+        let trusted = if self.anchors.is_empty() {
+            None
+        } else {
+            if level == Some(Level::BT) {
+                unproven_after_expiry(&p.cert, later)?;
+            }
+            let (signer_at, stamp) = match (&p.token, p.document_timestamp) {
+                (Some(token), false) => (token.time, Some(token)),
+                _ => (later, None),
+            };
+            let mut trusted = chains_to(&p.cert, &pool, self.anchors, &self.proofs, signer_at)?;
+            if let Some(token) = stamp {
+                let mut pool = token.certificates.clone();
+                pool.extend(self.certs.iter().cloned());
+                trusted &= chains_to(
+                    &token.certificates[0],
+                    &pool,
+                    self.anchors,
+                    &self.proofs,
+                    later,
+                )?;
+            }
+            Some(trusted)
+        };
+        let revision = ends.iter().position(|e| *e == p.end).map_or(0, |i| i + 1);
+        Ok(ValidSignature {
+            field: p.field.clone(),
+            certifies: p.certifies,
+            document_timestamp: p.document_timestamp,
             revision: (revision, ends.len()),
-            covers: end,
-            signer: name_of(&cert),
-            signed_at: when.map(|(_, text)| text).unwrap_or_default(),
-            level: if timestamp.is_some() {
-                Level::BT
-            } else {
-                Level::BB
-            },
-            timestamp: timestamp.map(|t| Stamp {
+            covers: p.end,
+            signer: super::signed::name_of(&p.cert),
+            signed_at: p
+                .claimed
+                .as_ref()
+                .map(|(_, text)| text.clone())
+                .unwrap_or_default(),
+            level,
+            timestamp: p.token.as_ref().map(|t| Stamp {
                 time: iso_time(t.time),
-                authority: t.authority,
+                authority: t.authority.clone(),
             }),
             trusted,
-        },
-        end,
-    ))
+        })
+    }
+
+    /// The PAdES level of the signature `p`, whose certificates are in
+    /// `pool`.
+    fn level(&self, p: &Parsed, pool: &[Certificate]) -> Level {
+        let Some(token) = &p.token else {
+            return Level::BB;
+        };
+        let covered = |proofs: &[Proof], certs: &[Certificate]| {
+            let mut all = pool.to_vec();
+            all.extend(certs.iter().cloned());
+            all.extend(token.certificates.iter().cloned());
+            proven(&p.cert, &all, proofs) && proven(&token.certificates[0], &all, proofs)
+        };
+        if !covered(&self.proofs, &self.certs) {
+            Level::BT
+        } else if self
+            .stamps
+            .iter()
+            .any(|s| s.end > p.end && covered(&s.proofs, &s.certs))
+        {
+            Level::BLTA
+        } else {
+            Level::BLT
+        }
+    }
 }
 
 /// The SHA-256 of the bytes the signature's `/ByteRange` covers, once the
@@ -225,102 +442,4 @@ fn covered_digest(
         return Err("the signature's byte range does not exclude exactly its contents".into());
     }
     Ok((sha256_of(&[&pdf[..a], &pdf[b..end]]), end))
-}
-
-/// The signature time-stamp of the first SignerInfo of `data`, checked
-/// against its signature value; none when it has none.
-fn timestamp_of(data: &SignedData) -> Result<Option<super::tsa::Token>, String> {
-    let Some(signer_info) = data.signer_infos.0.iter().next() else {
-        return Ok(None);
-    };
-    let Some(token) = signer_info
-        .unsigned_attrs
-        .as_ref()
-        .and_then(|attrs| {
-            attrs
-                .iter()
-                .find(|a| a.oid == super::cms::SIGNATURE_TIME_STAMP)
-        })
-        .and_then(|a| a.values.iter().next())
-    else {
-        return Ok(None);
-    };
-    let token: ContentInfo = token
-        .decode_as()
-        .map_err(|e| format!("the signature's time-stamp is not a token: {e}"))?;
-    let imprint = crate::base::digest::sha256(signer_info.signature.as_bytes());
-    super::tsa::check_token(&token, &imprint, None)
-        .map(Some)
-        .map_err(|e| format!("the signature's time-stamp does not hold: the authority {e}"))
-}
-
-/// `unix` seconds as ISO 8601 in UTC.
-fn iso_time(unix: i64) -> String {
-    chrono::DateTime::from_timestamp(unix, 0).map_or_else(
-        || unix.to_string(),
-        |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-    )
-}
-
-/// The CMS SignedData of a signature's `/Contents`.
-fn signed_data(contents: &[u8]) -> Result<SignedData, String> {
-    let mut reader = SliceReader::new(contents).map_err(|e| e.to_string())?;
-    let info =
-        ContentInfo::decode(&mut reader).map_err(|e| format!("the signature is not CMS: {e}"))?;
-    info.content
-        .decode_as()
-        .map_err(|e| format!("the signature is not CMS SignedData: {e}"))
-}
-
-/// Whether `cert` chains through `pool` to one of `anchors`, each
-/// certificate verifying with its issuer's key and valid at `at`.
-fn chains_to(
-    cert: &Certificate,
-    pool: &[Certificate],
-    anchors: &[Certificate],
-    at: Option<i64>,
-) -> Result<bool, String> {
-    let mut current = cert.clone();
-    for _ in 0..8 {
-        valid_at(&current, at)?;
-        if anchors.iter().any(|a| a == &current) {
-            return Ok(true);
-        }
-        let issued_by = |issuer: &&Certificate| {
-            issuer.tbs_certificate.subject == current.tbs_certificate.issuer
-                && verify_with(
-                    issuer,
-                    current.signature_algorithm.oid,
-                    &current.tbs_certificate.to_der().unwrap_or_default(),
-                    current.signature.raw_bytes(),
-                )
-                .is_ok()
-        };
-        if let Some(anchor) = anchors.iter().find(issued_by) {
-            valid_at(anchor, at)?;
-            return Ok(true);
-        }
-        match pool.iter().filter(|c| *c != &current).find(issued_by) {
-            Some(issuer) => current = issuer.clone(),
-            None => return Ok(false),
-        }
-    }
-    Ok(false)
-}
-
-fn valid_at(cert: &Certificate, at: Option<i64>) -> Result<(), String> {
-    let Some(at) = at else { return Ok(()) };
-    let validity = &cert.tbs_certificate.validity;
-    let from = validity.not_before.to_unix_duration().as_secs() as i64;
-    let to = validity.not_after.to_unix_duration().as_secs() as i64;
-    if (from..=to).contains(&at) {
-        Ok(())
-    } else {
-        Err(format!(
-            "the certificate of {} was not valid when the document was signed (valid from {} to {})",
-            name_of(cert),
-            validity.not_before,
-            validity.not_after
-        ))
-    }
 }

@@ -39,6 +39,12 @@ fn ok(out: Output) -> String {
 /// Renders the survey of the sample into `out`, signed by `name`, with
 /// `flags`; returns the signed PDF.
 fn signed_survey(pki: &Pki, out: &Path, name: &str, flags: &[&str]) -> PathBuf {
+    signed(pki, out, name, "survey", flags)
+}
+
+/// Renders report `only` of the sample into `out`, signed by `name`, with
+/// `flags`; returns the signed PDF.
+fn signed(pki: &Pki, out: &Path, name: &str, only: &str, flags: &[&str]) -> PathBuf {
     let sample = zh_sample();
     let (key, cert, chain) = (
         pki.path(&format!("{name}.key")),
@@ -51,7 +57,7 @@ fn signed_survey(pki: &Pki, out: &Path, name: &str, flags: &[&str]) -> PathBuf {
         "-o",
         arg(out),
         "--only",
-        "survey",
+        only,
         "--sign-key",
         arg(&key),
         "--sign-cert",
@@ -62,8 +68,11 @@ fn signed_survey(pki: &Pki, out: &Path, name: &str, flags: &[&str]) -> PathBuf {
     args.extend_from_slice(flags);
     ok(dossier_now(&args));
     let files = pdfs_in(&out.join("ZP-2026-FL-001"));
-    assert_eq!(files.len(), 1, "{files:?}");
-    files[0].clone()
+    files
+        .iter()
+        .find(|f| f.to_string_lossy().ends_with(&format!("-{only}.pdf")))
+        .unwrap_or_else(|| panic!("no {only} among {files:?}"))
+        .clone()
 }
 
 /// What `dossier verify --format json` says of one file, validated at
@@ -175,6 +184,41 @@ fn long_term_signatures_outlive_their_certificates() {
     assert_eq!(levels(&json), ["B-LT"], "{json}");
     keeps_the_standards(&lt);
 
+    // The customer's countersignature carries its own validation data.
+    pki.issue(
+        "buyer",
+        "Zhang Wenbin",
+        "reachable_signer",
+        &from,
+        "20351231000000Z",
+        &EC,
+    );
+    let acceptance_out = tempfile::tempdir().expect("temp dir");
+    let acceptance = signed(
+        &pki,
+        acceptance_out.path(),
+        "brief",
+        "acceptance",
+        &["--tsa", &tsa, "--ltv"],
+    );
+    ok(dossier_now(&[
+        "countersign",
+        arg(&acceptance),
+        "--key",
+        arg(&pki.path("buyer.key")),
+        "--cert",
+        arg(&pki.path("buyer.pem")),
+        "--chain",
+        arg(&pki.path("ca.pem")),
+        "--tsa",
+        &tsa,
+        "--ltv",
+    ]));
+    let (passed, json) = verified(&pki, &acceptance, None);
+    assert!(passed, "{json}");
+    assert_eq!(levels(&json), ["B-LT", "B-LT"], "{json}");
+    keeps_the_standards(&acceptance);
+
     let bt_out = tempfile::tempdir().expect("temp dir");
     let bt = signed_survey(&pki, bt_out.path(), "brief", &["--tsa", &tsa]);
 
@@ -211,7 +255,7 @@ fn long_term_signatures_outlive_their_certificates() {
 
     // Nothing to ask from here on: what the files carry must suffice.
     services.stop();
-    for file in [&lt_copy, &lta] {
+    for file in [&lt_copy, &lta, &acceptance] {
         let validated = pyhanko_ades(&pki, file, None);
         assert!(
             validated.status.success(),

@@ -155,10 +155,14 @@ pub fn timestamp_pdf(pdf: &[u8], tsa: &Tsa, ltv: &Ltv) -> Result<Vec<u8>, SignEr
     signature.set("SubFilter", Object::Name(b"ETSI.RFC3161".to_vec()));
     new.objects
         .insert(signature_id, Object::Dictionary(signature));
-    // An invisible field on no page: it shows nothing and is no
-    // annotation, so the pages and their structure stay as signed.
+    // An invisible field whose widget is on no page: it shows nothing,
+    // so the pages, their annotations and their structure stay as signed.
     let field_id = new.new_object_id();
     let mut field = Dictionary::new();
+    field.set("Type", Object::Name(b"Annot".to_vec()));
+    field.set("Subtype", Object::Name(b"Widget".to_vec()));
+    field.set("Rect", Object::Array(vec![Object::Integer(0); 4]));
+    field.set("F", Object::Integer(4 | 128));
     field.set("FT", Object::Name(b"Sig".to_vec()));
     field.set(
         "T",

@@ -221,6 +221,7 @@ fn long_term_signatures_outlive_their_certificates() {
 
     let bt_out = tempfile::tempdir().expect("temp dir");
     let bt = signed_survey(&pki, bt_out.path(), "brief", &["--tsa", &tsa]);
+    keeps_the_standards(&bt);
 
     // Document time-stamps, twice: the second extends the first.
     let bundle = lt_out.path().join("ZP-2026-FL-001");

@@ -66,6 +66,9 @@ def main():
     ok = True
     with open(path, "rb") as f:
         reader = PdfFileReader(f)
+        if not reader.embedded_regular_signatures:
+            print("no signature")
+            sys.exit(1)
         for signature in reader.embedded_regular_signatures:
             result = asyncio.run(ades_lta_validation(signature, spec, timing_info=timing))
             status = result.api_status

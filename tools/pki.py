@@ -7,8 +7,10 @@
 
 prints the port it listens on, then serves until killed. DIR holds the
 authority (`ca.pem`, `ca.key`), the certificates it issued (`*.pem`,
-looked up by serial number) and `revoked.txt`, the serial numbers it has
-revoked, in hexadecimal, one per line; each is read on every request.
+looked up by serial number) and `revoked.txt`, the certificates it has
+revoked, one per line: the serial number in hexadecimal and, optionally,
+the time of the revocation in Unix seconds (a minute ago when left out);
+each is read on every request.
 
     POST /tsa/NAME[/BEHAVIOUR]  a token signed with NAME.pem and NAME.key
     POST /ocsp                  the status of the certificates asked for
@@ -49,10 +51,23 @@ class Authority:
         )
 
     def revoked(self):
+        """Each revoked serial number, with the time of its revocation."""
         path = self.dir / "revoked.txt"
         if not path.exists():
-            return set()
-        return {int(line, 16) for line in path.read_text().split() if line}
+            return {}
+        a_minute_ago = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(
+            minutes=1
+        )
+        found = {}
+        for line in path.read_text().splitlines():
+            fields = line.split()
+            if not fields:
+                continue
+            at = a_minute_ago
+            if len(fields) > 1:
+                at = datetime.datetime.fromtimestamp(int(fields[1]), datetime.timezone.utc)
+            found[int(fields[0], 16)] = at
+        return found
 
     def issued(self, serial):
         for path in self.dir.glob("*.pem"):
@@ -72,11 +87,11 @@ class Authority:
             .last_update(now - datetime.timedelta(minutes=1))
             .next_update(now + datetime.timedelta(days=7))
         )
-        for serial in sorted(self.revoked()):
+        for serial, at in sorted(self.revoked().items()):
             builder = builder.add_revoked_certificate(
                 x509.RevokedCertificateBuilder()
                 .serial_number(serial)
-                .revocation_date(now - datetime.timedelta(minutes=1))
+                .revocation_date(at)
                 .build()
             )
         return builder.sign(self.key(), hashes.SHA256()).public_bytes(
@@ -92,7 +107,7 @@ class Authority:
             return ocsp.OCSPResponseBuilder.build_unsuccessful(
                 ocsp.OCSPResponseStatus.UNAUTHORIZED
             ).public_bytes(serialization.Encoding.DER)
-        revoked = request.serial_number in self.revoked()
+        revoked = self.revoked().get(request.serial_number)
         builder = ocsp.OCSPResponseBuilder().add_response(
             cert=cert,
             issuer=ca,
@@ -102,7 +117,7 @@ class Authority:
             ),
             this_update=now - datetime.timedelta(minutes=1),
             next_update=now + datetime.timedelta(days=7),
-            revocation_time=now - datetime.timedelta(minutes=1) if revoked else None,
+            revocation_time=revoked,
             revocation_reason=None,
         )
         builder = builder.responder_id(ocsp.OCSPResponderEncoding.HASH, ca)

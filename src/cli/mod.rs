@@ -369,7 +369,7 @@ pub struct VerifyArgs {
     pub trust: Vec<PathBuf>,
     /// Validate as of this time instead of now: YYYY-MM-DD (midnight UTC)
     /// or an RFC 3339 time. What carries no trusted time must be valid then.
-    #[arg(long, value_name = "DATE", value_parser = validation_time)]
+    #[arg(long, value_name = "DATE", value_parser = validation_time, requires = "trust")]
     pub at: Option<i64>,
     /// How to print what was found.
     #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]

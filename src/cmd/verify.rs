@@ -58,14 +58,17 @@ fn signatures(found: &Signatures) {
         SignatureOutcome::Signed(all) => {
             for s in all {
                 let signed = describe(s);
-                match s.trusted {
-                    Some(false) => say!(
+                match (s.trusted, s.timestamp_trusted) {
+                    (Some(false), _) => say!(
                         "error: {file}: {signed}; does NOT chain to a certificate given with --trust"
                     ),
-                    Some(true) => out(format!(
+                    (_, Some(false)) => say!(
+                        "error: {file}: {signed}; its time-stamping authority does NOT chain to a certificate given with --trust (give the authority's root too)"
+                    ),
+                    (Some(true), _) => out(format!(
                         "ok: {file}: {signed}, intact; chains to a trusted certificate"
                     )),
-                    None => out(format!(
+                    (None, _) => out(format!(
                         "ok: {file}: {signed}, intact; not checked against a trust anchor (give --trust CA.pem)"
                     )),
                 }

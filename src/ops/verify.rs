@@ -69,7 +69,9 @@ impl Signatures {
     /// were given, chaining to one.
     pub fn passed(&self) -> bool {
         match &self.outcome {
-            SignatureOutcome::Signed(all) => all.iter().all(|s| s.trusted != Some(false)),
+            SignatureOutcome::Signed(all) => all
+                .iter()
+                .all(|s| s.trusted != Some(false) && s.timestamp_trusted != Some(false)),
             _ => false,
         }
     }
@@ -176,7 +178,9 @@ impl Checker<'_> {
             Err(err) => SignatureOutcome::Unreadable(err.to_string()),
             Ok(bytes) => match verify_pdf_at(&bytes, self.anchors, self.now) {
                 Err(problem) => SignatureOutcome::Invalid(problem),
-                Ok(all) if all.is_empty() && must_be_signed => SignatureOutcome::Unsigned,
+                Ok(all) if all.iter().all(|s| s.document_timestamp) && must_be_signed => {
+                    SignatureOutcome::Unsigned
+                }
                 Ok(all) => SignatureOutcome::Signed(all),
             },
         };

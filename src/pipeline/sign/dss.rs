@@ -29,6 +29,9 @@ pub(super) struct Store {
     crls: Vec<Entry>,
     /// The store's own object, when it is one.
     id: Option<ObjectId>,
+    /// The store's dictionary as the file has it (with any `/VRI` or
+    /// `/TS`), kept when it is rewritten.
+    dict: Dictionary,
 }
 
 impl Store {
@@ -41,6 +44,7 @@ impl Store {
         let Ok((_, Object::Dictionary(dss))) = doc.dereference(dss) else {
             return Store::default();
         };
+        let dict = dss.clone();
         let entries = |key: &[u8]| -> Vec<Entry> {
             dss.get(key)
                 .ok()
@@ -64,6 +68,7 @@ impl Store {
             ocsps: entries(b"OCSPs"),
             crls: entries(b"CRLs"),
             id,
+            dict,
         }
     }
 
@@ -149,10 +154,15 @@ pub(super) fn signers(doc: &Document) -> Result<Vec<SignedBy>, String> {
 
 /// `pdf` with the validation data of every signature and time-stamp in a
 /// store added by an incremental update; `pdf` as it is when the store
-/// holds all of it already. For the signatures by `only` (all, when it is
-/// `None`) and their time-stamps, a revoked certificate, or one whose
-/// status can be had neither from the files given nor from the addresses
-/// it names, is an error; the others get what can be had.
+/// holds all of it already.
+///
+/// With `only`, the signer signing now: a certificate of its chain (or of
+/// its time-stamp's) that was revoked, or whose status can be had neither
+/// from the files given nor from the addresses it names, is an error; the
+/// other signatures get what can be had. Without (a document time-stamp
+/// over signatures made earlier), every certificate's status must be had,
+/// and a revocation is stored as it is: whether it came before the time
+/// that signature can be trusted at is for the validator to judge.
 pub(super) fn with_validation_data(
     pdf: &[u8],
     ltv: &Ltv,
@@ -180,7 +190,8 @@ pub(super) fn with_validation_data(
         .extend(signed.iter().flat_map(|s| s.pool.iter().cloned()));
     let mut changed = false;
     for signer in &signed {
-        match gathering.chain(&mut store, &signer.cert) {
+        let signing_now = only.is_some_and(|c| c == &signer.of);
+        match gathering.chain(&mut store, &signer.cert, signing_now) {
             Ok(added) => changed |= added,
             Err(e) if required(signer) => return Err(SignError::Validation(e)),
             Err(_) => {}
@@ -207,8 +218,14 @@ struct Gathering<'a> {
 
 impl Gathering<'_> {
     /// Adds to `store` the chain of `cert` and a proof for each of its
-    /// certificates but the root; whether anything was added.
-    fn chain(&mut self, store: &mut Store, cert: &Certificate) -> Result<bool, String> {
+    /// certificates but the root; whether anything was added. A revoked
+    /// certificate is an error when `signing_now`.
+    fn chain(
+        &mut self,
+        store: &mut Store,
+        cert: &Certificate,
+        signing_now: bool,
+    ) -> Result<bool, String> {
         let mut changed = false;
         let mut cert = cert.clone();
         while !self.done.contains(&cert) {
@@ -219,7 +236,9 @@ impl Gathering<'_> {
             }
             let issuer = self.issuer(&cert)?;
             let (proof, checked) = prove(&cert, &issuer, &self.given, &self.held, self.ltv)?;
-            if let Status::Revoked { at } = checked.status {
+            if let Status::Revoked { at } = checked.status
+                && signing_now
+            {
                 return Err(format!(
                     "the certificate of {} was revoked on {}",
                     name_of(&cert),
@@ -243,7 +262,7 @@ impl Gathering<'_> {
         }
         let issuer = fetch_issuer(cert, self.ltv.timeout).ok_or_else(|| {
             format!(
-                "the certificate of the authority that issued {}'s is not in the file and cannot be fetched: give it with --chain when signing",
+                "the certificate of the authority that issued {}'s is not in the file and cannot be fetched from an address it names: sign with the issuers' certificates (--sign-chain, --chain)",
                 name_of(cert)
             )
         })?;
@@ -262,7 +281,16 @@ fn prove(
     ltv: &Ltv,
 ) -> Result<(Proof, super::revocation::Checked), String> {
     for proof in given {
-        if let Some(checked) = check(proof, cert, issuer)? {
+        let checked = check(proof, cert, issuer)
+            .map_err(|e| format!("a CRL or OCSP response given as a file: {e}"))?;
+        if let Some(checked) = checked {
+            if checked.expired(super::revocation::now()) {
+                return Err(format!(
+                    "the {} given as a file for {} is out of date: get a current one",
+                    proof.kind(),
+                    name_of(cert)
+                ));
+            }
             return Ok((proof.clone(), checked));
         }
     }
@@ -283,7 +311,7 @@ fn prove(
 fn write_store(doc: &Document, new: &mut Update, store: &Store) -> Result<(), SignError> {
     let mut dss = match store.id {
         Some(id) => new.dictionary(doc, id)?,
-        None => Dictionary::new(),
+        None => store.dict.clone(),
     };
     let mut list = |entries: &[Entry]| -> Object {
         Object::Array(

@@ -17,7 +17,7 @@ pub enum SignError {
     #[error("cannot sign: {0}")]
     Pdf(String),
     /// The validation data of a signature could not be had.
-    #[error("cannot embed validation data (--ltv): {0}")]
+    #[error("cannot embed validation data: {0}")]
     Validation(String),
     /// A time-stamping authority gave no token.
     #[error(transparent)]

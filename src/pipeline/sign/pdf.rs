@@ -183,7 +183,9 @@ pub fn timestamp_pdf(pdf: &[u8], tsa: &Tsa, ltv: &Ltv) -> Result<Vec<u8>, SignEr
     };
     let mut fields = form
         .get(b"Fields")
-        .and_then(Object::as_array)
+        .ok()
+        .and_then(|f| doc.dereference(f).ok())
+        .and_then(|(_, f)| f.as_array().ok())
         .cloned()
         .unwrap_or_default();
     fields.push(Object::Reference(field_id));

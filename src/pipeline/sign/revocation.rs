@@ -86,12 +86,31 @@ pub(super) enum Status {
     Revoked { at: i64 },
 }
 
-/// A proof checked: what it says, and the certificate of the OCSP
-/// responder its issuer named, when that is not the issuer.
+/// A proof checked: what it says, until when its issuer vouches for it
+/// (its next update, Unix seconds, when it names one), and the certificate
+/// of the OCSP responder its issuer named, when that is not the issuer.
 #[derive(Debug, Clone)]
 pub(super) struct Checked {
     pub(super) status: Status,
+    pub(super) next_update: Option<i64>,
     pub(super) responder: Option<Certificate>,
+}
+
+impl Checked {
+    /// Whether its issuer stopped vouching for it before `now`.
+    pub(super) fn expired(&self, now: i64) -> bool {
+        self.next_update.is_some_and(|next| next < now)
+    }
+}
+
+impl Proof {
+    /// What it is, as a message names it.
+    pub(super) fn kind(&self) -> &'static str {
+        match self {
+            Proof::Ocsp(_) => "OCSP response",
+            Proof::Crl(_) => "CRL",
+        }
+    }
 }
 
 /// `id-kp-OCSPSigning`.
@@ -191,7 +210,11 @@ fn check_ocsp(
             ));
         }
     };
-    Ok(Some(Checked { status, responder }))
+    Ok(Some(Checked {
+        status,
+        next_update: single.next_update.as_ref().map(|t| seconds(&t.0)),
+        responder,
+    }))
 }
 
 /// Who signed `basic`, an OCSP response about `cert`: `None` when its
@@ -271,6 +294,10 @@ fn check_crl(
     };
     Ok(Some(Checked {
         status,
+        next_update: crl
+            .tbs_cert_list
+            .next_update
+            .map(|t| t.to_unix_duration().as_secs() as i64),
         responder: None,
     }))
 }
@@ -436,6 +463,13 @@ fn for_ocsp_signing(cert: &Certificate) -> bool {
         const_oid::db::rfc5280::ID_CE_EXT_KEY_USAGE,
     )
     .is_some_and(|usage| usage.0.contains(&OCSP_SIGNING))
+}
+
+/// The present, in Unix seconds.
+pub(super) fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 fn seconds(time: &der::asn1::GeneralizedTime) -> i64 {

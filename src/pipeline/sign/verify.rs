@@ -45,10 +45,14 @@ pub struct ValidSignature {
     pub level: Option<Level>,
     /// The trusted time a time-stamping authority gave it.
     pub timestamp: Option<Stamp>,
-    /// Whether the certificate chains to a given trust anchor (`None`
-    /// when none was given), each certificate valid and not revoked at the
-    /// time that can be trusted.
+    /// Whether the signer's certificate chains to a given trust anchor
+    /// (`None` when none was given), each certificate valid and not
+    /// revoked at the time that can be trusted.
     pub trusted: Option<bool>,
+    /// Whether the certificate of its time-stamp's authority chains to a
+    /// given trust anchor likewise (`None` without a time-stamp or
+    /// anchors).
+    pub timestamp_trusted: Option<bool>,
 }
 
 /// A PAdES baseline level (ETSI EN 319 142-1).
@@ -91,10 +95,7 @@ pub struct Stamp {
 
 /// The signatures of `pdf`, validated now; see [`verify_pdf_at`].
 pub fn verify_pdf(pdf: &[u8], anchors: &[Certificate]) -> Result<Vec<ValidSignature>, String> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    verify_pdf_at(pdf, anchors, now)
+    verify_pdf_at(pdf, anchors, super::revocation::now())
 }
 
 /// The signatures and document time-stamps of `pdf`, each checked, as
@@ -139,6 +140,7 @@ pub fn verify_pdf_at(
             .unwrap_or_default();
         parsed.push(parse(pdf, &ends, name, signature)?);
     }
+    none_removed(pdf, &ends, &doc)?;
     let context = Context::new(pdf, &doc, &parsed, anchors, now);
     let mut found = parsed
         .iter()
@@ -164,10 +166,10 @@ pub fn load_anchors(files: &[std::path::PathBuf]) -> Result<Vec<Certificate>, su
     Ok(anchors)
 }
 
-/// Checks that the certificate of a signature with a time-stamp but no
-/// validation data has not expired by `at`: once it has, its authority
-/// no longer says whether it was revoked before the time-stamp, and the
-/// file does not either.
+/// Checks that the certificate of a signature without validation data has
+/// not expired by `at`, the validation time: once it has, its authority no
+/// longer says whether it was revoked before the signature, and the file
+/// does not either.
 fn unproven_after_expiry(cert: &Certificate, at: i64) -> Result<(), String> {
     let expiry = cert
         .tbs_certificate
@@ -179,10 +181,41 @@ fn unproven_after_expiry(cert: &Certificate, at: i64) -> Result<(), String> {
         return Ok(());
     }
     Err(format!(
-        "the certificate of {} expired on {} and the file carries no validation data for it (PAdES B-LT): whether it was revoked before its time-stamp can no longer be told",
+        "the certificate of {} expired on {} and the file carries no validation data for it (PAdES B-LT): whether it was revoked before it signed can no longer be told",
         super::signed::name_of(cert),
         iso_time(expiry)
     ))
+}
+
+/// Checks that no later revision took a signature out of the form: each
+/// field signed in an earlier revision is there, with the same signature,
+/// in the last.
+fn none_removed(pdf: &[u8], ends: &[usize], doc: &Document) -> Result<(), String> {
+    let signed = |d: &Document| -> Vec<(lopdf::ObjectId, lopdf::ObjectId)> {
+        signature_fields(d)
+            .into_iter()
+            .filter_map(|(id, f)| Some((id, f.get(b"V").ok()?.as_reference().ok()?)))
+            .collect()
+    };
+    let last = signed(doc);
+    let earlier = ends.iter().enumerate().take(ends.len().saturating_sub(1));
+    for (i, end) in earlier {
+        let bytes = &pdf[..*end];
+        // A revision that has never held a signature field needs no look.
+        if !bytes.windows(4).any(|w| w == b"/Sig") {
+            continue;
+        }
+        let Ok(before) = Document::load_mem(bytes) else {
+            continue;
+        };
+        if signed(&before).iter().any(|field| !last.contains(field)) {
+            return Err(format!(
+                "a signature of revision {} was taken out of the form by a later revision",
+                i + 1
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A signature or document time-stamp whose bytes check out, before its
@@ -340,29 +373,32 @@ impl<'a> Context<'a> {
         pool.extend(self.certs.iter().cloned());
         let later = self.after(p.end);
         let level = (!p.document_timestamp).then(|| self.level(p, &pool));
-        let trusted = if self.anchors.is_empty() {
-            None
+        let (trusted, timestamp_trusted) = if self.anchors.is_empty() {
+            (None, None)
         } else {
-            if level == Some(Level::BT) {
-                unproven_after_expiry(&p.cert, later)?;
+            if !p.document_timestamp && !proven(&p.cert, &pool, &self.proofs) {
+                unproven_after_expiry(&p.cert, self.now)?;
             }
             let (signer_at, stamp) = match (&p.token, p.document_timestamp) {
                 (Some(token), false) => (token.time, Some(token)),
                 _ => (later, None),
             };
-            let mut trusted = chains_to(&p.cert, &pool, self.anchors, &self.proofs, signer_at)?;
-            if let Some(token) = stamp {
-                let mut pool = token.certificates.clone();
-                pool.extend(self.certs.iter().cloned());
-                trusted &= chains_to(
-                    &token.certificates[0],
-                    &pool,
-                    self.anchors,
-                    &self.proofs,
-                    later,
-                )?;
-            }
-            Some(trusted)
+            let trusted = chains_to(&p.cert, &pool, self.anchors, &self.proofs, signer_at)?;
+            let timestamp_trusted = match stamp {
+                Some(token) => {
+                    let mut pool = token.certificates.clone();
+                    pool.extend(self.certs.iter().cloned());
+                    Some(chains_to(
+                        &token.certificates[0],
+                        &pool,
+                        self.anchors,
+                        &self.proofs,
+                        later,
+                    )?)
+                }
+                None => None,
+            };
+            (Some(trusted), timestamp_trusted)
         };
         let revision = ends.iter().position(|e| *e == p.end).map_or(0, |i| i + 1);
         Ok(ValidSignature {
@@ -383,6 +419,7 @@ impl<'a> Context<'a> {
                 authority: t.authority.clone(),
             }),
             trusted,
+            timestamp_trusted,
         })
     }
 

@@ -62,6 +62,8 @@ codes! {
     Code {
         /// `gaps.accepted-unnamed` in the catalogues.
         AcceptedUnnamed = "accepted-unnamed",
+        /// `gaps.accepted-unreasoned` in the catalogues.
+        AcceptedUnreasoned = "accepted-unreasoned",
         /// `gaps.alt-missing` in the catalogues.
         AltMissing = "alt-missing",
         /// `gaps.asset` in the catalogues.
@@ -84,6 +86,8 @@ codes! {
         CalendarYears = "calendar-years",
         /// `gaps.completion-missing` in the catalogues.
         CompletionMissing = "completion-missing",
+        /// `gaps.console-missing` in the catalogues.
+        ConsoleMissing = "console-missing",
         /// `gaps.date-order` in the catalogues.
         DateOrder = "date-order",
         /// `gaps.declined-unreasoned` in the catalogues.
@@ -108,6 +112,8 @@ codes! {
         ImplementUndated = "implement-undated",
         /// `gaps.implemented-late` in the catalogues.
         ImplementedLate = "implemented-late",
+        /// `gaps.implemented-undated` in the catalogues.
+        ImplementedUndated = "implemented-undated",
         /// `gaps.large-demand` in the catalogues.
         LargeDemand = "large-demand",
         /// `gaps.lead-time` in the catalogues.
@@ -120,6 +126,8 @@ codes! {
         MeasurementUndated = "measurement-undated",
         /// `gaps.objective-unassessed` in the catalogues.
         ObjectiveUnassessed = "objective-unassessed",
+        /// `gaps.objectives-missing` in the catalogues.
+        ObjectivesMissing = "objectives-missing",
         /// `gaps.out-of-scope-finding` in the catalogues.
         OutOfScopeFinding = "out-of-scope-finding",
         /// `gaps.out-of-scope-solution` in the catalogues.
@@ -156,6 +164,10 @@ codes! {
         ServiceItemUnticked = "service-item-unticked",
         /// `gaps.service-items-missing` in the catalogues.
         ServiceItemsMissing = "service-items-missing",
+        /// `gaps.signoff-console-only` in the catalogues.
+        SignoffConsoleOnly = "signoff-console-only",
+        /// `gaps.signoff-early` in the catalogues.
+        SignoffEarly = "signoff-early",
         /// `gaps.signoff-missing` in the catalogues.
         SignoffMissing = "signoff-missing",
         /// `gaps.signoff-reference` in the catalogues.
@@ -305,11 +317,11 @@ impl RuleId {
             RuleId::LeadTime => "§3, §6",
             RuleId::LargeDemand => "§3",
             RuleId::PlanConfirmed => "§3.1.2",
-            RuleId::ImplementWindow => "§3, §7 二",
+            RuleId::ImplementWindow => "§3, §3.1.2, §7 二",
             RuleId::OutOfScope => "§2.1",
             RuleId::Completion => "§3.1.4",
             RuleId::ServiceItems => "§7 一.2",
-            RuleId::Signoff => "§7 一.1, §8",
+            RuleId::Signoff => "§7 一.1, 二, §8",
             RuleId::SecurityAuth => "§3.1.2",
             RuleId::DeclinedReason => "§3, §3.1.2",
             RuleId::Targets => "§3.1.3",

@@ -297,7 +297,7 @@ fn a_countersigned_acceptance_is_recorded_and_checked() {
 
     let yaml = engagement.join("engagement.yaml");
     let source = fs::read_to_string(&yaml).expect("yaml");
-    let console = "    method: console\n    reference: 控制台驗收確認單 ACK-20261124-0173\n";
+    let console = "    method: email\n    reference: \"Message-ID: <acceptance-zp-2026-fl-001@zhenpin.example>\"\n";
     assert_eq!(source.matches(console).count(), 1);
     let record = |by: &str, method: &str, file: &str| {
         let text = source

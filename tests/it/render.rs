@@ -141,7 +141,7 @@ fn zh_hant_sample_renders() {
                 "項目專家服務報告",
                 "項目驗收報告",
             ],
-            pages: [6, 6, 4, 14, 7],
+            pages: [6, 7, 4, 14, 7],
             headings: [
                 &[
                     "文檔控制",
@@ -188,7 +188,7 @@ fn en_sample_renders() {
                 "Expert Service Report",
                 "Acceptance Report",
             ],
-            pages: [5, 6, 3, 9, 5],
+            pages: [5, 6, 3, 9, 6],
             headings: [
                 &["Document Control", "Contents", "1 Overview", "2 Scope"],
                 &["3 Process and activities", "Customer confirmation"],

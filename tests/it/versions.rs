@@ -710,7 +710,7 @@ fn retests_decide_a_findings_status() {
         serde_json::json!(["service", "acceptance"]),
         "{json:#}"
     );
-    let accepted = yaml.replace("result: risk-accepted\n", "result: risk-accepted\n        accepted_by: Daniel Whitfield, Head of Platform Engineering\n");
+    let accepted = yaml.replace("result: risk-accepted\n", "result: risk-accepted\n        accepted_by: Daniel Whitfield, Head of Platform Engineering\n        reason: Partitioning needs a maintenance window booked for January.\n");
     let (_dir, file) = engagement_file(&accepted);
     dossier_ok(&["check", arg(&file), "--strict"]);
 }
@@ -731,9 +731,9 @@ fn the_service_report_shows_each_findings_retests_and_the_acceptance_report_what
     let service = pdf(&out.join("ZP-2026-FL-001/04-service.pdf"));
     for needle in [
         "複測與狀態變化",
-        "待處理處理中1F-04",
+        "發現時處理中1F-04",
         "處理中已解決1F-04",
-        "待處理已解決4F-01、F-02、F-03、F-05",
+        "發現時已解決4F-01、F-02、F-03、F-05",
         "第二輪壓測T-01中擴容耗時55秒",
         "風險接受人：張文彬（技術長）。",
     ] {

@@ -21,9 +21,26 @@ pub struct Acceptance {
     /// activities.
     #[serde(default)]
     pub undelivered: Vec<Spanned<Undelivered>>,
-    /// The customer's sign-off, once given.
+    /// The customer's sign-off, once given: the completion mark of §8, by
+    /// stamp or signature (e-mail included).
     #[serde(default)]
     pub signoff: Option<Signoff>,
+    /// The customer's confirmation of the acceptance report online in its
+    /// cloud account console (§7 一.1, 二): asked for, besides the
+    /// sign-off, where a solution's effect can only be confirmed once it
+    /// is implemented.
+    #[serde(default)]
+    pub console: Option<ConsoleConfirmation>,
+}
+
+/// A confirmation in the cloud account console.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsoleConfirmation {
+    /// When the customer confirmed.
+    pub on: Date,
+    /// The console's confirmation number.
+    pub reference: String,
 }
 
 /// A service item the service report covers, and the ids of what

@@ -39,7 +39,7 @@ pub struct Engagement {
     /// Who serves whom, when, under which package.
     pub engagement: Header,
     /// The business goals the customer states (§3.1.2).
-    pub objectives: Vec<Spanned<Objective>>,
+    pub objectives: Spanned<Vec<Spanned<Objective>>>,
     /// What the service covers and what it does not (§2.1, §4.1).
     pub scope: Scope,
     /// The service plan the customer confirms (§3.1.2, §6).

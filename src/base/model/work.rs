@@ -136,6 +136,11 @@ pub struct Retest {
     /// name and title.
     #[serde(default)]
     pub accepted_by: Option<Spanned<String>>,
+    /// For `risk-accepted`: the customer's technical reason for accepting
+    /// the risk instead of applying the recommendation (§3, §3.1.2: advice
+    /// is not rejected without one).
+    #[serde(default)]
+    pub reason: Option<String>,
     /// What shows the result: a measurement, a log, a document.
     #[serde(default)]
     pub evidence: Option<String>,

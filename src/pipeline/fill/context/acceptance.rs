@@ -6,6 +6,23 @@ use super::*;
 use crate::base::model::{Decision, Outcome, Undelivered};
 
 impl Builder<'_> {
+    /// The customer's confirmation in the cloud account console, when
+    /// recorded, and whether it is asked for: a solution not declined
+    /// waits on its implementation (§7 二).
+    fn console(&self) -> Result<(Option<ConsoleCtx>, bool), CatalogueError> {
+        let console = match &self.e.acceptance.console {
+            Some(c) => Some(ConsoleCtx {
+                on: self.date(*c.on)?,
+                reference: c.reference.clone(),
+            }),
+            None => None,
+        };
+        let needed = self.e.solutions.iter().any(|s| {
+            *s.needs_implementation && *s.status != crate::base::model::SolutionStatus::Declined
+        });
+        Ok((console, needed))
+    }
+
     pub(super) fn acceptance(&self) -> Result<AcceptanceCtx, CatalogueError> {
         let a = &self.e.acceptance;
         let items = ServiceItem::ALL
@@ -70,11 +87,14 @@ impl Builder<'_> {
                 })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
+        let (console, console_needed) = self.console()?;
         Ok(AcceptanceCtx {
             items,
             undelivered,
             open_items,
             signoff,
+            console,
+            console_needed,
         })
     }
 
@@ -213,7 +233,7 @@ impl Builder<'_> {
     pub(super) fn targets(&self) -> Result<Vec<TargetRow>, CatalogueError> {
         let t = self.t;
         let mut rows = Vec::new();
-        for o in &self.e.objectives {
+        for o in self.e.objectives.iter() {
             for target in &o.targets {
                 let comparison = t.key("comparisons", target.comparison.key())?;
                 let figure = |value: f64| format!("{} {}", number(value), target.unit);
@@ -286,7 +306,7 @@ impl Builder<'_> {
     /// its measured targets settle, with the evidence or the reason.
     pub(super) fn verdicts(&self) -> Result<Vec<VerdictRow>, CatalogueError> {
         let mut rows = Vec::new();
-        for o in &self.e.objectives {
+        for o in self.e.objectives.iter() {
             let outcome = o.outcome();
             let mut evidence: Vec<&str> = match &o.verdict {
                 Some(v) => v.evidence.iter().map(|id| id.as_str()).collect(),

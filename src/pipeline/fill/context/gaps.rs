@@ -76,7 +76,7 @@ pub(super) fn gap(g: &Gap<'_>, t: &Catalogue) -> Result<GapRow, CatalogueError> 
 /// format, keys as their labels.
 fn localize_arg(name: &str, value: &str, t: &Catalogue) -> Result<String, CatalogueError> {
     let group = match name {
-        "earliest" | "deadline" | "limit" => {
+        "earliest" | "deadline" | "limit" | "on" | "last" => {
             return match value.parse::<NaiveDate>() {
                 Ok(date) => t.date(date),
                 Err(_) => Ok(value.to_string()),

@@ -481,10 +481,24 @@ impl Builder<'_> {
 }
 
 /// Whether a catalogue label names a thing otherwise than the statement of
-/// work: its main part (before an example in brackets) is not the term.
+/// work: the whole label, its examples included, is not the term.
 fn label_differs(label: &str, term: &str) -> bool {
-    let main = label.split(['（', '(']).next().unwrap_or(label).trim();
-    main != term.trim()
+    normal(label) != normal(term)
+}
+
+/// A label as compared with the statement of work's: whole, examples in
+/// parentheses included, with full-width punctuation and spacing set
+/// aside (a difference of typography, not of words).
+fn normal(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            '／' => '/',
+            other => other,
+        })
+        .collect()
 }
 
 /// An image as templates place it: its path inside the report's world and

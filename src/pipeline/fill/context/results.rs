@@ -41,6 +41,12 @@ impl Builder<'_> {
                                             &[("by", by)],
                                         ))
                                     })
+                                    .chain(r.reason.iter().map(|reason| {
+                                        Ok(fill(
+                                            self.t.get("service.accepted_reason_note")?,
+                                            &[("reason", reason)],
+                                        ))
+                                    }))
                                     .chain(r.evidence.iter().map(|e| Ok(e.clone())))
                                     .collect::<Result<_, CatalogueError>>()?,
                             })
@@ -51,18 +57,19 @@ impl Builder<'_> {
             .collect()
     }
 
-    /// The retests' summary: a finding starts open, and each retest moves
-    /// it to the status its result gives.
+    /// The retests' summary: each retest moves a finding to the status its
+    /// result gives, from where it stood when found (not recorded, so named
+    /// as such) or after the retest before.
     pub(super) fn retests(&self) -> Result<RetestSummary, CatalogueError> {
         let sep = self.t.get("locale.list_sep")?;
-        let mut transitions: Vec<((FindingStatus, FindingStatus), Vec<&str>)> = Vec::new();
+        let mut transitions: Vec<((Option<FindingStatus>, FindingStatus), Vec<&str>)> = Vec::new();
         let mut retested = Vec::new();
         let mut accepted = Vec::new();
         for f in self.e.findings.iter() {
             let Some(last) = f.retests.last() else {
                 continue;
             };
-            let mut status = FindingStatus::Open;
+            let mut status = None;
             for r in &f.retests {
                 let next = r.result.status();
                 let step = (status, next);
@@ -73,7 +80,7 @@ impl Builder<'_> {
                     Some(_) => {}
                     None => transitions.push((step, vec![&f.id.value])),
                 }
-                status = next;
+                status = Some(next);
             }
             if *last.result == RetestResult::RiskAccepted {
                 accepted.push(AcceptedRow {
@@ -84,6 +91,10 @@ impl Builder<'_> {
                         .accepted_by
                         .as_ref()
                         .map_or_else(|| last.by.clone(), |a| a.value.clone()),
+                    reason: match &last.reason {
+                        Some(reason) => reason.clone(),
+                        None => self.t.get("locale.absent")?.to_string(),
+                    },
                     record: match &last.evidence {
                         Some(evidence) => evidence.clone(),
                         None => self.t.get("locale.absent")?.to_string(),
@@ -106,7 +117,10 @@ impl Builder<'_> {
             .into_iter()
             .map(|((from, to), ids)| {
                 Ok(TransitionRow {
-                    from: self.label("finding_status", from.key())?,
+                    from: match from {
+                        Some(from) => self.label("finding_status", from.key())?,
+                        None => self.t.get("service.when_found")?.to_string(),
+                    },
                     to: self.label("finding_status", to.key())?,
                     count: ids.len(),
                     ids: ids.join(sep),

@@ -120,18 +120,32 @@ fn measurements_print_without_needless_decimals() {
 }
 
 #[test]
-fn a_label_differs_from_a_term_only_in_its_main_part() {
+fn a_label_differs_from_a_term_in_any_word_its_examples_included() {
+    // Typography alone (full-width brackets, spacing) is no difference.
     assert!(!label_differs(
+        "網絡性能調優（如操作系統內核網絡參數調優）",
+        "網絡性能調優(如操作系統內核網絡參數調優)"
+    ));
+    assert!(!label_differs(
+        "網絡安全產品攻擊防護應用技巧（如 CC 攻擊防護）",
+        "網絡安全產品攻擊防護應用技巧(如CC攻擊防護)"
+    ));
+    // An example changed, dropped or added is.
+    assert!(label_differs(
         "網絡性能調優（如核心網絡參數調優）",
-        "網絡性能調優"
+        "網絡性能調優(如操作系統內核網絡參數調優)"
+    ));
+    assert!(label_differs(
+        "對象存儲底層技術深度指導",
+        "對象存儲底層技術深度指導(基礎知識簡介、OSS 入門及實操、應用在客戶場景的分析討論)"
     ));
     assert!(label_differs(
         "作業系統性能調優（如核心參數調優）",
-        "操作系統性能調優"
+        "操作系統性能調優(如操作系統內核參數調優)"
     ));
     assert!(label_differs(
         "Network tuning (kernel parameters)",
-        "網絡性能調優"
+        "網絡性能調優(如操作系統內核網絡參數調優)"
     ));
 }
 

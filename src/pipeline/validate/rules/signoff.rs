@@ -1,11 +1,14 @@
-//! §7 一.1, §8: the customer's sign-off (console confirmation, email,
-//! stamp or signature) completes the acceptance. The acceptance report
-//! whose only missing step is the sign-off is final: it is the document
-//! the customer signs, so its absence is worth a warning and no more.
+//! §7 一.1, §8: the customer's stamp or signature (e-mail included) on the
+//! acceptance report is the completion mark; where a solution's effect can
+//! only be confirmed once implemented (§7 二), the customer also confirms
+//! the report online in its cloud account console. The acceptance report
+//! whose only missing steps are these is final: it is the document the
+//! customer signs, so their absence is worth a warning and no more. A
+//! sign-off dated before the work it accepts is an error.
 
 use super::RuleId;
 use crate::base::diagnostic::Code;
-use crate::base::model::SignoffMethod;
+use crate::base::model::{SignoffMethod, SolutionStatus};
 use crate::pipeline::validate::{Input, Sink};
 
 pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
@@ -17,10 +20,12 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
             acceptance.items.pos,
             "the acceptance report has no customer sign-off",
         )
-        .hint("the acceptance report is final and awaits the customer's signature; once given, add `acceptance.signoff` with `by`, `title`, `on` and `method` (console, email, stamp or signature)")
+        .hint("the acceptance report is final and awaits the customer's signature; once given, add `acceptance.signoff` with `by`, `title`, `on` and `method` (email, stamp or signature)")
         .warning();
         return;
     };
+    completion_mark(input, signoff, sink);
+    after_the_work(input, signoff, sink);
     if let Some(version) = &signoff.version {
         let issued = input.e.history.iter().any(|r| {
             r.concerns(crate::base::report::ReportKey::Acceptance)
@@ -63,5 +68,80 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         .arg("method", signoff.method.value)
         .hint("add `reference:` with the console confirmation number or the email's Message-ID")
         .warning();
+    }
+}
+
+/// §8: a console confirmation alone is not the completion mark; §7 二:
+/// where a solution waits on its implementation, the console confirmation
+/// is asked for besides the stamp or signature.
+fn completion_mark(input: &Input<'_>, signoff: &crate::base::model::Signoff, sink: &mut Sink<'_>) {
+    if *signoff.method == SignoffMethod::Console {
+        sink.report(
+            RuleId::Signoff,
+            Code::SignoffConsoleOnly,
+            signoff.method.pos,
+            "a console confirmation alone is not the completion mark: the contract asks for the customer's stamp or signature, e-mail included",
+        )
+        .hint("record the stamp, signature or e-mail as the sign-off's `method` and `reference`, and the console confirmation under `acceptance.console` with `on` and `reference`")
+        .warning();
+        return;
+    }
+    let waiting = input
+        .e
+        .solutions
+        .iter()
+        .find(|s| *s.needs_implementation && *s.status != SolutionStatus::Declined);
+    if let Some(solution) = waiting
+        && input.e.acceptance.console.is_none()
+    {
+        sink.report(
+            RuleId::Signoff,
+            Code::ConsoleMissing,
+            signoff.method.pos,
+            format!(
+                "solution {} can only be confirmed once implemented, and the customer's console confirmation of the acceptance report is not recorded",
+                solution.id.value
+            ),
+        )
+        .arg("id", &solution.id.value)
+        .hint("once the customer confirms the acceptance report in the cloud account console, add `acceptance.console` with `on` and `reference`")
+        .warning();
+    }
+}
+
+/// The sign-off accepts the work: it is dated on or after the last day of
+/// the assessment and inspection activities, and the first issue of the
+/// service report (a later re-issue is a new version of what was accepted).
+fn after_the_work(input: &Input<'_>, signoff: &crate::base::model::Signoff, sink: &mut Sink<'_>) {
+    let e = input.e;
+    let phases = &e.plan.phases;
+    let work = phases
+        .assessment
+        .iter()
+        .chain(&phases.inspection)
+        .map(|a| (*a.to, "the last day of the planned work"));
+    let report = e
+        .history
+        .iter()
+        .filter(|r| r.concerns(crate::base::report::ReportKey::Service))
+        .map(|r| r.date.value)
+        .min()
+        .map(|date| (date, "the service report's first issue"));
+    let Some((last, what)) = work.chain(report).max_by_key(|(date, _)| *date) else {
+        return;
+    };
+    if *signoff.on < last {
+        sink.report(
+            RuleId::Signoff,
+            Code::SignoffEarly,
+            signoff.on.pos,
+            format!(
+                "the sign-off is dated {}, before {what}, {last}: it cannot accept work not yet done",
+                *signoff.on
+            ),
+        )
+        .arg("on", *signoff.on)
+        .arg("last", last)
+        .hint("record the day the customer actually signed, on or after the work it accepts");
     }
 }

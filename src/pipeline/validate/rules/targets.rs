@@ -12,7 +12,8 @@ use crate::base::report::ReportKey;
 use crate::pipeline::validate::{Input, Sink};
 
 pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
-    for objective in &input.e.objectives {
+    objectives_stated(input, sink);
+    for objective in input.e.objectives.iter() {
         for target in &objective.targets {
             let earlier: Vec<&Date> = target.earlier.iter().map(|r| &r.measured_on).collect();
             rounds(&target.metric, &earlier, target.measured_on.as_ref(), sink);
@@ -26,7 +27,7 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         let earlier: Vec<&Date> = test.earlier.iter().map(|r| &r.measured_on).collect();
         rounds(&name, &earlier, test.measured_on.as_ref(), sink);
     }
-    for objective in &input.e.objectives {
+    for objective in input.e.objectives.iter() {
         verdict(objective, sink);
         let excused = objective
             .verdict
@@ -189,4 +190,22 @@ fn rounds(what: &str, earlier: &[&Date], latest: Option<&Date>, sink: &mut Sink<
             .hint("list the `earlier` results oldest first, each measured before the latest one's `measured_on`");
         }
     }
+}
+
+/// §3.1.1: both parties agree on the service's business objectives; the
+/// startup report, the plan and the acceptance report rest on them.
+fn objectives_stated(input: &Input<'_>, sink: &mut Sink<'_>) {
+    if !input.e.objectives.is_empty() {
+        return;
+    }
+    let diagnostic = sink
+        .report(
+            RuleId::Targets,
+            Code::ObjectivesMissing,
+            input.e.objectives.pos,
+            "the engagement states no business objective",
+        )
+        .hint("add the business objectives both parties agreed on under `objectives:`, each with its `detail`")
+        .pending(RuleId::Targets);
+    diagnostic.reports = vec![ReportKey::Startup, ReportKey::Plan, ReportKey::Acceptance];
 }

@@ -55,6 +55,8 @@ pub(crate) struct AcceptedRow {
     pub title: String,
     pub date: String,
     pub by: String,
+    /// The customer's technical reason for accepting the risk.
+    pub reason: String,
     pub record: String,
 }
 
@@ -236,6 +238,19 @@ pub(crate) struct AcceptanceCtx {
     pub undelivered: Vec<UndeliveredRow>,
     pub open_items: Vec<OpenItemCtx>,
     pub signoff: Option<SignoffCtx>,
+    /// The customer's confirmation in the cloud account console, when
+    /// recorded.
+    pub console: Option<ConsoleCtx>,
+    /// Whether a solution waits on its implementation (§7 二), so that the
+    /// console confirmation is asked for besides the sign-off.
+    pub console_needed: bool,
+}
+
+/// A confirmation in the cloud account console, as printed.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ConsoleCtx {
+    pub on: String,
+    pub reference: String,
 }
 
 /// One of the ten service items, and what delivered it.

@@ -156,6 +156,8 @@ codes! {
         SecurityUnauthorised = "security-unauthorised",
         /// `gaps.security-unrecorded` in the catalogues.
         SecurityUnrecorded = "security-unrecorded",
+        /// `gaps.service-item-evidence` in the catalogues.
+        ServiceItemEvidence = "service-item-evidence",
         /// `gaps.service-item-undelivered` in the catalogues.
         ServiceItemUndelivered = "service-item-undelivered",
         /// `gaps.service-item-unproven` in the catalogues.

@@ -193,8 +193,7 @@ fn the_implementation_window_applies_to_every_solution_the_customer_implements()
 }
 
 #[test]
-fn the_completion_mark_is_a_stamp_or_signature_and_the_console_confirms_where_implementation_decides()
- {
+fn the_completion_mark_is_a_stamp_or_signature_besides_the_console_confirmation() {
     let console_only = en_sample_with("    method: email\n", "    method: console\n");
     assert_one(
         &validation(&console_only),
@@ -203,8 +202,8 @@ fn the_completion_mark_is_a_stamp_or_signature_and_the_console_confirms_where_im
         position(&console_only, "method: console", 8),
     );
 
-    // NW-S3 needs implementation: the console confirmation is asked for
-    // besides the e-mail, and the acceptance report says so.
+    // The console confirmation is asked for besides the e-mail (§7 一.1),
+    // and the acceptance report says so while it is not recorded.
     let no_console = en_sample_with(
         "  console:\n    on: 2026-11-16\n    reference: CNF-2026111600291\n",
         "",
@@ -216,7 +215,7 @@ fn the_completion_mark_is_a_stamp_or_signature_and_the_console_confirms_where_im
         Severity::Warning,
         position(&no_console, "method: email", 8),
     );
-    assert!(d.message.contains("NW-S3"), "{d}");
+    assert!(d.message.contains("cloud account console"), "{d}");
     let acceptance = source_of(&sources(&no_console), ReportKey::Acceptance);
     assert!(
         acceptance.contains("also confirms this report online in its cloud account console"),
@@ -703,6 +702,21 @@ fn acceptance_of_the_application_and_early_termination_are_recorded() {
         );
     }
 
+    // Suspended (中止) rather than ended, every report says so.
+    let suspended = yaml.replace(
+        "    reason: withheld-information\n",
+        "    suspended: true\n    reason: withheld-information\n",
+    );
+    assert!(validation(&suspended).diagnostics.is_empty());
+    for (key, source) in &sources(&suspended) {
+        assert!(
+            source.contains("The service was suspended on 6 November 2026")
+                && source.contains("covers only the work done before the suspension")
+                && !source.contains("ended early"),
+            "{key}"
+        );
+    }
+
     // Both dates must fall where the contract puts them.
     let early = yaml.replace("    on: 2026-09-09\n", "    on: 2026-09-01\n");
     let v = validation(&early);
@@ -1028,4 +1042,55 @@ fn accepting_a_risk_instead_of_the_fix_needs_a_technical_reason() {
             "{key:?} prints the reason"
         );
     }
+}
+
+#[test]
+fn a_large_resource_demand_prints_the_advice_to_apply_a_month_ahead() {
+    // Applied on 7 September, starting on 28 September: under a month.
+    let large = en_sample_with(
+        "  large_resource_demand: false",
+        "  large_resource_demand: true",
+    );
+    let startup = source_of(&sources(&large), ReportKey::Startup);
+    assert!(
+        startup.contains(
+            "the contract advises applying a month ahead \\(a start no earlier than 7 October 2026\\)"
+        ),
+        "{startup}"
+    );
+    assert!(startup.contains("this service starts earlier"), "{startup}");
+    // A month ahead, the advice is printed as kept.
+    let kept = large.replace("  starts_on: 2026-09-28", "  starts_on: 2026-10-07");
+    let startup = source_of(&sources(&kept), ReportKey::Startup);
+    assert!(
+        startup.contains("the service starts no earlier than 7 October 2026, as advised"),
+        "{startup}"
+    );
+    // Without a large demand, nothing is said of it.
+    let plain = source_of(&sources(&sample()), ReportKey::Startup);
+    assert!(!plain.contains("the contract advises applying a month ahead"));
+}
+
+#[test]
+fn evidence_fits_the_service_item_it_proves() {
+    // A risk cannot show that an expert diagnosis was delivered.
+    let unfit = en_sample_with(
+        "evidence: [NW-F1, NW-F2, NW-F3]",
+        "evidence: [NW-F1, NW-R1, NW-F3]",
+    );
+    let v = validation(&unfit);
+    let d = assert_one(
+        &v,
+        "service-items",
+        Severity::Error,
+        position(&unfit, "NW-R1, NW-F3]", 0),
+    );
+    assert!(d.message.contains("NW-R1 is a risk"), "{d}");
+    assert!(!v.is_final(ReportKey::Acceptance));
+    // Findings can show a risk assessment as well as risks.
+    let fit = en_sample_with(
+        "evidence: [NW-R1, NW-R2, NW-R3]",
+        "evidence: [NW-R1, NW-F2, NW-R3]",
+    );
+    assert!(of(&validation(&fit), "service-items").is_empty());
 }

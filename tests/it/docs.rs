@@ -186,3 +186,76 @@ fn the_readme_is_short_and_starts_with_install_and_a_quickstart() {
         "{headings:?}"
     );
 }
+
+/// Every row of the statement of work's map (`contract.md`) is true of the
+/// code: each rule it names exists (and so has its violating fixture, see
+/// `validate::every_rule_has_a_violating_fixture`), each diagnostic code it
+/// names is one a rule reports, and each report section it quotes is a
+/// label the zh-Hant reports print.
+#[test]
+fn the_contract_map_names_only_rules_codes_and_sections_that_exist() {
+    use dossier::base::diagnostic::Code;
+    use dossier::pipeline::validate::RuleId;
+    let map = read(&root().join("docs/guide/src/reference/contract.md"));
+    let catalogue = read(&root().join("templates/locales/zh-Hant.yaml"));
+    let rows: Vec<&str> = map
+        .lines()
+        .filter(|l| l.starts_with("| ") && l[2..].starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    assert!(rows.len() >= 47, "{} rows", rows.len());
+    let mut rules_named = 0;
+    for row in &rows {
+        let carried = row.rsplit(" | ").next().unwrap_or_default();
+        for (i, quoted) in carried.split('`').enumerate() {
+            if i % 2 == 0 {
+                continue;
+            }
+            let kebab = quoted.contains('-')
+                && quoted.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                && !quoted.starts_with('-');
+            if !kebab {
+                continue;
+            }
+            let rule = RuleId::ALL.iter().any(|r| r.id() == quoted);
+            let code = Code::ALL.iter().any(|c| c.key() == quoted);
+            assert!(
+                rule || code,
+                "{row}: `{quoted}` is neither a rule nor a code"
+            );
+            rules_named += usize::from(rule);
+        }
+        for (i, section) in carried.split('"').enumerate() {
+            let cjk = section
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+            if i % 2 == 1 && cjk {
+                assert!(
+                    catalogue.contains(section),
+                    "{row}: no report prints \"{section}\""
+                );
+            }
+        }
+    }
+    assert!(rules_named > 10, "{rules_named} rule names read");
+    // Every contract rule is mapped to the obligation it checks; the rules
+    // no clause states (the file's own consistency, its versions, its
+    // placeholders and images, retests, agreed deviations) are not.
+    for rule in RuleId::ALL {
+        let named = rows
+            .iter()
+            .any(|row| row.contains(&format!("rule `{}`", rule.id())));
+        let unmapped = [
+            "consistency",
+            "versions",
+            "placeholder",
+            "alt-text",
+            "retests",
+            "deviations",
+        ];
+        assert!(
+            named || unmapped.contains(&rule.id()),
+            "no row of contract.md names the rule `{}`",
+            rule.id()
+        );
+    }
+}

@@ -86,6 +86,10 @@ pub struct ApplicationAccepted {
 pub struct Termination {
     /// The last day of service.
     pub on: Date,
+    /// Whether the service was suspended (中止), to resume only if both
+    /// parties agree, rather than ended early (提前結束); §3 allows both.
+    #[serde(default)]
+    pub suspended: bool,
     /// Why it ended.
     pub reason: Spanned<TerminationReason>,
     /// Who decided or agreed on it.

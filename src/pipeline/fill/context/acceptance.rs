@@ -6,21 +6,16 @@ use super::*;
 use crate::base::model::{Decision, Outcome, Undelivered};
 
 impl Builder<'_> {
-    /// The customer's confirmation in the cloud account console, when
-    /// recorded, and whether it is asked for: a solution not declined
-    /// waits on its implementation (§7 二).
-    fn console(&self) -> Result<(Option<ConsoleCtx>, bool), CatalogueError> {
-        let console = match &self.e.acceptance.console {
+    /// The customer's confirmation in the cloud account console (§7 一.1),
+    /// when recorded.
+    fn console(&self) -> Result<Option<ConsoleCtx>, CatalogueError> {
+        Ok(match &self.e.acceptance.console {
             Some(c) => Some(ConsoleCtx {
                 on: self.date(*c.on)?,
                 reference: c.reference.clone(),
             }),
             None => None,
-        };
-        let needed = self.e.solutions.iter().any(|s| {
-            *s.needs_implementation && *s.status != crate::base::model::SolutionStatus::Declined
-        });
-        Ok((console, needed))
+        })
     }
 
     pub(super) fn acceptance(&self) -> Result<AcceptanceCtx, CatalogueError> {
@@ -63,6 +58,11 @@ impl Builder<'_> {
                 title: s.title.clone(),
                 on: self.date(*s.on)?,
                 method: self.label("signoff_method", s.method.key())?,
+                signed: matches!(
+                    *s.method,
+                    crate::base::model::SignoffMethod::Stamp
+                        | crate::base::model::SignoffMethod::Signature
+                ),
                 reference: s.reference.clone(),
             }),
             None => None,
@@ -87,14 +87,13 @@ impl Builder<'_> {
                 })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()?;
-        let (console, console_needed) = self.console()?;
+        let console = self.console()?;
         Ok(AcceptanceCtx {
             items,
             undelivered,
             open_items,
             signoff,
             console,
-            console_needed,
         })
     }
 

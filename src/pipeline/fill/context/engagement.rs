@@ -190,6 +190,15 @@ impl Builder<'_> {
             ends_on: self.date(*h.ends_on)?,
             period,
             large_resource_demand: self.t.get(yes_no)?.to_string(),
+            large_demand: if *h.large_resource_demand {
+                let earliest = crate::base::calendar::add_month(*h.applied_on);
+                Some(LargeDemandCtx {
+                    earliest: self.date(earliest)?,
+                    kept: *h.starts_on >= earliest,
+                })
+            } else {
+                None
+            },
             lead_days: calendar.working_days_between(*h.applied_on, *h.starts_on),
             residency,
             onsite: !h.residency.is_empty(),
@@ -239,6 +248,7 @@ impl Builder<'_> {
         Ok(match &self.e.engagement.termination {
             Some(x) => Some(TerminationCtx {
                 on: self.date(*x.on)?,
+                suspended: x.suspended,
                 by: x.by.clone(),
                 note: x.note.clone(),
                 reason: self.label("termination_reasons", x.reason.key())?,
@@ -378,6 +388,10 @@ impl Builder<'_> {
             confirmed_on: self.opt_date(p.confirmed_on.as_ref().map(|d| d.value))?,
             confirmed_by: p.confirmed_by.clone(),
             confirmation,
+            confirmed_in_writing: p
+                .confirmation
+                .as_ref()
+                .is_some_and(|c| c.value == crate::base::model::Confirmation::Written),
             milestones,
             phases,
             gantt: charts::gantt(p, self.t)?,

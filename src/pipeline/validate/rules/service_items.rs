@@ -1,5 +1,6 @@
 //! §7 一.2: the service report covers one or more of the ten service items,
-//! and each item it claims points at what delivered it.
+//! and each item it claims points at what delivered it — a record of a
+//! kind that can deliver that item.
 
 use super::RuleId;
 use crate::base::diagnostic::Code;
@@ -32,7 +33,127 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
         .arg("item", entry.item.value)
         .hint("write it as `{ item: …, evidence: [ids] }` naming the findings, solutions, stress tests, sessions or plan activities (give them an `id`) that delivered it");
     }
+    evidence_fits(input, sink);
     undelivered(input, sink);
+}
+
+/// The kinds of record that can show a service item was delivered.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Record {
+    Finding,
+    Solution,
+    StressTest,
+    Session,
+    Risk,
+    Activity(crate::base::model::Activity),
+}
+
+impl Record {
+    fn name(self) -> &'static str {
+        match self {
+            Record::Finding => "finding",
+            Record::Solution => "solution",
+            Record::StressTest => "stress test",
+            Record::Session => "enablement session",
+            Record::Risk => "risk",
+            Record::Activity(_) => "plan activity",
+        }
+    }
+
+    /// Whether a record of this kind can show that `item` was delivered:
+    /// a plan activity its own item; a consulting session (專場咨詢) only an
+    /// enablement session; a risk assessment risks and findings; a
+    /// solution-and-support item (具體需求方案及支持) solutions; the others
+    /// what their work produces. `other` takes any record.
+    fn proves(self, item: ServiceItem) -> bool {
+        use ServiceItem as I;
+        match self {
+            Record::Activity(activity) => item.activity() == Some(activity) || item == I::Other,
+            Record::Session => matches!(item, I::ConsultingSession | I::Other),
+            Record::Risk => matches!(item, I::RiskAssessment | I::Other),
+            Record::Finding => matches!(
+                item,
+                I::HealthCheck
+                    | I::RiskAssessment
+                    | I::ExpertDiagnosis
+                    | I::QualityOptimization
+                    | I::SecurityHardening
+                    | I::SecurityInspection
+                    | I::Other
+            ),
+            Record::Solution => matches!(
+                item,
+                I::ExpertDiagnosis
+                    | I::RequirementSolution
+                    | I::EventAssurance
+                    | I::QualityOptimization
+                    | I::SecurityHardening
+                    | I::Other
+            ),
+            Record::StressTest => matches!(
+                item,
+                I::ExpertDiagnosis | I::EventAssurance | I::QualityOptimization | I::Other
+            ),
+        }
+    }
+}
+
+/// Each piece of evidence is a record that can deliver the item it is
+/// named for; an id nothing defines is for the consistency checks.
+fn evidence_fits(input: &Input<'_>, sink: &mut Sink<'_>) {
+    let e = input.e;
+    let kind_of = |id: &str| -> Option<Record> {
+        let is = |candidate: Option<&str>| candidate == Some(id);
+        if e.findings.iter().any(|f| is(Some(&f.id.value))) {
+            Some(Record::Finding)
+        } else if e.solutions.iter().any(|s| is(Some(&s.id.value))) {
+            Some(Record::Solution)
+        } else if e
+            .stress_tests
+            .iter()
+            .any(|t| is(t.id.as_ref().map(|i| i.value.as_str())))
+        {
+            Some(Record::StressTest)
+        } else if e
+            .enablement
+            .iter()
+            .any(|s| is(s.id.as_ref().map(|i| i.value.as_str())))
+        {
+            Some(Record::Session)
+        } else if e.risks.iter().any(|r| is(Some(&r.id.value))) {
+            Some(Record::Risk)
+        } else {
+            e.plan
+                .phases
+                .activities()
+                .find(|a| is(a.id.as_ref().map(|i| i.value.as_str())))
+                .map(|a| Record::Activity(a.activity.value))
+        }
+    };
+    for entry in e.acceptance.items.iter() {
+        for id in &entry.evidence {
+            let Some(kind) = kind_of(&id.value) else {
+                continue;
+            };
+            if kind.proves(entry.item.value) {
+                continue;
+            }
+            sink.report(
+                RuleId::ServiceItems,
+                Code::ServiceItemEvidence,
+                id.pos,
+                format!(
+                    "{} is a {}, which cannot show that the service item `{}` was delivered",
+                    id.value,
+                    kind.name(),
+                    entry.item.value
+                ),
+            )
+            .arg("id", &id.value)
+            .arg("item", entry.item.value)
+            .hint("name what delivered this item: a consulting session is shown by an enablement session, a solution-and-support item by its solutions, a risk assessment by its risks or findings, a planned activity's item by that activity");
+        }
+    }
 }
 
 /// Planned work not delivered: a service item a plan activity promised

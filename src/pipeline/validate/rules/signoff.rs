@@ -1,14 +1,13 @@
-//! §7 一.1, §8: the customer's stamp or signature (e-mail included) on the
-//! acceptance report is the completion mark; where a solution's effect can
-//! only be confirmed once implemented (§7 二), the customer also confirms
-//! the report online in its cloud account console. The acceptance report
+//! §7 一.1, §8: the customer confirms the acceptance report online in its
+//! cloud account console, and the customer's stamp or signature (e-mail
+//! included) on it is the completion mark. The acceptance report
 //! whose only missing steps are these is final: it is the document the
 //! customer signs, so their absence is worth a warning and no more. A
 //! sign-off dated before the work it accepts is an error.
 
 use super::RuleId;
 use crate::base::diagnostic::Code;
-use crate::base::model::{SignoffMethod, SolutionStatus};
+use crate::base::model::SignoffMethod;
 use crate::pipeline::validate::{Input, Sink};
 
 pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
@@ -71,9 +70,9 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
     }
 }
 
-/// §8: a console confirmation alone is not the completion mark; §7 二:
-/// where a solution waits on its implementation, the console confirmation
-/// is asked for besides the stamp or signature.
+/// §8: a console confirmation alone is not the completion mark; §7 一.1
+/// (and 二, for solutions that prove themselves once implemented): the
+/// customer also confirms the report online in the cloud account console.
 fn completion_mark(input: &Input<'_>, signoff: &crate::base::model::Signoff, sink: &mut Sink<'_>) {
     if *signoff.method == SignoffMethod::Console {
         sink.report(
@@ -86,24 +85,13 @@ fn completion_mark(input: &Input<'_>, signoff: &crate::base::model::Signoff, sin
         .warning();
         return;
     }
-    let waiting = input
-        .e
-        .solutions
-        .iter()
-        .find(|s| *s.needs_implementation && *s.status != SolutionStatus::Declined);
-    if let Some(solution) = waiting
-        && input.e.acceptance.console.is_none()
-    {
+    if input.e.acceptance.console.is_none() {
         sink.report(
             RuleId::Signoff,
             Code::ConsoleMissing,
             signoff.method.pos,
-            format!(
-                "solution {} can only be confirmed once implemented, and the customer's console confirmation of the acceptance report is not recorded",
-                solution.id.value
-            ),
+            "the customer's confirmation of the acceptance report in the cloud account console is not recorded",
         )
-        .arg("id", &solution.id.value)
         .hint("once the customer confirms the acceptance report in the cloud account console, add `acceptance.console` with `on` and `reference`")
         .warning();
     }

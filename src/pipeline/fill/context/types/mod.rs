@@ -103,6 +103,9 @@ pub struct Header {
     pub ends_on: String,
     pub period: String,
     pub large_resource_demand: String,
+    /// With a large resource demand, the earliest start a month after the
+    /// application (§3), and whether the start keeps it.
+    pub large_demand: Option<LargeDemandCtx>,
     pub lead_days: i64,
     pub residency: Vec<ResidencyCtx>,
     pub onsite: bool,
@@ -113,6 +116,14 @@ pub struct Header {
 }
 
 /// The provider and its team.
+/// A large resource demand (§3): the start a month after the application
+/// the contract advises, and whether the service keeps it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct LargeDemandCtx {
+    pub earliest: String,
+    pub kept: bool,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct ProviderCtx {
     pub name: String,
@@ -158,6 +169,8 @@ pub(crate) struct AcceptedCtx {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct TerminationCtx {
     pub on: String,
+    /// Suspended rather than ended.
+    pub suspended: bool,
     pub by: String,
     pub note: String,
     pub reason: String,
@@ -213,6 +226,9 @@ pub(crate) struct PlanCtx {
     pub confirmed_on: Option<String>,
     pub confirmed_by: Option<String>,
     pub confirmation: Option<String>,
+    /// Whether the customer confirmed the plan in writing (on paper),
+    /// so that the signature block carries the date.
+    pub confirmed_in_writing: bool,
     pub milestones: Vec<MilestoneCtx>,
     pub phases: Vec<PhaseCtx>,
     /// The Gantt chart's data, for `gantt(…)`.

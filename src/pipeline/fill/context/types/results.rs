@@ -238,12 +238,9 @@ pub(crate) struct AcceptanceCtx {
     pub undelivered: Vec<UndeliveredRow>,
     pub open_items: Vec<OpenItemCtx>,
     pub signoff: Option<SignoffCtx>,
-    /// The customer's confirmation in the cloud account console, when
-    /// recorded.
+    /// The customer's confirmation in the cloud account console (§7 一.1),
+    /// when recorded.
     pub console: Option<ConsoleCtx>,
-    /// Whether a solution waits on its implementation (§7 二), so that the
-    /// console confirmation is asked for besides the sign-off.
-    pub console_needed: bool,
 }
 
 /// A confirmation in the cloud account console, as printed.
@@ -304,6 +301,9 @@ pub(crate) struct SignoffCtx {
     pub title: String,
     pub on: String,
     pub method: String,
+    /// Whether the customer signed or stamped this report by hand or
+    /// digitally, so that the signature block carries the date.
+    pub signed: bool,
     pub reference: Option<String>,
 }
 

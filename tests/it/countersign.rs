@@ -11,7 +11,7 @@ use std::process::Command;
 
 use crate::common::{arg, zh_sample};
 use crate::signing::{EC_SIGNER, Pki, dossier, pdfsig, pyhanko, said};
-use crate::tools::{conformance, python};
+use crate::tools::{keep_the_standards, python};
 
 /// The zh-Hant sample rendered and signed by the provider into a bundle
 /// under `out`; returns the bundle.
@@ -165,19 +165,7 @@ fn the_customer_countersigns_the_certified_acceptance_with_any_pades_tool() {
     // dossier's countersignature keeps the file PDF/A and PDF/UA: the
     // checker's only finding on a twice-signed file is excused by the
     // evidence that each signature covers its own revision.
-    let report = conformance(&[by_dossier.join("05-acceptance.pdf")]);
-    for file in report.as_array().expect("files") {
-        assert_eq!(file["claims"].as_array().map(Vec::len), Some(2), "{file}");
-        for profile in file["profiles"].as_array().expect("profiles") {
-            for finding in profile["findings"].as_array().expect("findings") {
-                assert!(
-                    !finding["excluded"].is_null(),
-                    "{}: {finding}",
-                    file["file"]
-                );
-            }
-        }
-    }
+    keep_the_standards(&[by_dossier.join("05-acceptance.pdf")]);
 
     // With -o, the certified file stays as it is.
     let copy = dir.path().join("copy.pdf");

@@ -32,3 +32,23 @@ pub fn conformance(pdfs: &[PathBuf]) -> serde_json::Value {
     );
     serde_json::from_slice(&out.stdout).expect("conformance.py prints JSON")
 }
+
+/// Asserts that each of `pdfs` claims PDF/A and PDF/UA and that every
+/// finding of the independent checker on it is excused by evidence.
+pub fn keep_the_standards(pdfs: &[PathBuf]) {
+    let report = conformance(pdfs);
+    let files = report.as_array().expect("files");
+    assert_eq!(files.len(), pdfs.len(), "{report}");
+    for file in files {
+        assert_eq!(file["claims"].as_array().map(Vec::len), Some(2), "{file}");
+        for profile in file["profiles"].as_array().expect("profiles") {
+            for finding in profile["findings"].as_array().expect("findings") {
+                assert!(
+                    !finding["excluded"].is_null(),
+                    "{}: {finding}",
+                    file["file"]
+                );
+            }
+        }
+    }
+}

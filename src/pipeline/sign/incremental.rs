@@ -212,8 +212,9 @@ fn page_with(
     Ok(page)
 }
 
-/// The catalog with the field in its form, which now holds signatures.
-fn catalog_with(
+/// The catalog with the field in its form (its `/Fields` read through a
+/// reference when it is one), which now holds signatures.
+pub(super) fn catalog_with(
     doc: &Document,
     new: &Update,
     catalog_id: ObjectId,
@@ -228,7 +229,15 @@ fn catalog_with(
             .clone(),
         _ => Dictionary::new(),
     };
-    append(&mut form, b"Fields", Object::Reference(widget_id));
+    let mut fields = form
+        .get(b"Fields")
+        .ok()
+        .and_then(|f| doc.dereference(f).ok())
+        .and_then(|(_, f)| f.as_array().ok())
+        .cloned()
+        .unwrap_or_default();
+    fields.push(Object::Reference(widget_id));
+    form.set("Fields", Object::Array(fields));
     form.set("SigFlags", Object::Integer(3));
     catalog.set("AcroForm", Object::Dictionary(form));
     Ok(catalog)

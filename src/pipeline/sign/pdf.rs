@@ -13,8 +13,8 @@ use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 use super::cms::signed_data;
 use super::dss::with_validation_data;
 use super::incremental::{
-    SignError, Update, add_form_element, add_widget, appearance, catalog_id, fail, page_id,
-    rect_of, write_update,
+    SignError, Update, add_form_element, add_widget, appearance, catalog_id, catalog_with, fail,
+    page_id, rect_of, write_update,
 };
 use super::keys::Signer;
 use super::revocation::Ltv;
@@ -172,26 +172,7 @@ pub fn timestamp_pdf(pdf: &[u8], tsa: &Tsa, ltv: &Ltv) -> Result<Vec<u8>, SignEr
     field.set("V", Object::Reference(signature_id));
     field.set("Ff", Object::Integer(0));
     new.objects.insert(field_id, Object::Dictionary(field));
-    let mut catalog = new.dictionary(&doc, catalog_id)?;
-    let mut form = match catalog.get(b"AcroForm") {
-        Ok(Object::Dictionary(d)) => d.clone(),
-        Ok(Object::Reference(id)) => doc
-            .get_dictionary(*id)
-            .map_err(|e| fail(e.to_string()))?
-            .clone(),
-        _ => Dictionary::new(),
-    };
-    let mut fields = form
-        .get(b"Fields")
-        .ok()
-        .and_then(|f| doc.dereference(f).ok())
-        .and_then(|(_, f)| f.as_array().ok())
-        .cloned()
-        .unwrap_or_default();
-    fields.push(Object::Reference(field_id));
-    form.set("Fields", Object::Array(fields));
-    form.set("SigFlags", Object::Integer(3));
-    catalog.set("AcroForm", Object::Dictionary(form));
+    let catalog = catalog_with(&doc, &new, catalog_id, field_id)?;
     new.objects.insert(catalog_id, Object::Dictionary(catalog));
     let mut out = write_update(&pdf, doc, new)?;
     fill_contents(&mut out, pdf.len(), |digest| {

@@ -234,15 +234,22 @@ fn collect_paths(node: &Value, prefix: String, out: &mut BTreeSet<String>) {
     }
 }
 
+/// The marks that end a sentence, Latin and full-width.
+const SENTENCE_ENDS: [char; 6] = ['.', '。', '!', '！', '?', '？'];
+
 /// Replaces each `{name}` in `pattern` with its value. A value that ends
-/// with a full stop takes the place of the pattern's own ("… Ltd." ends a
-/// sentence once, not as "Ltd..").
+/// its own sentence takes the place of the pattern's full stop ("… Ltd."
+/// ends a sentence once, not as "Ltd..", nor a Chinese reason as "。。").
 pub fn fill(pattern: &str, values: &[(&str, &str)]) -> String {
     values
         .iter()
         .fold(pattern.to_string(), |text, (name, value)| {
-            let text = if value.ends_with('.') {
-                text.replace(&format!("{{{name}}}."), value)
+            // A value that ends its own sentence takes the place of the
+            // pattern's full stop, in either script: no `。。` or `..`.
+            let text = if value.ends_with(SENTENCE_ENDS) {
+                [".", "。"].iter().fold(text, |text, stop| {
+                    text.replace(&format!("{{{name}}}{stop}"), value)
+                })
             } else {
                 text
             };

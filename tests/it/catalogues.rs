@@ -27,6 +27,43 @@ fn every_locale_has_the_same_labels() {
     }
 }
 
+/// The closing page of a draft may reach the customer: what it says of a
+/// gap and of what closes it speaks of the engagement, never of the YAML
+/// (no key, no `code`, no dotted path).
+/// Whether `text` holds a YAML key or path: code in backticks, a
+/// `snake_case` word or a `dotted.path`.
+fn speaks_of_the_file(text: &str) -> bool {
+    let is_key_char = |c: char| c.is_ascii_lowercase() || c == '_';
+    text.contains('`')
+        || text
+            .split(|c: char| !(is_key_char(c) || c == '.'))
+            .any(|word| {
+                let word = word.trim_end_matches('.');
+                let parts: Vec<&str> = word.split('.').collect();
+                (word.contains('_') && word.chars().any(|c| c.is_ascii_lowercase()))
+                    || (parts.len() > 1 && parts.iter().all(|p| p.len() >= 2))
+            })
+}
+
+#[test]
+fn a_drafts_gaps_page_names_no_key_of_the_file() {
+    for locale in Locale::ALL {
+        let t = catalogue(*locale);
+        for group in ["gaps", "fixes"] {
+            for code in Code::ALL {
+                let path = format!("{group}.{}", code.key());
+                for count in [1, 2] {
+                    let text = t.form(&path, count).expect("label");
+                    assert!(
+                        !speaks_of_the_file(text),
+                        "{locale}: {path} speaks of the file: {text}"
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn every_key_of_the_model_has_a_label() {
     for locale in Locale::ALL {
@@ -152,11 +189,14 @@ fn counts_take_the_plural_form_of_their_number() {
 
 #[test]
 fn a_single_item_reads_in_the_singular() {
-    // The English sample has one stress test and one enablement session:
-    // the acceptance report's completion table says "1 session", never
-    // "1 sessions".
-    let out = tempfile::tempdir().expect("temp dir");
-    let done = crate::common::render(&crate::common::en_sample(), out.path());
+    // With one stress test and one enablement session, the acceptance
+    // report's completion table says "1 session", never "1 sessions".
+    let one_session = crate::common::en_sample_with(
+        "  - topic: Diagnosing slow scale-up of Kubernetes workloads\n    date: 2026-11-06\n    audience: Platform and SRE teams (7 people)\n    presenter: Tomás Reyes\n    format: on-site\n    consulting_topics: [cloud-native-diagnosis]\n",
+        "",
+    );
+    let (dir, path) = crate::common::engagement_file(&one_session);
+    let done = crate::common::render(&path, &dir.path().join("out"));
     let text = crate::common::squeeze(&crate::common::pdf_text(
         &lopdf::Document::load(&done.reports[4].file).expect("PDF"),
     ));
@@ -186,6 +226,18 @@ fn a_name_ending_a_sentence_ends_it_once() {
         "Distributed to Acme Ltd. and Cirrus Ltd."
     );
     assert_eq!(fill("{a}. {a}", &[("a", "x")]), "x. x");
+    // The same in Chinese, and for a reason that ends with a question.
+    assert_eq!(
+        fill(
+            "風險接受理由：{reason}。",
+            &[("reason", "已預留資源餘量。")]
+        ),
+        "風險接受理由：已預留資源餘量。"
+    );
+    assert_eq!(
+        fill("Reason: {reason}.", &[("reason", "Why now?")]),
+        "Reason: Why now?"
+    );
 }
 
 #[test]

@@ -340,11 +340,11 @@ pub const VIOLATIONS: &[Violation] = &[
     },
     Violation {
         rule: "completion",
-        from: "enablement:\n  - topic: Reading PostgreSQL lock waits and execution plans\n    date: 2026-10-20\n    audience: Platform and SRE teams (9 people)\n    presenter: Tomás Reyes\n    format: online\n",
-        to: "enablement: []\n",
+        from: "  analysis: |\n    The platform is sound for its daily load, but two weak points meet at night:\n\n    1. The batch import writes into the same `events` table the API reads, with *one*\n       transaction per carrier file, holding locks for minutes.\n    2. API pods are sized for average load and scale on CPU only, so they scale late.\n\n",
+        to: "  analysis: \"\"\n",
         severity: Warning,
-        at: "enablement: []",
-        offset: 12,
+        at: "analysis: \"\"",
+        offset: 10,
     },
     Violation {
         rule: "service-items",

@@ -649,11 +649,16 @@ fn topics_count_what_was_delivered() {
                 .unwrap_or_default()
         );
     };
-    let two = en_sample_with("    consulting_topics: [cloud-native-diagnosis]\n", "");
+    let two = en_sample_with(
+        "    format: on-site\n    consulting_topics: [cloud-native-diagnosis]\n",
+        "    format: on-site\n",
+    );
+    // Finding NW-F3 is on the topic, but only a session delivers one.
+    assert!(two.contains("    consulting_topics: [cloud-native-diagnosis]\n"));
     counted(&two, "18 in the catalogue, 3 in the plan, 2 delivered");
     let three = two.replace(
-        "    format: online\n",
-        "    format: online\n    consulting_topics: [cloud-native-diagnosis]\n",
+        "    format: on-site\n",
+        "    format: on-site\n    consulting_topics: [cloud-native-diagnosis]\n",
     );
     counted(&three, "18 in the catalogue, 3 in the plan, 3 delivered");
 }
@@ -865,7 +870,10 @@ fn every_objective_gets_a_verdict_with_its_evidence_or_reason() {
 fn every_planned_topic_and_service_item_is_delivered_waived_or_deferred() {
     // A planned topic nothing delivered: pending at the topic, for the
     // acceptance report, and listed as open.
-    let undelivered = en_sample_with("    consulting_topics: [cloud-native-diagnosis]\n", "");
+    let undelivered = en_sample_with(
+        "    format: on-site\n    consulting_topics: [cloud-native-diagnosis]\n",
+        "    format: on-site\n",
+    );
     let v = validation(&undelivered);
     let topics = position(&undelivered, "cloud-native-diagnosis]", 0);
     let d = assert_one(&v, "service-items", Severity::Warning, topics);
@@ -1054,7 +1062,7 @@ fn a_large_resource_demand_prints_the_advice_to_apply_a_month_ahead() {
     let startup = source_of(&sources(&large), ReportKey::Startup);
     assert!(
         startup.contains(
-            "the contract advises applying a month ahead \\(a start no earlier than 7 October 2026\\)"
+            "the statement of work advises applying a month ahead \\(a start no earlier than 7 October 2026\\)"
         ),
         "{startup}"
     );
@@ -1068,7 +1076,7 @@ fn a_large_resource_demand_prints_the_advice_to_apply_a_month_ahead() {
     );
     // Without a large demand, nothing is said of it.
     let plain = source_of(&sources(&sample()), ReportKey::Startup);
-    assert!(!plain.contains("the contract advises applying a month ahead"));
+    assert!(!plain.contains("advises applying a month ahead"));
 }
 
 #[test]

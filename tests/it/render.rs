@@ -141,7 +141,7 @@ fn zh_hant_sample_renders() {
                 "項目專家服務報告",
                 "項目驗收報告",
             ],
-            pages: [6, 7, 4, 14, 7],
+            pages: [6, 7, 4, 15, 7],
             headings: [
                 &[
                     "文檔控制",
@@ -341,11 +341,11 @@ fn an_objective_without_a_verdict_keeps_the_service_and_acceptance_reports_draft
         pages - 1,
         "every page but the cover: {text}"
     );
-    assert!(text.contains("OpenGaps"), "gaps page");
-    // The gaps page names each rule by its title, then its id, and the
-    // verdicts table says the objective is not yet assessed.
+    assert!(text.contains("BeforeFinalIssue"), "gaps page");
+    // The gaps page names each requirement by its title and clause, and
+    // the verdicts table says the objective is not yet assessed.
     assert!(
-        text.contains(&squeeze("Measured results for the agreed targets targets")),
+        text.contains(&squeeze("Measured results for the agreed targets §3.1.3")),
         "{text}"
     );
     assert!(
@@ -355,20 +355,25 @@ fn an_objective_without_a_verdict_keeps_the_service_and_acceptance_reports_draft
         "{text}"
     );
     assert!(text.contains("Notyetassessed"), "{text}");
-    // With what closes the gap, in the report's language.
+    // With what closes the gap, in the engagement's terms: the page may
+    // reach the customer, so it names no file, line or key.
     assert!(
         text.contains(&squeeze(
-            "How to close it: Give “Handle the peak-season load"
+            "A verdict on “Handle the peak-season load of 4,000 requests per second”: met, with its evidence"
         )),
         "{text}"
     );
+    let page = &text[text.rfind("BeforeFinalIssue").expect("gaps page")..];
+    for tool_talk in [".yaml", "verdict:", "objectives.", "`"] {
+        assert!(!page.contains(tool_talk), "{tool_talk} in {page}");
+    }
 
     // Restoring the verdict makes them final again, without the watermark.
     let assessed = render(&en_sample(), &out);
     assert!(assessed.reports.iter().all(|r| r.is_final));
     let acceptance = Document::load(&assessed.reports[4].file).expect("loads");
     let text = squeeze(&pdf_text(&acceptance));
-    assert!(!text.contains("DRAFT") && !text.contains("OpenGaps"));
+    assert!(!text.contains("DRAFT") && !text.contains("BeforeFinalIssue"));
 }
 
 #[test]
@@ -383,7 +388,7 @@ fn an_acceptance_awaiting_only_the_customers_signature_is_final() {
     let acceptance = Document::load(&done.reports[4].file).expect("loads");
     let text = squeeze(&pdf_text(&acceptance));
     assert!(
-        !text.contains("DRAFT") && !text.contains("OpenGaps"),
+        !text.contains("DRAFT") && !text.contains("BeforeFinalIssue"),
         "{text}"
     );
     assert!(
@@ -502,12 +507,12 @@ fn each_report_shows_its_own_history_version_and_date() {
             "1.1",
             "2026-11-20",
             "依F-04複測與第二輪壓測結果更新問題狀態、壓測數據與目標達成情況",
-            "記錄F-06風險接受、第二輪壓測結果與客戶控制台驗收確認",
+            "記錄客戶於控制台及以電子郵件確認驗收第1.1版",
         ),
         (
-            "1.1",
+            "1.2",
             "2026-11-24",
-            "記錄F-06風險接受、第二輪壓測結果與客戶控制台驗收確認",
+            "記錄客戶於控制台及以電子郵件確認驗收第1.1版",
             "服務方案初稿提交客戶審核",
         ),
     ];

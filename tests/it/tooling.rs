@@ -507,8 +507,10 @@ fn the_providers_brand_is_data() {
 #[test]
 fn check_strict_fails_on_a_pending_step_alone() {
     // A planned topic not delivered yet: a pending step, not an error.
-    let yaml =
-        crate::common::en_sample_with("    consulting_topics: [cloud-native-diagnosis]\n", "");
+    let yaml = crate::common::en_sample_with(
+        "    format: on-site\n    consulting_topics: [cloud-native-diagnosis]\n",
+        "    format: on-site\n",
+    );
     let (_dir, file) = crate::common::engagement_file(&yaml);
 
     let lenient = dossier(&["check", arg(&file)]);

@@ -925,8 +925,8 @@ fn a_sentence_added_to_a_recommendation_is_a_new_version_of_two_reports() {
     // A new version of both clears it.
     let bumped = edit(
         &edited,
-        "    reports: [acceptance]\n",
-        "    reports: [acceptance]\n  - version: \"1.2\"\n    date: 2026-11-25\n    author: 林志遠\n    change: 補充 F-03 建議\n    reports: [service, acceptance]\n",
+        "    change: 記錄客戶於控制台及以電子郵件確認驗收第 1.1 版\n    reports: [acceptance]\n",
+        "    change: 記錄客戶於控制台及以電子郵件確認驗收第 1.1 版\n    reports: [acceptance]\n  - version: \"1.3\"\n    date: 2026-11-25\n    author: 林志遠\n    change: 補充 F-03 建議\n    reports: [service, acceptance]\n",
     );
     std::fs::write(&file, &bumped).expect("write");
     let json: serde_json::Value = serde_json::from_str(&check_since(&base, &new)).expect("json");

@@ -129,15 +129,15 @@ impl Engagement {
             .max_by_key(|r| r.date.value)
     }
 
-    /// The consulting topics something delivered: an enablement session,
-    /// a finding or a solution that names it, sorted.
+    /// The consulting topics delivered, sorted: those a session covered.
+    /// The deliverable of §4.1 二 is the consulting session itself, on site
+    /// or online; a finding or solution on a topic is diagnosis work of
+    /// §4.1 一, which delivers no session.
     pub fn delivered_topics(&self) -> Vec<Topic> {
         let mut topics: Vec<Topic> = self
             .enablement
             .iter()
             .flat_map(|s| &s.consulting_topics)
-            .chain(self.findings.iter().flat_map(|f| &f.consulting_topics))
-            .chain(self.solutions.iter().flat_map(|s| &s.consulting_topics))
             .map(|t| t.value)
             .collect();
         topics.sort();

@@ -86,7 +86,8 @@ pub struct Finding {
     /// An exclusion of §2.1 this finding falls under, if any.
     #[serde(default)]
     pub excluded: Option<Spanned<Exclusion>>,
-    /// The consulting topics of §4.1 二 this finding is about.
+    /// The consulting topics of §4.1 二 this finding is about (only a
+    /// session delivers a topic).
     #[serde(default)]
     pub consulting_topics: Vec<Spanned<Topic>>,
     /// Screenshots and other evidence inside the engagement directory.
@@ -286,7 +287,8 @@ pub struct Solution {
     /// (§3.1.2: advice is not rejected without one).
     #[serde(default)]
     pub declined_reason: Option<String>,
-    /// The consulting topics of §4.1 二 this solution is about.
+    /// The consulting topics of §4.1 二 this solution is about (only a
+    /// session delivers a topic).
     #[serde(default)]
     pub consulting_topics: Vec<Spanned<Topic>>,
 }
@@ -310,7 +312,8 @@ pub struct Session {
     /// On site or online.
     #[serde(default)]
     pub format: Option<Spanned<SessionFormat>>,
-    /// The consulting topics of §4.1 二 the session covered.
+    /// The consulting topics of §4.1 二 the session covered: what delivers
+    /// them.
     #[serde(default)]
     pub consulting_topics: Vec<Spanned<Topic>>,
 }

@@ -174,8 +174,9 @@ impl Builder<'_> {
                         ("reason", u.reason.trim()),
                     ],
                 ),
-                owner: self
-                    .list(&[u.agreed_by.customer.as_str(), u.agreed_by.provider.as_str()])?,
+                // The provider owes what was deferred; the customer agreed
+                // to wait, which does not make it the customer's to close.
+                owner: u.agreed_by.provider.clone(),
                 due: self.opt_date(u.due.as_ref().map(|d| d.value))?,
             }),
             Some(_) => None,
@@ -375,11 +376,25 @@ impl Builder<'_> {
     pub(super) fn contract(&self) -> Result<ContractCtx, CatalogueError> {
         let e = self.e;
         let term = |path: String| self.t.get(&path).map(str::to_string);
-        let mut terms = vec![(
-            self.label("reports", "plan")?,
-            term("contract_terms.plan".into())?,
-            self.t.clause("§3.1.2"),
-        )];
+        // Who carries the statement of work's provider duties, and the
+        // console it names, then the documents and the catalogue.
+        let mut terms = vec![
+            (
+                e.engagement.provider.name.clone(),
+                term("contract_terms.provider".into())?,
+                self.t.clause("§3.1.3"),
+            ),
+            (
+                term("contract_terms.console_ours".into())?,
+                term("contract_terms.console".into())?,
+                self.t.clause("§7 一.1"),
+            ),
+            (
+                self.label("reports", "plan")?,
+                term("contract_terms.plan".into())?,
+                self.t.clause("§3.1.2"),
+            ),
+        ];
         for p in e.engagement.packages.iter() {
             let label = self.label("packages", p.key())?;
             let contract = term(format!("contract_terms.packages.{}", p.key()))?;

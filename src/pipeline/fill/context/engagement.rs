@@ -134,7 +134,6 @@ impl Builder<'_> {
             gaps_fix: gaps("fix")?,
             gaps_intro: gaps("intro")?,
             gaps_item: gaps("item")?,
-            gaps_location: gaps("location")?,
             gaps_rule: gaps("rule")?,
             gaps_title: gaps("title")?,
             history: doc("history")?,

@@ -1,5 +1,8 @@
 //! The closing page of a draft: its open gaps, each in the report's
-//! language, with where in the YAML to fix it.
+//! language, with the requirement it falls short of and what closes it.
+//! The page is for whoever reads the draft, the customer included: it
+//! speaks of the engagement, never of the file it is written in (`dossier
+//! check` gives the file, line and column).
 
 use chrono::NaiveDate;
 
@@ -25,8 +28,9 @@ pub(super) fn gap_rows(gaps: &[Gap<'_>], t: &Catalogue) -> Result<Vec<GapRow>, C
         .collect::<Result<Vec<_>, _>>()
 }
 
-/// One open gap as a draft's closing page shows it: the rule, the problem
-/// in the report's language, and where in the YAML to fix it.
+/// One open gap as a draft's closing page shows it: the requirement (its
+/// title and the clause of the statement of work it rests on), the problem
+/// and what closes it, in the report's language.
 pub(super) fn gap(g: &Gap<'_>, t: &Catalogue) -> Result<GapRow, CatalogueError> {
     let d = g.diagnostic;
     let code = d.code.map_or("consistency", |c| c.key());
@@ -50,26 +54,18 @@ pub(super) fn gap(g: &Gap<'_>, t: &Catalogue) -> Result<GapRow, CatalogueError> 
             ],
         );
     }
-    let file = d
-        .file
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let pos = d.position();
-    let location = if pos.is_known() {
-        format!("{file}:{}:{}", pos.line, pos.column)
-    } else {
-        file
-    };
-    let (name, id) = match d.rule {
-        Some(rule) => (t.key("rule_names", rule.id())?, rule.id()),
-        None => (t.get("locale.absent")?, ""),
+    let (name, clause) = match d.rule {
+        Some(rule) => (
+            t.key("rule_names", rule.id())?,
+            rule.clause().map(|c| t.clause(c)).unwrap_or_default(),
+        ),
+        None => (t.get("locale.absent")?, String::new()),
     };
     let fix = fill(
         t.form(&format!("fixes.{code}"), count.unwrap_or(0))?,
         &pairs,
     );
-    Ok((name.to_string(), id.to_string(), text, fix, location))
+    Ok((name.to_string(), clause, text, fix))
 }
 
 /// Writes a rule's argument the report's way: dates in the locale's

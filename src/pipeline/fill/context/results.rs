@@ -5,6 +5,10 @@ use super::types::*;
 use super::*;
 use crate::base::model::RetestResult;
 
+/// A status change a retest makes: from the status before (none when
+/// the finding was only found) to the one after.
+type Transition = (Option<FindingStatus>, FindingStatus);
+
 impl Builder<'_> {
     pub(super) fn findings(&self) -> Result<Vec<FindingCtx>, CatalogueError> {
         self.e
@@ -62,7 +66,7 @@ impl Builder<'_> {
     /// as such) or after the retest before.
     pub(super) fn retests(&self) -> Result<RetestSummary, CatalogueError> {
         let sep = self.t.get("locale.list_sep")?;
-        let mut transitions: Vec<((Option<FindingStatus>, FindingStatus), Vec<&str>)> = Vec::new();
+        let mut transitions: Vec<(Transition, Vec<&str>)> = Vec::new();
         let mut retested = Vec::new();
         let mut accepted = Vec::new();
         for f in self.e.findings.iter() {

@@ -193,12 +193,12 @@ fn undelivered(input: &Input<'_>, sink: &mut Sink<'_>) {
                 Code::TopicUndelivered,
                 topic.pos,
                 format!(
-                    "the planned consulting topic `{}` was not delivered: no session, finding or solution names it",
+                    "the planned consulting topic `{}` was not delivered: no consulting session covered it",
                     topic.value
                 ),
             )
             .arg("topic", topic.value)
-            .hint(format!("name it in the `consulting_topics` of the session, finding or solution that delivered it, or record under `acceptance.undelivered` that both parties waived or deferred it (`topic: {}`), and why", topic.value))
+            .hint(format!("name it in the `consulting_topics` of the session (under `enablement`) that covered it, or record under `acceptance.undelivered` that both parties waived or deferred it (`topic: {}`), and why", topic.value))
             .pending(RuleId::ServiceItems);
         diagnostic.reports = vec![ReportKey::Acceptance];
     }

@@ -53,9 +53,9 @@ pub(crate) struct Meta {
     pub version: String,
 }
 
-/// One open gap of a draft: the rule's name and id, the problem, what
-/// closes it, and where.
-pub(crate) type GapRow = (String, String, String, String, String);
+/// One open gap of a draft: the requirement's title and its clause of the
+/// statement of work, the problem, and what closes it.
+pub(crate) type GapRow = (String, String, String, String);
 
 /// The labels of the document frame: control page, footer, gaps page.
 #[derive(Debug, Clone, Serialize)]
@@ -77,7 +77,6 @@ pub(crate) struct DocLabels {
     pub gaps_fix: String,
     pub gaps_intro: String,
     pub gaps_item: String,
-    pub gaps_location: String,
     pub gaps_rule: String,
     pub gaps_title: String,
     pub history: String,

@@ -33,6 +33,7 @@ fn main() {
         ("tool_qpdf", installed("qpdf", &["--version"])),
         ("tool_pdfsig", installed("pdfsig", &["-v"])),
         ("tool_pdfdetach", installed("pdfdetach", &["-v"])),
+        ("tool_pdftotext", installed("pdftotext", &["-v"])),
         ("tool_openssl", installed("openssl", &["version"])),
         ("tool_pyhanko", imports(&python, "pyhanko.cli")),
         (

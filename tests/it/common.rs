@@ -76,6 +76,20 @@ pub fn pdf_text(doc: &lopdf::Document) -> String {
     doc.extract_text(&pages).expect("text extracts")
 }
 
+/// The text poppler's `pdftotext` (which we did not write) extracts from
+/// `pdf`, in reading order, with `extra` options.
+pub fn poppler_text(pdf: &Path, extra: &[&str]) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(extra)
+        .args(["-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
 /// `text` without any white space and with typographic quotes made
 /// straight, for comparing extracted text with its source.
 pub fn squeeze(text: &str) -> String {
@@ -340,7 +354,7 @@ pub const VIOLATIONS: &[Violation] = &[
     },
     Violation {
         rule: "completion",
-        from: "  analysis: |\n    The platform is sound for its daily load, but two weak points meet at night:\n\n    1. The batch import writes into the same `events` table the API reads, with *one*\n       transaction per carrier file, holding locks for minutes.\n    2. API pods are sized for average load and scale on CPU only, so they scale late.\n\n",
+        from: "  analysis: |\n    The platform is sound for its daily load, but two weak points coincide at night:\n\n    1. The batch import writes to the same `events` table that the API reads, in *one*\n       transaction per carrier file, and holds locks for minutes.\n    2. The API pods are sized for average load and scale on CPU alone, so they scale out too late.\n\n",
         to: "  analysis: \"\"\n",
         severity: Warning,
         at: "analysis: \"\"",

@@ -598,12 +598,12 @@ fn contract_wording_follows_the_engagement() {
     assert!(!startup.contains("where security services are in scope"));
     // No residency: no on-site duties.
     assert!(!startup.contains("office conditions"));
-    assert!(!startup.contains("Works at the customer's site"));
+    assert!(!startup.contains("Works at the customer’s site"));
     let plan = source_of(&remote, ReportKey::Plan);
     assert!(plan.contains("as confirmed in writing by the customer"));
     // The exclusions of the contract, with the help note, always.
     assert!(plan.contains("The service does not cover"));
-    assert!(plan.contains("the platform's community"));
+    assert!(plan.contains("the platform’s community"));
     // Only the packages bought promise their deliverables.
     assert!(!plan.contains("consulting sessions are also held"));
     let acceptance = source_of(&remote, ReportKey::Acceptance);
@@ -628,7 +628,7 @@ fn contract_wording_follows_the_engagement() {
     let startup = source_of(&all, ReportKey::Startup);
     assert!(startup.contains("office conditions"));
     assert!(startup.contains("staff are kept safe"));
-    assert!(startup.contains("Works at the customer's site"));
+    assert!(startup.contains("Works at the customer’s site"));
     assert!(startup.contains("Northwind platform team and Contoso engagement team only."));
     let plan = source_of(&all, ReportKey::Plan);
     assert!(plan.contains("consulting sessions are also held"));
@@ -697,7 +697,7 @@ fn acceptance_of_the_application_and_early_termination_are_recorded() {
     assert!(v.diagnostics.is_empty(), "{:?}", v.diagnostics);
     let all = sources(&yaml);
     let startup = source_of(&all, ReportKey::Startup);
-    assert!(startup.contains("confirmed on 9 September 2026 that it takes on this service"));
+    assert!(startup.contains("confirmed on 9 September 2026 that it would take on this service"));
     for (key, source) in &all {
         assert!(
             source.contains("This service ended early, on 6 November 2026")
@@ -764,12 +764,15 @@ fn the_statement_of_works_own_terms_are_kept_beside_the_catalogues() {
     // The whole label is compared, its examples included: the seed's
     // product names replaced (RDS) are a difference of words.
     assert!(
-        plan.contains("\"數據庫性能調優（如 SQL 調優、實例參數調優）\", \"數據庫性能調優(如SQL調優、RDS參數調優)\""),
+        plan.contains("\"資料庫效能調校（如 SQL 調校、實例參數調校）\", \"數據庫性能調優(如SQL調優、RDS參數調優)\""),
         "{plan}"
     );
-    // A label that is the statement of work's own term, but for its
-    // typography, is not repeated.
-    assert!(!plan.contains("\"網絡安全產品攻擊防護應用技巧(如CC攻擊防護)\""));
+    // A label in Taiwan usage differs from the statement of work's words
+    // (網路 for 網絡) and is listed beside it; typography alone would not
+    // be (see `label_differs`).
+    assert!(plan.contains(
+        "\"網路安全產品攻擊防護應用技巧（如 CC 攻擊防護）\", \"網絡安全產品攻擊防護應用技巧(如CC攻擊防護)\""
+    ));
     let service = source_of(&all, ReportKey::Service);
     // As markup, the hyphen is escaped.
     assert!(

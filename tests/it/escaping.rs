@@ -38,7 +38,7 @@ fn collect(frame: &typst::layout::Frame, out: &mut String) {
 #[test]
 fn hostile_values_appear_literally_in_the_pdf() {
     let yaml = en_sample_with(
-        "  title: Northwind Tracking Platform Full-Link Expert Service",
+        "  title: Northwind Tracking Platform End-to-End Expert Service",
         "  title: '#import \"/etc/passwd\" *[$x$]* <label> @ref `code` \\ = - + // x'",
     );
     let yaml = yaml.replace(

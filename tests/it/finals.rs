@@ -160,7 +160,7 @@ fn every_figure_of_the_finals_has_alt_text() {
     }
     let has = |needle: &str| alts.iter().any(|a| a.contains(needle));
     // The sample's own words for its images.
-    assert!(has("42 節點的 Kubernetes 集群"), "{alts:#?}");
+    assert!(has("42 節點的 Kubernetes 叢集"), "{alts:#?}");
     assert!(has("峰值 2,400 ms"), "{alts:#?}");
     // Charts, read from their data, in each language.
     assert!(has("Throughput") && has("→"), "{alts:#?}");
@@ -244,9 +244,9 @@ fn the_acceptance_report_carries_the_engagement_and_gives_it_back() {
             assert_eq!(original.lines().count(), back.lines().count());
             assert!(original.contains("# 客戶關注事項"), "a heading in a block");
             assert!(back.contains("# 客戶關注事項"), "block text stays");
-            assert!(original.contains("  # 範圍外第三方軟件問題的求助管道"));
+            assert!(original.contains("  # 範圍外第三方軟體問題的求助管道"));
             assert!(
-                !back.contains("範圍外第三方軟件問題的求助管道"),
+                !back.contains("範圍外第三方軟體問題的求助管道"),
                 "comments go"
             );
             assert!(

@@ -21,6 +21,7 @@ mod samples;
 mod schema;
 mod signing;
 mod snapshots;
+mod textlayer;
 mod tooling;
 mod timestamps;
 mod tools;

@@ -399,7 +399,7 @@ fn diff_prints_the_changes_as_text_and_json() {
         "狀態：處理中 → 已解決  (findings[F-04].status)",
         "解決方案 S-04",
         "壓測 T-01",
-        "調優後 1200 › P99：620 ms → 470 ms  (stress_tests[T-01].after[1200].p99)",
+        "調校後 1200 › P99：620 ms → 470 ms  (stress_tests[T-01].after[1200].p99)",
         "驗收確認",
         "changes since",
         "content changed: service, acceptance",
@@ -734,7 +734,7 @@ fn the_service_report_shows_each_findings_retests_and_the_acceptance_report_what
         "發現時處理中1F-04",
         "處理中已解決1F-04",
         "發現時已解決4F-01、F-02、F-03、F-05",
-        "第二輪壓測T-01中擴容耗時55秒",
+        "第二輪壓測T-01中擴充耗時55秒",
         "風險接受人：張文彬（技術長）。",
     ] {
         assert!(
@@ -749,7 +749,7 @@ fn the_service_report_shows_each_findings_retests_and_the_acceptance_report_what
         "2026年11月17日",
         // The accepted risk stands apart from the fixes, with its record.
         "客戶接受之風險",
-        "F-06服務網格sidecar資源開銷偏高張文彬（技術長）2026年11月18日",
+        "F-06服務網格sidecar資源耗用偏高張文彬（技術長）2026年11月18日",
     ] {
         assert!(
             acceptance.contains(needle),
@@ -824,8 +824,8 @@ fn a_sentence_added_to_a_recommendation_is_a_new_version_of_two_reports() {
     let added = "      - 大促前完成一次熱 key 切換演練。\n";
     let edited = edit(
         &sample,
-        "      - 開啟代理模式的熱點 key 緩存能力。\n",
-        &format!("      - 開啟代理模式的熱點 key 緩存能力。\n{added}"),
+        "      - 開啟代理模式的熱點 key 快取功能。\n",
+        &format!("      - 開啟代理模式的熱點 key 快取功能。\n{added}"),
     );
     std::fs::write(&file, &edited).expect("write");
 
@@ -925,8 +925,8 @@ fn a_sentence_added_to_a_recommendation_is_a_new_version_of_two_reports() {
     // A new version of both clears it.
     let bumped = edit(
         &edited,
-        "    change: 記錄客戶於控制台及以電子郵件確認驗收第 1.1 版\n    reports: [acceptance]\n",
-        "    change: 記錄客戶於控制台及以電子郵件確認驗收第 1.1 版\n    reports: [acceptance]\n  - version: \"1.3\"\n    date: 2026-11-25\n    author: 林志遠\n    change: 補充 F-03 建議\n    reports: [service, acceptance]\n",
+        "    change: 記錄客戶於控制臺及以電子郵件確認驗收第 1.1 版\n    reports: [acceptance]\n",
+        "    change: 記錄客戶於控制臺及以電子郵件確認驗收第 1.1 版\n    reports: [acceptance]\n  - version: \"1.3\"\n    date: 2026-11-25\n    author: 林志遠\n    change: 補充 F-03 建議\n    reports: [service, acceptance]\n",
     );
     std::fs::write(&file, &bumped).expect("write");
     let json: serde_json::Value = serde_json::from_str(&check_since(&base, &new)).expect("json");

@@ -118,7 +118,9 @@ const RATE_QUANTITIES: &[&str] = &[
 const RATE_TIMES: &[&str] = &["s", "ms", "min", "h", "sec", "day"];
 
 /// `text` with a word joiner (U+2060) after the slash of a rate (`req/s`,
-/// `GB/s`): a line may break after a slash, but not inside a unit.
+/// `GB/s`): a line may break after a slash, but not inside a unit. The
+/// report's show rule sets the joined unit in a box and drops the joiner,
+/// so the PDF's text carries the unit as written.
 fn join_rates(text: Cow<'_, str>) -> Cow<'_, str> {
     let word = |s: &str| s.chars().all(|c| c.is_ascii_alphabetic()) && !s.is_empty();
     let mut joins = Vec::new();
@@ -187,8 +189,12 @@ const LONG_RUN: usize = 20;
 /// separators may break after any character.
 const LONG_STRETCH: usize = 12;
 
-/// The zero-width space: a break opportunity that Typst neither draws nor
-/// puts in the PDF's text.
+/// The fewest characters between two break opportunities inside a run.
+const MIN_GAP: usize = 8;
+
+/// The zero-width space: where a long run may break. The report's show
+/// rule (`style.typ`) turns it into zero-width spacing, which lines break
+/// at and which puts nothing into the PDF's text.
 pub(crate) const BREAK: char = '\u{200B}';
 
 /// Characters after which a run breaks first: those that end a component
@@ -268,6 +274,10 @@ fn push_run(out: &mut String, run: &str) {
     }
     let chars: Vec<char> = run.chars().collect();
     let mut start = 0;
+    // Characters since the last opportunity: opportunities are kept at
+    // least `MIN_GAP` apart, few enough for Typst to lay out a run of
+    // thousands of characters (each becomes an item of its own).
+    let mut since = 0;
     while start < chars.len() {
         // A stretch ends after the next separator or before the capital
         // of a camel-case word (or at the run's end).
@@ -281,10 +291,15 @@ fn push_run(out: &mut String, run: &str) {
         let anywhere = stretch.len() > LONG_STRETCH;
         for (i, &c) in stretch.iter().enumerate() {
             out.push(c);
+            since += 1;
             let next = chars.get(start + i + 1).copied();
             let last = i + 1 == stretch.len();
-            if (anywhere || last) && next.is_some_and(|next| may_break_between(c, next)) {
+            if (anywhere || last)
+                && since >= MIN_GAP
+                && next.is_some_and(|next| may_break_between(c, next))
+            {
                 out.push(BREAK);
+                since = 0;
             }
         }
         start = end;
@@ -336,28 +351,31 @@ mod tests {
 
     #[test]
     fn long_runs_break_after_separators_then_anywhere() {
-        let cases = [
-            (
-                "see com.example.orders.OrderServiceImpl now",
-                "see com.|example.|orders.|Order|Service|Impl now",
-            ),
-            (
-                "QueueWorker::drainPendingJobs()",
-                "Queue|Worker:|:|drain|Pending|Jobs()",
-            ),
+        // Opportunities come after separators and before the capital of a
+        // camel-case word, at least `MIN_GAP` characters apart.
+        assert_eq!(
+            breakable("see com.example.orders.OrderServiceImpl now").replace(BREAK, "|"),
+            "see com.example.|orders.Order|ServiceImpl now"
+        );
+        for text in [
+            "QueueWorker::drainPendingJobs()",
             // A space after an opening bracket does not end a run.
-            (
-                "see Worker::drainAll( Order,PendingJobs )",
-                "see Worker:|:|drain|All( Order,|Pending|Jobs )",
-            ),
-        ];
-        for (text, expected) in cases {
+            "see Worker::drainAllOfThem( Order,PendingJobs )",
+        ] {
             let broken = breakable(text);
-            assert_eq!(broken.replace(BREAK, "|"), expected);
             assert_eq!(broken.replace(BREAK, ""), text);
+            let pieces: Vec<&str> = broken.split(BREAK).collect();
+            assert!(pieces.len() > 2, "{broken}");
+            // Between two opportunities, never fewer than `MIN_GAP`.
+            for piece in &pieces[1..pieces.len() - 1] {
+                assert!(piece.chars().count() >= MIN_GAP, "{broken}");
+            }
         }
+        // A hash breaks anywhere, every `MIN_GAP` characters.
         let hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
-        assert_eq!(breakable(hash).matches(BREAK).count(), hash.len() - 1);
+        let broken = breakable(hash);
+        assert_eq!(broken.matches(BREAK).count(), hash.len() / MIN_GAP - 1);
+        assert!(broken.split(BREAK).all(|p| p.chars().count() == MIN_GAP));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::types::*;
 use super::*;
-use crate::base::model::RetestResult;
+use crate::base::model::{RetestResult, Target};
 
 /// A status change a retest makes: from the status before (none when
 /// the finding was only found) to the one after.
@@ -178,9 +178,22 @@ impl Builder<'_> {
                     phases: self.phases(s)?,
                     remeasured: !s.earlier.is_empty(),
                     conclusion: s.conclusion.clone(),
-                    chart: charts::stress(s, self.t)?,
+                    chart: charts::stress(s, &self.measured_by(s), self.t)?,
                 })
             })
+            .collect()
+    }
+
+    /// The agreed targets whose result stress test `s` measured.
+    fn measured_by(&self, s: &StressTest) -> Vec<&Target> {
+        let Some(id) = &s.id else {
+            return Vec::new();
+        };
+        self.e
+            .objectives
+            .iter()
+            .flat_map(|o| &o.targets)
+            .filter(|g| g.measured_by.as_ref().is_some_and(|m| m.value == id.value))
             .collect()
     }
 
@@ -328,19 +341,30 @@ impl Builder<'_> {
             .collect::<Result<Vec<_>, CatalogueError>>()
     }
 
-    /// Every consulting topic of the catalogue, numbered, with whether the
-    /// scope plans it and whether it was `delivered`.
+    /// The consulting topics the scope plans or a session delivered, each
+    /// with its number in the catalogue of §4.1 二: the others, neither
+    /// planned nor held, would only fill the table with dashes (the
+    /// heading counts the whole catalogue).
     fn topic_rows(&self, delivered: &[Topic]) -> Result<Vec<TopicRow>, CatalogueError> {
         let e = self.e;
         Topic::ALL
             .iter()
             .enumerate()
             .map(|(i, topic)| {
+                (
+                    i + 1,
+                    topic,
+                    e.scope.topics.iter().any(|t| t.value == *topic),
+                    delivered.contains(topic),
+                )
+            })
+            .filter(|(_, _, planned, covered)| *planned || *covered)
+            .map(|(number, topic, planned, covered)| {
                 Ok(TopicRow {
-                    number: i + 1,
+                    number,
                     label: self.label("topics", topic.key())?,
-                    planned: e.scope.topics.iter().any(|t| t.value == *topic),
-                    covered: delivered.contains(topic),
+                    planned,
+                    covered,
                 })
             })
             .collect::<Result<Vec<_>, CatalogueError>>()

@@ -14,6 +14,8 @@ use crate::pipeline::validate::{Input, Sink};
 pub(crate) const PLACEHOLDERS: &[(&str, &str)] = &[
     ("title", "全鏈路專家服務"),
     ("title", "全链路专家服务"),
+    ("title", "End-to-End Expert Service"),
+    // As `dossier init` wrote it before the English catalogue's wording.
     ("title", "Full-Link Expert Service"),
     ("name", "服務方名稱"),
     ("name", "服务方名称"),

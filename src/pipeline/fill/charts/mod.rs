@@ -7,9 +7,13 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::base::locale::{Catalogue, CatalogueError, fill};
-use crate::base::model::{Phase, Plan, PlannedActivity, Risk, Sample, StressTest};
+use crate::base::model::{Phase, Plan, PlannedActivity, Risk};
 
 use crate::base::model::risk_level;
+
+mod stress;
+
+pub use stress::{StressCharts, stress};
 
 /// A numeric axis from `min` to `max` with "nice" ticks (1, 2 or 5 times a
 /// power of ten apart), always including 0 for quantities.
@@ -76,34 +80,6 @@ pub(crate) struct AxisData {
 pub(crate) struct Tick<T> {
     at: T,
     label: String,
-}
-
-/// The two charts of a stress test, or `empty`.
-#[derive(Debug, Clone, Serialize)]
-pub struct StressCharts {
-    empty: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    latency: Option<Plot>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    throughput: Option<Plot>,
-}
-
-/// One line chart: its series on two axes, and its text alternative.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Plot {
-    alt: String,
-    series: Vec<Series>,
-    x: AxisData,
-    y: AxisData,
-}
-
-/// A line of a chart.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Series {
-    dash: bool,
-    label: String,
-    phase: &'static str,
-    points: Vec<[f64; 2]>,
 }
 
 /// The risk matrix, impact 5 first, and its text alternative.
@@ -181,138 +157,6 @@ fn tick_label(v: f64) -> String {
         let s = format!("{v:.2}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
-}
-
-/// The two charts of a stress test: throughput, and p95/p99 latency,
-/// against concurrency, before and (when measured) after tuning.
-/// `empty` is true when there is nothing to draw.
-pub fn stress(test: &StressTest, t: &Catalogue) -> Result<StressCharts, CatalogueError> {
-    let all: Vec<&Sample> = test.before.iter().chain(&test.after).collect();
-    if all.is_empty() {
-        return Ok(StressCharts {
-            empty: true,
-            latency: None,
-            throughput: None,
-        });
-    }
-    let x = Axis::covering(all.iter().map(|s| f64::from(s.concurrency)), 6);
-    let before = t.get("service.before")?;
-    let after = t.get("service.after")?;
-    let series = |label: &str,
-                  phase: &'static str,
-                  samples: &[Sample],
-                  pick: fn(&Sample) -> f64,
-                  dash: bool| {
-        Series {
-            label: label.to_string(),
-            phase,
-            dash,
-            points: points(samples, pick),
-        }
-    };
-    let mut throughput = vec![series(
-        before,
-        "before",
-        &test.before,
-        |s| s.throughput,
-        false,
-    )];
-    let mut latency = vec![
-        series(
-            &format!("{before} P95"),
-            "before",
-            &test.before,
-            |s| s.p95,
-            false,
-        ),
-        series(
-            &format!("{before} P99"),
-            "before",
-            &test.before,
-            |s| s.p99,
-            true,
-        ),
-    ];
-    if !test.after.is_empty() {
-        throughput.push(series(after, "after", &test.after, |s| s.throughput, false));
-        latency.push(series(
-            &format!("{after} P95"),
-            "after",
-            &test.after,
-            |s| s.p95,
-            false,
-        ));
-        latency.push(series(
-            &format!("{after} P99"),
-            "after",
-            &test.after,
-            |s| s.p99,
-            true,
-        ));
-    }
-    let concurrency = t.get("service.concurrency")?;
-    let x = x.labelled(concurrency);
-    let throughput_axis = Axis::covering(all.iter().map(|s| s.throughput), 5).labelled(&format!(
-        "{} ({})",
-        t.get("service.throughput")?,
-        test.throughput_unit
-    ));
-    let latency_axis = Axis::covering(all.iter().flat_map(|s| [s.p95, s.p99]), 5)
-        .labelled(t.get("service.latency_ms")?);
-    Ok(StressCharts {
-        empty: false,
-        throughput: Some(Plot::new(x.clone(), throughput_axis, throughput, t)?),
-        latency: Some(Plot::new(x, latency_axis, latency, t)?),
-    })
-}
-
-/// Points sorted by concurrency.
-impl Plot {
-    /// A chart of `series` on the axes `x` and `y`, with a text alternative
-    /// that reads its every point: "Throughput (req/s) against Concurrency.
-    /// Before tuning: 100 → 1200, 200 → 2300; After tuning: …".
-    fn new(
-        x: AxisData,
-        y: AxisData,
-        series: Vec<Series>,
-        t: &Catalogue,
-    ) -> Result<Self, CatalogueError> {
-        let list_sep = t.get("charts.list_sep")?;
-        let lines = series
-            .iter()
-            .map(|s| {
-                let points = s
-                    .points
-                    .iter()
-                    .map(|[px, py]| format!("{} → {}", tick_label(*px), tick_label(*py)))
-                    .collect::<Vec<_>>()
-                    .join(list_sep);
-                Ok(fill(
-                    t.get("charts.series")?,
-                    &[("label", &s.label), ("points", &points)],
-                ))
-            })
-            .collect::<Result<Vec<_>, CatalogueError>>()?;
-        let alt = fill(
-            t.get("charts.plot")?,
-            &[
-                ("x", &x.label),
-                ("y", &y.label),
-                ("series", &lines.join(t.get("charts.group_sep")?)),
-            ],
-        );
-        Ok(Self { alt, series, x, y })
-    }
-}
-
-fn points(samples: &[Sample], pick: fn(&Sample) -> f64) -> Vec<[f64; 2]> {
-    let mut points: Vec<[f64; 2]> = samples
-        .iter()
-        .map(|s| [f64::from(s.concurrency), pick(s)])
-        .filter(|[_, y]| y.is_finite())
-        .collect();
-    points.sort_by(|a, b| a[0].total_cmp(&b[0]));
-    points
 }
 
 /// The likelihood × impact heat map: 25 cells, impact 5 at the top, each

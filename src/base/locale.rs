@@ -119,7 +119,8 @@ impl Catalogue {
     /// reads them as item numbers (`§4.1 item 2`).
     pub fn clause(&self, clause: &str) -> String {
         if self.locale != Locale::En {
-            return clause.to_string();
+            // Chinese lists with the enumeration comma: §3、§3.1.2、§7 二.
+            return clause.replace(", ", "、");
         }
         const NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
         let mut out = String::new();

@@ -650,15 +650,15 @@ fn topics_count_what_was_delivered() {
         );
     };
     let two = en_sample_with(
-        "    format: on-site\n    consulting_topics: [cloud-native-diagnosis]\n",
-        "    format: on-site\n",
+        "    format: online\n    consulting_topics: [cloud-native-diagnosis]\n",
+        "    format: online\n",
     );
     // Finding NW-F3 is on the topic, but only a session delivers one.
     assert!(two.contains("    consulting_topics: [cloud-native-diagnosis]\n"));
     counted(&two, "18 in the catalogue, 3 in the plan, 2 delivered");
     let three = two.replace(
-        "    format: on-site\n",
-        "    format: on-site\n    consulting_topics: [cloud-native-diagnosis]\n",
+        "    format: online\n\nacceptance:",
+        "    format: online\n    consulting_topics: [cloud-native-diagnosis]\n\nacceptance:",
     );
     counted(&three, "18 in the catalogue, 3 in the plan, 3 delivered");
 }
@@ -691,7 +691,7 @@ fn sources(yaml: &str) -> Vec<(ReportKey, String)> {
 fn acceptance_of_the_application_and_early_termination_are_recorded() {
     let yaml = en_sample_with(
         "  large_resource_demand: false\n",
-        "  large_resource_demand: false\n  accepted:\n    on: 2026-09-09\n    by: Hannah Okafor\n  termination:\n    on: 2026-11-06\n    reason: withheld-information\n    by: Hannah Okafor\n    note: The carrier feed's error logs were not provided after two requests.\n",
+        "  large_resource_demand: false\n  termination:\n    on: 2026-11-06\n    reason: withheld-information\n    by: Hannah Okafor\n    note: The carrier feed's error logs were not provided after two requests.\n",
     );
     let v = validation(&yaml);
     assert!(v.diagnostics.is_empty(), "{:?}", v.diagnostics);
@@ -874,8 +874,8 @@ fn every_planned_topic_and_service_item_is_delivered_waived_or_deferred() {
     // A planned topic nothing delivered: pending at the topic, for the
     // acceptance report, and listed as open.
     let undelivered = en_sample_with(
-        "    format: on-site\n    consulting_topics: [cloud-native-diagnosis]\n",
-        "    format: on-site\n",
+        "    format: online\n    consulting_topics: [cloud-native-diagnosis]\n",
+        "    format: online\n",
     );
     let v = validation(&undelivered);
     let topics = position(&undelivered, "cloud-native-diagnosis]", 0);

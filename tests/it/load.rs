@@ -43,7 +43,7 @@ fn unknown_key_is_reported_with_position_and_suggestion() {
 fn unknown_value_is_reported_with_suggestion() {
     let d = bad("unknown-scenario");
     assert_eq!(d.message, "unknown value `cloud-natve`");
-    assert_eq!((d.pos.line, d.pos.column), (55, 21));
+    assert_eq!((d.pos.line, d.pos.column), (59, 21));
     assert_eq!(d.hints, vec!["did you mean `cloud-native`?".to_string()]);
 }
 
@@ -70,7 +70,7 @@ fn yes_is_not_a_boolean() {
     let yaml = en_sample_with("large_resource_demand: false", "large_resource_demand: yes");
     let (_dir, path) = engagement_file(&yaml);
     let err = load(&path).expect_err("`yes` is rejected");
-    assert_eq!(err.diagnostic.pos.line, 36);
+    assert_eq!(err.diagnostic.pos.line, 40);
 }
 
 #[test]

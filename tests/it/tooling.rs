@@ -508,8 +508,8 @@ fn the_providers_brand_is_data() {
 fn check_strict_fails_on_a_pending_step_alone() {
     // A planned topic not delivered yet: a pending step, not an error.
     let yaml = crate::common::en_sample_with(
-        "    format: on-site\n    consulting_topics: [cloud-native-diagnosis]\n",
-        "    format: on-site\n",
+        "    format: online\n    consulting_topics: [cloud-native-diagnosis]\n",
+        "    format: online\n",
     );
     let (_dir, file) = crate::common::engagement_file(&yaml);
 

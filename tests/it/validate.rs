@@ -94,7 +94,7 @@ fn plan_confirmation_on_the_fifth_working_day_passes() {
     let ok = en_sample_with("  confirmed_on: 2026-10-05", "  confirmed_on: 2026-10-08");
     assert!(rules_of(&ok).is_empty());
     let late = en_sample_with("  confirmed_on: 2026-10-05", "  confirmed_on: 2026-10-09");
-    assert_eq!(rules_of(&late), vec![("plan-confirmed".to_string(), 64)]);
+    assert_eq!(rules_of(&late), vec![("plan-confirmed".to_string(), 68)]);
 }
 
 #[test]
@@ -207,7 +207,7 @@ fn image_paths_stay_inside_the_engagement() {
             .find(|d| d.code.map(|c| c.key()) == Some(code));
         let d = d
             .unwrap_or_else(|| panic!("{path}: expected {code}, got {:?}", validation.diagnostics));
-        assert_eq!((d.pos.line, d.pos.column), (145, 13), "{path}");
+        assert_eq!((d.pos.line, d.pos.column), (149, 13), "{path}");
         // One check, one diagnostic: an unusable image is not reported
         // again under another name or limit.
         assert_eq!(
@@ -251,7 +251,7 @@ fn an_engagements_images_share_one_pixel_budget() {
         d.message,
         "`b.png` brings the engagement's images to 80 million pixels; all of them together may have at most 60 million"
     );
-    assert_eq!((d.pos.line, d.pos.column), (151, 13));
+    assert_eq!((d.pos.line, d.pos.column), (155, 13));
     assert!(validation.blocks_rendering());
 }
 

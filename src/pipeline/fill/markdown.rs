@@ -227,11 +227,13 @@ impl Writer<'_> {
                 self.out.push_str("], ");
                 self.pending_space = false;
             }
-            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.out.push(']'),
+            // The semicolon ends the call, so that punctuation after it
+            // (`**x**; y`) is text, not swallowed as the call's end.
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.out.push_str("];"),
             TagEnd::Link => {
                 let url = self.links.pop().unwrap_or_default();
                 self.out
-                    .push_str(if is_safe_url(&url) { "]" } else { "\\]" });
+                    .push_str(if is_safe_url(&url) { "];" } else { "\\]" });
                 if !url.is_empty() {
                     self.out.push_str(" (");
                     escape::push_markup(&mut self.out, &url);
@@ -339,10 +341,20 @@ mod tests {
     use super::to_typst;
 
     #[test]
+    fn punctuation_after_emphasis_stays_text() {
+        let out = to_typst("answers **35 million requests**; carrier *scans*: on", 0);
+        assert!(
+            out.contains("#strong[35 million requests];; carrier"),
+            "{out}"
+        );
+        assert!(out.contains("#emph[scans];\\: on"), "{out}");
+    }
+
+    #[test]
     fn paragraphs_and_emphasis() {
         assert_eq!(
             to_typst("a *b* **c**\n\nd", 0),
-            "a #emph[b] #strong[c]\n\nd"
+            "a #emph[b]; #strong[c];\n\nd"
         );
     }
 

@@ -96,10 +96,12 @@ pub fn stress(
             .chain(rate.iter().map(|l| l.at)),
         5,
     )
-    .labelled(&format!(
-        "{} ({})",
-        t.get("service.throughput")?,
-        test.throughput_unit
+    .labelled(&fill(
+        t.get("service.with_unit")?,
+        &[
+            ("label", t.get("service.throughput")?),
+            ("unit", &test.throughput_unit),
+        ],
     ));
     let latency_label = t.get("service.latency_ms")?;
     let highest = |samples: &[Sample]| samples.iter().map(|s| s.p95.max(s.p99)).fold(0.0, f64::max);

@@ -349,7 +349,10 @@ impl Builder<'_> {
                 let rule = crate::pipeline::validate::rule_of(x.rule.value);
                 let mut clause = self.label("rule_names", rule.id())?;
                 if let Some(solution) = &x.solution {
-                    clause = format!("{clause} ({})", solution.value);
+                    clause = fill(
+                        self.t.get("locale.aside")?,
+                        &[("text", &clause), ("note", &solution.value)],
+                    );
                 }
                 Ok((
                     rule.reports().to_vec(),

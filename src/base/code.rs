@@ -202,6 +202,8 @@ codes! {
         VersionOrder = "version-order",
         /// `gaps.version-unchanged` in the catalogues.
         VersionUnchanged = "version-unchanged",
+        /// `gaps.work-prevented` in the catalogues.
+        WorkPrevented = "work-prevented",
         /// `gaps.wrong-phase` in the catalogues.
         WrongPhase = "wrong-phase",
     }

@@ -133,6 +133,34 @@ impl Catalogue {
         out
     }
 
+    /// The rows of a table the catalogue holds as a list of lists of
+    /// `width` labels each, e.g. `contract_terms.wording`.
+    pub fn rows(&self, path: &str, width: usize) -> Result<Vec<Vec<&str>>, CatalogueError> {
+        let node = path
+            .split('.')
+            .try_fold(&self.tree, |node, key| node.get(key))
+            .ok_or_else(|| CatalogueError::Missing {
+                locale: self.locale,
+                path: path.to_string(),
+            })?;
+        let invalid = || CatalogueError::Invalid {
+            name: self.name.clone(),
+            message: format!("`{path}` must be a list of rows of {width} labels"),
+        };
+        node.as_array()
+            .ok_or_else(invalid)?
+            .iter()
+            .map(|row| {
+                row.as_array()
+                    .filter(|cells| cells.len() == width)
+                    .ok_or_else(invalid)?
+                    .iter()
+                    .map(|cell| cell.as_str().ok_or_else(invalid))
+                    .collect()
+            })
+            .collect()
+    }
+
     /// The label of `key` in the group `group`, e.g. `("severities", "high")`.
     pub fn key(&self, group: &str, key: &str) -> Result<&str, CatalogueError> {
         self.get(&format!("{group}.{key}"))
@@ -177,6 +205,7 @@ impl Catalogue {
         let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
         self.date(day)?;
         self.short_date(day)?;
+        self.rows("contract_terms.wording", 3)?;
         Ok(())
     }
 
@@ -233,6 +262,38 @@ fn collect_paths(node: &Value, prefix: String, out: &mut BTreeSet<String>) {
             out.insert(prefix);
         }
     }
+}
+
+/// A decimal number with its thousands grouped by commas, as reports in
+/// every locale print figures: `7180` becomes `7,180`, `12500.5` becomes
+/// `12,500.5`; anything that is not a plain decimal is returned as given.
+pub fn grouped(number: &str) -> String {
+    let (sign, rest) = match number.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", number),
+    };
+    let (whole, fraction) = match rest.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (rest, None),
+    };
+    let plain = !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.is_none_or(|f| f.bytes().all(|b| b.is_ascii_digit()));
+    if !plain || whole.len() < 4 {
+        return number.to_string();
+    }
+    let mut out = String::from(sign);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if let Some(f) = fraction {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
 }
 
 /// The marks that end a sentence, Latin and full-width.

@@ -170,8 +170,8 @@ fn counts_take_the_plural_form_of_their_number() {
         (&en, "count_sessions", 2, "2 sessions"),
         (&en, "count_tests", 1, "1 stress test"),
         (&en, "count_findings", 0, "0 findings"),
-        (&zh, "count_sessions", 1, "1 場賦能"),
-        (&zh, "count_sessions", 3, "3 場賦能"),
+        (&zh, "count_sessions", 1, "1 場教育訓練"),
+        (&zh, "count_sessions", 3, "3 場教育訓練"),
     ] {
         assert_eq!(t.count(&format!("acceptance.{key}"), n).unwrap(), expected);
     }

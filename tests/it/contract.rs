@@ -117,6 +117,55 @@ fn an_exception_that_covers_nothing_is_a_warning_at_its_rule() {
 }
 
 #[test]
+fn work_recorded_on_a_day_an_exception_rules_out_is_a_warning_at_its_date() {
+    let late = en_sample_with(LATE_START.0, LATE_START.1);
+    let implemented = "    implemented_on: 2026-10-23";
+    let prevented = |from: &str, to: &str| {
+        late.clone()
+            + &EXCEPTION.replace(
+                "    agreed_by:",
+                &format!("    prevented: {{ from: {from}, to: {to} }}\n    agreed_by:"),
+            )
+    };
+    // A solution implemented on the one day no work was possible.
+    let yaml = prevented("2026-10-22", "2026-10-23");
+    let v = validation(&yaml);
+    let d = assert_one(
+        &v,
+        "deviations",
+        Severity::Warning,
+        position(&yaml, implemented, 20),
+    );
+    assert!(d.message.contains("2026-10-23"), "{d}");
+    assert!(v.is_final(ReportKey::Acceptance), "a warning drafts nothing");
+    // The days before and after are free, and the period's ends count.
+    let v = validation(&prevented("2026-10-24", "2026-10-25"));
+    assert!(of(&v, "deviations").is_empty(), "{:?}", v.diagnostics);
+    let v = validation(&prevented("2026-10-23", "2026-10-23"));
+    assert_eq!(of(&v, "deviations").len(), 1, "{:?}", v.diagnostics);
+    // Every kind of dated work: a retest, a measurement, a session.
+    let mut all = Vec::new();
+    for line in sample().lines() {
+        for key in ["    date: ", "      date: ", "    measured_on: ", "    implemented_on: "] {
+            if let Some(day) = line.strip_prefix(key) {
+                all.push(day.trim().to_string());
+            }
+        }
+    }
+    let (first, last) = (all.iter().min().expect("dates"), all.iter().max().expect("dates"));
+    let v = validation(&prevented(first, last));
+    assert!(of(&v, "deviations").len() >= 8, "{:?}", v.diagnostics);
+    // A period that ends before it starts is an error.
+    let v = validation(&prevented("2026-10-24", "2026-10-22"));
+    assert!(
+        v.diagnostics.iter().any(|d| d.severity == Severity::Error
+            && d.rule.map(|r| r.id()) == Some("consistency")),
+        "{:?}",
+        v.diagnostics
+    );
+}
+
+#[test]
 fn a_deviation_is_printed_in_the_reports_it_concerns() {
     let yaml = en_sample_with(LATE_START.0, LATE_START.1) + EXCEPTION;
     let sources = sources(&yaml);
@@ -645,7 +694,7 @@ fn topics_count_what_was_delivered() {
             "{}",
             service
                 .lines()
-                .find(|l| l.contains("in the catalogue"))
+                .find(|l| l.contains("Consulting topics"))
                 .unwrap_or_default()
         );
     };
@@ -655,12 +704,12 @@ fn topics_count_what_was_delivered() {
     );
     // Finding NW-F3 is on the topic, but only a session delivers one.
     assert!(two.contains("    consulting_topics: [cloud-native-diagnosis]\n"));
-    counted(&two, "18 in the catalogue, 3 in the plan, 2 delivered");
+    counted(&two, "Consulting topics\\: 2 of the 3 planned delivered");
     let three = two.replace(
         "    format: online\n\nacceptance:",
         "    format: online\n    consulting_topics: [cloud-native-diagnosis]\n\nacceptance:",
     );
-    counted(&three, "18 in the catalogue, 3 in the plan, 3 delivered");
+    counted(&three, "Consulting topics\\: 3 of the 3 planned delivered");
 }
 
 fn source_of(all: &[(ReportKey, String)], key: ReportKey) -> String {
@@ -860,13 +909,13 @@ fn every_objective_gets_a_verdict_with_its_evidence_or_reason() {
     let all = sources(&excused);
     let acceptance = source_of(&all, ReportKey::Acceptance);
     assert!(
-        acceptance.contains("Objectives and verdicts"),
+        acceptance.contains("Business goals and outcomes"),
         "{acceptance}"
     );
     assert!(acceptance.contains("The peak came after the service ended."));
     assert!(acceptance.contains("\"Not measured\""), "{acceptance}");
     let service = source_of(&all, ReportKey::Service);
-    assert!(service.contains("Objectives and verdicts"));
+    assert!(service.contains("Business goals and outcomes"));
 }
 
 #[test]

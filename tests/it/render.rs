@@ -156,11 +156,11 @@ fn zh_hant_sample_renders() {
                     "7 方案確認",
                     "客戶確認",
                 ],
-                &["1 業務概況", "3 雲端資源盤點", "4 架構分析"],
+                &["1 營運概況", "3 雲端資源盤點", "4 架構分析"],
                 &[
                     "2 服務成果總覽",
                     "4 問題診斷分析",
-                    "5 壓測分析",
+                    "5 壓力測試分析",
                     "8 風險評估",
                 ],
                 &[
@@ -190,7 +190,7 @@ fn en_sample_renders() {
             ],
             pages: [6, 6, 3, 9, 6],
             headings: [
-                &["Document Control", "Contents", "1 Overview", "2 Scope"],
+                &["Document control", "Contents", "1 Overview", "2 Scope"],
                 &["3 Process and activities", "Customer confirmation"],
                 &["1 Business overview", "3 Cloud resource inventory"],
                 &[
@@ -341,7 +341,7 @@ fn an_objective_without_a_verdict_keeps_the_service_and_acceptance_reports_draft
         pages - 1,
         "every page but the cover: {text}"
     );
-    assert!(text.contains("BeforeFinalIssue"), "gaps page");
+    assert!(text.contains("Beforefinalissue"), "gaps page");
     // The gaps page names each requirement by its title and clause, and
     // the verdicts table says the objective is not yet assessed.
     assert!(
@@ -350,7 +350,7 @@ fn an_objective_without_a_verdict_keeps_the_service_and_acceptance_reports_draft
     );
     assert!(
         text.contains(&squeeze(
-            "The objective “Handle the peak-season load of 4,000 requests per second” has no verdict yet"
+            "The objective “Handle the peak-season load of 4,000 requests per second” has no outcome yet"
         )),
         "{text}"
     );
@@ -359,11 +359,11 @@ fn an_objective_without_a_verdict_keeps_the_service_and_acceptance_reports_draft
     // reach the customer, so it names no file, line or key.
     assert!(
         text.contains(&squeeze(
-            "A verdict on “Handle the peak-season load of 4,000 requests per second”: met, with its evidence"
+            "An outcome for “Handle the peak-season load of 4,000 requests per second”: met, with its evidence"
         )),
         "{text}"
     );
-    let page = &text[text.rfind("BeforeFinalIssue").expect("gaps page")..];
+    let page = &text[text.rfind("Beforefinalissue").expect("gaps page")..];
     for tool_talk in [".yaml", "verdict:", "objectives.", "`"] {
         assert!(!page.contains(tool_talk), "{tool_talk} in {page}");
     }
@@ -373,7 +373,7 @@ fn an_objective_without_a_verdict_keeps_the_service_and_acceptance_reports_draft
     assert!(assessed.reports.iter().all(|r| r.is_final));
     let acceptance = Document::load(&assessed.reports[4].file).expect("loads");
     let text = squeeze(&pdf_text(&acceptance));
-    assert!(!text.contains("DRAFT") && !text.contains("BeforeFinalIssue"));
+    assert!(!text.contains("DRAFT") && !text.contains("Beforefinalissue"));
 }
 
 #[test]
@@ -388,7 +388,7 @@ fn an_acceptance_awaiting_only_the_customers_signature_is_final() {
     let acceptance = Document::load(&done.reports[4].file).expect("loads");
     let text = squeeze(&pdf_text(&acceptance));
     assert!(
-        !text.contains("DRAFT") && !text.contains("BeforeFinalIssue"),
+        !text.contains("DRAFT") && !text.contains("Beforefinalissue"),
         "{text}"
     );
     assert!(
@@ -506,7 +506,7 @@ fn each_report_shows_its_own_history_version_and_date() {
         (
             "1.1",
             "2026-11-20",
-            "依F-04複測與第二輪壓測結果更新問題狀態、壓測資料與目標達成情況",
+            "依F-04複測與第二輪壓力測試結果更新問題狀態、壓力測試資料與目標達成情況",
             "記錄客戶於控制臺及以電子郵件確認驗收第1.1版",
         ),
         (
@@ -622,7 +622,7 @@ fn a_progressive_render_writes_the_same_bundle_and_never_early_into_a_signed_off
     let text = std::fs::read_to_string(&yaml).expect("yaml");
     std::fs::write(
         &yaml,
-        text.replacen("壓測至 2,000 req", "壓測至 2,001 req", 1),
+        text.replacen("壓力測試至 2,000 req", "壓力測試至 2,001 req", 1),
     )
     .expect("write");
     let before = bundle(&early);

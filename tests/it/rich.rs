@@ -168,6 +168,8 @@ fn foreign_labels(locale: Locale) -> BTreeSet<String> {
         .filter(|l| *l != locale)
         .flat_map(|l| leaves(catalogue(l).tree()))
         .filter(|s| !own.contains(s) && !s.contains('{') && !s.contains('%'))
+        // A clause reference is the statement of work's, not a label.
+        .filter(|s| !s.starts_with('§'))
         .map(|s| squeeze(&s))
         .filter(|s| s.chars().count() >= 4)
         .collect()

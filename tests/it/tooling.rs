@@ -230,7 +230,7 @@ fn a_template_directory_overrides_only_the_files_it_holds() {
     let first = pdf.extract_text(&[1]).expect("text");
     assert!(first.contains("Bespoke cover edition"), "{first}");
     let rest = crate::common::pdf_text(&pdf);
-    assert!(rest.contains("Document Control"), "the built-in rest");
+    assert!(rest.contains("Document control"), "the built-in rest");
 
     // A Typst error in the cover: its file and line.
     std::fs::write(

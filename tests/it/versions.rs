@@ -398,7 +398,7 @@ fn diff_prints_the_changes_as_text_and_json() {
         "問題 F-04",
         "狀態：處理中 → 已解決  (findings[F-04].status)",
         "解決方案 S-04",
-        "壓測 T-01",
+        "壓力測試 T-01",
         "調校後 1200 › P99：620 ms → 470 ms  (stress_tests[T-01].after[1200].p99)",
         "驗收確認",
         "changes since",
@@ -731,10 +731,10 @@ fn the_service_report_shows_each_findings_retests_and_the_acceptance_report_what
     let service = pdf(&out.join("ZP-2026-FL-001/04-service.pdf"));
     for needle in [
         "複測與狀態變化",
-        "發現時處理中1F-04",
+        "初始狀態處理中1F-04",
         "處理中已解決1F-04",
-        "發現時已解決4F-01、F-02、F-03、F-05",
-        "第二輪壓測T-01中擴充耗時55秒",
+        "初始狀態已解決4F-01、F-02、F-03、F-05",
+        "第二輪壓力測試T-01中擴充耗時55秒",
         "風險接受人：張文彬（技術長）。",
     ] {
         assert!(

@@ -249,12 +249,26 @@ pub struct Exception {
     /// What happened, e.g. a late application the provider accepted, or
     /// force majeure that delayed an implementation.
     pub what: String,
+    /// The days on which, as `what` says, the work could not be done (a
+    /// typhoon's closure days, say): nothing is recorded as done on them.
+    #[serde(default)]
+    pub prevented: Option<Prevented>,
     /// Who agreed on it, on each side.
     pub agreed_by: Agreement,
     /// When it was agreed.
     pub agreed_on: Date,
     /// Where the agreement is recorded, e.g. an email's subject.
     pub evidence: String,
+}
+
+/// The days a deviation's event made the work impossible, both included.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Prevented {
+    /// The first such day.
+    pub from: Date,
+    /// The last such day.
+    pub to: Date,
 }
 
 /// Who agreed on a deviation, on each side.

@@ -151,12 +151,13 @@ fn nice_step(raw: f64) -> f64 {
 }
 
 fn tick_label(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
+    let text = if (v - v.round()).abs() < 1e-9 {
         format!("{}", v.round() as i64)
     } else {
         let s = format!("{v:.2}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
+    };
+    crate::base::locale::grouped(&text)
 }
 
 /// The likelihood × impact heat map: 25 cells, impact 5 at the top, each

@@ -20,7 +20,7 @@ use types::*;
 
 use super::charts;
 use crate::base::calendar::WorkingCalendar;
-use crate::base::locale::{Catalogue, CatalogueError, fill};
+use crate::base::locale::{Catalogue, CatalogueError, fill, grouped};
 use crate::base::model::{
     Engagement, Exclusion, Figure, FindingStatus, Package, Person, Sample, Scenario, ServiceItem,
     Severity, SolutionStatus, StressTest, Topic,
@@ -525,12 +525,12 @@ fn people(list: &[Person]) -> Vec<PersonCtx> {
 fn samples(list: &[Sample]) -> Vec<SampleCtx> {
     list.iter()
         .map(|s| SampleCtx {
-            concurrency: s.concurrency,
-            throughput: number(s.throughput),
-            p50: number(s.p50),
-            p95: number(s.p95),
-            p99: number(s.p99),
-            error_rate: number(s.error_rate),
+            concurrency: grouped(&s.concurrency.to_string()),
+            throughput: grouped(&number(s.throughput)),
+            p50: grouped(&number(s.p50)),
+            p95: grouped(&number(s.p95)),
+            p99: grouped(&number(s.p99)),
+            error_rate: grouped(&number(s.error_rate)),
         })
         .collect()
 }

@@ -201,8 +201,10 @@ impl Builder<'_> {
     /// after it, numbered and dated once it was measured again.
     fn phases(&self, s: &StressTest) -> Result<Vec<SeriesCtx>, CatalogueError> {
         let t = self.t;
+        let before = t.get("service.before")?.to_string();
         let mut phases = vec![SeriesCtx {
-            label: t.get("service.before")?.to_string(),
+            row: before.clone(),
+            label: before,
             samples: samples(&s.before),
         }];
         let rounds = s
@@ -217,16 +219,24 @@ impl Builder<'_> {
         let numbered = !s.earlier.is_empty();
         for (i, (on, after)) in rounds.enumerate() {
             let round = (i + 1).to_string();
-            let label = match on {
-                Some(on) if numbered => fill(
-                    t.get("service.after_round")?,
-                    &[("round", &round), ("date", &self.date(on)?)],
-                ),
-                Some(on) => fill(t.get("service.after_on")?, &[("date", &self.date(on)?)]),
-                None => t.get("service.after")?.to_string(),
+            // The table's rows date a round briefly; captions in full.
+            let label = |date: String| -> Result<String, CatalogueError> {
+                Ok(match on {
+                    Some(_) if numbered => fill(
+                        t.get("service.after_round")?,
+                        &[("round", &round), ("date", &date)],
+                    ),
+                    Some(_) => fill(t.get("service.after_on")?, &[("date", &date)]),
+                    None => t.get("service.after")?.to_string(),
+                })
+            };
+            let (full, short) = match on {
+                Some(on) => (self.date(on)?, t.short_date(on)?),
+                None => (String::new(), String::new()),
             };
             phases.push(SeriesCtx {
-                label,
+                label: label(full)?,
+                row: label(short)?,
                 samples: samples(after),
             });
         }

@@ -120,6 +120,13 @@ fn measurements_print_without_needless_decimals() {
     assert_eq!(number(0.06), "0.06");
     assert_eq!(number(1.5), "1.5");
     assert_eq!(number(2.0 / 3.0), "0.667");
+    let grouped = crate::base::locale::grouped;
+    assert_eq!(grouped("7180"), "7,180");
+    assert_eq!(grouped("999"), "999");
+    assert_eq!(grouped("1234567.25"), "1,234,567.25");
+    assert_eq!(grouped("-12500"), "-12,500");
+    assert_eq!(grouped("0.06"), "0.06");
+    assert_eq!(grouped("n/a"), "n/a");
 }
 
 #[test]

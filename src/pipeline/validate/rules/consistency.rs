@@ -374,6 +374,9 @@ fn dates(input: &Input<'_>, sink: &mut Sink<'_>) {
     if let Some(signoff) = &e.acceptance.signoff {
         order(sink, &h.starts_on, "starts_on", &signoff.on, "signoff.on");
     }
+    for p in e.exceptions.iter().filter_map(|x| x.prevented.as_ref()) {
+        order(sink, &p.from, "prevented.from", &p.to, "prevented.to");
+    }
 }
 
 fn unique_ids<'a>(sink: &mut Sink<'_>, kind: &str, ids: impl Iterator<Item = &'a Spanned<String>>) {

@@ -43,7 +43,7 @@ pub(super) fn check(rule: RuleId, input: &Input<'_>, sink: &mut Sink<'_>) {
         RuleId::AltText => alt_text::check(input, sink),
         RuleId::Retests => retests::check(input, sink),
         RuleId::Versions => versions::check(input, sink),
-        RuleId::Deviations => deviations::apply(&input.e.exceptions, sink),
+        RuleId::Deviations => deviations::apply(input.e, sink),
     }
 }
 

@@ -38,6 +38,7 @@ pub(crate) const PLACEHOLDERS: &[(&str, &str)] = &[
     ("author", "項目負責人"),
     ("author", "项目负责人"),
     ("author", "Engagement lead"),
+    ("title", "請描述客戶的第一項營運目標"),
     ("title", "請描述客戶的第一項業務目標"),
     ("title", "请描述客户的第一项业务目标"),
     ("title", "Describe the customer's first goal"),
@@ -47,6 +48,7 @@ pub(crate) const PLACEHOLDERS: &[(&str, &str)] = &[
         "detail",
         "What happens today, what the customer needs, and by when.",
     ),
+    ("business", "請描述客戶的營運概況與關鍵流程。"),
     ("business", "請描述客戶的業務與關鍵鏈路。"),
     ("business", "请描述客户的业务与关键链路。"),
     (

@@ -61,14 +61,21 @@ impl Record {
     }
 
     /// Whether a record of this kind can show that `item` was delivered:
-    /// a plan activity its own item; a consulting session (專場咨詢) only an
+    /// a plan activity its own item (support for a business-critical event,
+    /// which §6 schedules as no activity of its own, by solution support
+    /// during the event); a consulting session (專場咨詢) only an
     /// enablement session; a risk assessment risks and findings; a
     /// solution-and-support item (具體需求方案及支持) solutions; the others
     /// what their work produces. `other` takes any record.
     fn proves(self, item: ServiceItem) -> bool {
         use ServiceItem as I;
         match self {
-            Record::Activity(activity) => item.activity() == Some(activity) || item == I::Other,
+            Record::Activity(activity) => {
+                item.activity() == Some(activity)
+                    || (item == I::EventAssurance
+                        && activity == crate::base::model::Activity::SolutionSupport)
+                    || item == I::Other
+            }
             Record::Session => matches!(item, I::ConsultingSession | I::Other),
             Record::Risk => matches!(item, I::RiskAssessment | I::Other),
             Record::Finding => matches!(

@@ -121,14 +121,17 @@ pub(crate) struct StressTestCtx {
 /// A series of measurements with the phase or round it belongs to.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct SeriesCtx {
+    /// As captions name it, dated in full.
     pub label: String,
+    /// As the table's rows name it, dated briefly.
+    pub row: String,
     pub samples: Vec<SampleCtx>,
 }
 
 /// One measurement, as printed.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct SampleCtx {
-    pub concurrency: u32,
+    pub concurrency: String,
     pub throughput: String,
     pub p50: String,
     pub p95: String,

@@ -71,6 +71,20 @@ impl ReportKey {
     }
 }
 
+/// The reports that print what is written under a top-level key.
+pub(crate) fn printed_by(section: &str) -> &'static [ReportKey] {
+    use ReportKey::{Acceptance, Plan, Service, Startup, Survey};
+    match section {
+        "plan" => &[Startup, Plan],
+        "survey" => &[Survey, Service],
+        "acceptance" => &[Acceptance],
+        "findings" | "risks" | "stress_tests" | "solutions" | "enablement" | "security" => {
+            &[Service, Acceptance]
+        }
+        _ => &ReportKey::ALL,
+    }
+}
+
 impl fmt::Display for ReportKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.key())

@@ -262,3 +262,80 @@ impl<'de> Visitor<'de> for NodeVisitor {
         Ok(Kind::Map(entries, keys))
     }
 }
+
+/// The mapping that holds a key, as a person finds it in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Holder {
+    /// Its path from the top, with list positions and, for items that
+    /// have one, their id: `findings[2] (F-03)`; empty at the top level.
+    pub path: String,
+    /// Where to point: the key above it, or a list item's first line (the
+    /// document's first key at the top level).
+    pub pos: Pos,
+    /// What stands above it.
+    pub under: Under,
+}
+
+/// What stands above a mapping.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Under {
+    /// Nothing: it is the document.
+    Top,
+    /// The key whose value it is.
+    Key(String),
+    /// A list, of which it is an item.
+    Item,
+}
+
+/// The mapping of `tree` that holds a key written at the byte `key` of
+/// `source`; none when no key starts there.
+pub fn holder_of_key(tree: &Node, source: &str, key: usize) -> Option<Holder> {
+    let top = Holder {
+        path: String::new(),
+        pos: tree.pos,
+        under: Under::Top,
+    };
+    find_holder(tree, source, key, top)
+}
+
+fn find_holder(node: &Node, source: &str, key: usize, here: Holder) -> Option<Holder> {
+    match &node.kind {
+        Kind::Scalar(_) => None,
+        Kind::Map(entries, spans) => {
+            if spans.iter().flatten().any(|(start, _)| *start == key) {
+                return Some(here);
+            }
+            entries.iter().zip(spans).find_map(|((name, value), span)| {
+                let path = if here.path.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{}.{name}", here.path)
+                };
+                let pos = span.map_or(value.pos, |(start, _)| Pos::of_byte(source, start));
+                let under = Under::Key(name.clone());
+                find_holder(value, source, key, Holder { path, pos, under })
+            })
+        }
+        Kind::Seq(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let id = item
+                .get("id")
+                .and_then(Node::text)
+                .filter(|id| !id.is_empty());
+            let path = match id {
+                Some(id) => format!("{}[{i}] ({id})", here.path),
+                None => format!("{}[{i}]", here.path),
+            };
+            let under = Under::Item;
+            find_holder(
+                item,
+                source,
+                key,
+                Holder {
+                    path,
+                    pos: item.pos,
+                    under,
+                },
+            )
+        }),
+    }
+}

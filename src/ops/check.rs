@@ -15,6 +15,7 @@
 //! }
 //! ```
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -22,10 +23,11 @@ use serde::Serialize;
 use super::{OpError, engagements, one_base_each};
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::base::report::ReportKey;
+use crate::engine::Plan;
 use crate::pipeline::fill::Filler;
 use crate::pipeline::load::load;
 use crate::pipeline::load::versions::{BaseSpec, compare};
-use crate::pipeline::render::measure;
+use crate::pipeline::render::{RenderError, measure};
 use crate::pipeline::validate::validate_since;
 
 /// Format version of the JSON output.
@@ -167,6 +169,15 @@ pub struct CheckRequest {
 pub fn check(request: &CheckRequest) -> Result<CheckReport, OpError> {
     let found = engagements(&request.paths, None)?;
     one_base_each(request.since.as_ref(), found.len())?;
+    // The batch's own refusals, as `render` makes them: an id used twice.
+    let refused: HashMap<PathBuf, Diagnostic> = Plan::new(&found, None)
+        .refused
+        .into_iter()
+        .filter_map(|(job, err)| match err {
+            RenderError::DuplicateId { diagnostic, .. } => Some((job.path, *diagnostic)),
+            _ => None,
+        })
+        .collect();
     let mut report = CheckReport::default();
     let filler = request
         .since
@@ -190,6 +201,9 @@ pub fn check(request: &CheckRequest) -> Result<CheckReport, OpError> {
                     measure(filler, spec, since, &loaded);
                 }
                 let mut validation = validate_since(&loaded, since.as_ref());
+                if let Some(duplicate) = refused.get(path) {
+                    validation.diagnostics.insert(0, duplicate.clone());
+                }
                 validation
                     .diagnostics
                     .extend(super::countersigned::check(&loaded));

@@ -477,8 +477,8 @@ pub const VIOLATIONS: &[Violation] = &[
         from: "  customer:\n    name: Northwind Logistics Ltd.\n    contacts:\n      - name: Daniel Whitfield\n        role: Head of Platform Engineering\n        email: d.whitfield@northwind.example\n        phone: \"+44 20 7946 0321\"\n      - name: Priya Raman\n        role: SRE lead\n        email: p.raman@northwind.example\n",
         to: "",
         severity: Error,
-        // The mapping's last key: where the parser finds it complete.
-        at: "contract: {reference",
+        // The mapping that must hold it: its key's line.
+        at: "engagement:\n",
         offset: 0,
     },
 ];

@@ -137,7 +137,10 @@ fn work_recorded_on_a_day_an_exception_rules_out_is_a_warning_at_its_date() {
         position(&yaml, implemented, 20),
     );
     assert!(d.message.contains("2026-10-23"), "{d}");
-    assert!(v.is_final(ReportKey::Acceptance), "a warning drafts nothing");
+    assert!(
+        v.is_final(ReportKey::Acceptance),
+        "a warning drafts nothing"
+    );
     // The days before and after are free, and the period's ends count.
     let v = validation(&prevented("2026-10-24", "2026-10-25"));
     assert!(of(&v, "deviations").is_empty(), "{:?}", v.diagnostics);
@@ -146,13 +149,21 @@ fn work_recorded_on_a_day_an_exception_rules_out_is_a_warning_at_its_date() {
     // Every kind of dated work: a retest, a measurement, a session.
     let mut all = Vec::new();
     for line in sample().lines() {
-        for key in ["    date: ", "      date: ", "    measured_on: ", "    implemented_on: "] {
+        for key in [
+            "    date: ",
+            "      date: ",
+            "    measured_on: ",
+            "    implemented_on: ",
+        ] {
             if let Some(day) = line.strip_prefix(key) {
                 all.push(day.trim().to_string());
             }
         }
     }
-    let (first, last) = (all.iter().min().expect("dates"), all.iter().max().expect("dates"));
+    let (first, last) = (
+        all.iter().min().expect("dates"),
+        all.iter().max().expect("dates"),
+    );
     let v = validation(&prevented(first, last));
     assert!(of(&v, "deviations").len() >= 8, "{:?}", v.diagnostics);
     // A period that ends before it starts is an error.
@@ -1153,4 +1164,16 @@ fn evidence_fits_the_service_item_it_proves() {
         "evidence: [NW-R1, NW-F2, NW-R3]",
     );
     assert!(of(&validation(&fit), "service-items").is_empty());
+}
+
+#[test]
+fn a_stress_test_whose_tuning_changed_little_has_two_charts() {
+    // The tuned latency gets a chart of its own only when the untuned
+    // figures would flatten it; otherwise the report has two charts.
+    let yaml = en_sample_with(
+        "      - { concurrency: 300, throughput: 4350, p50: 31, p95: 120, p99: 240, error_rate: 0.01 }",
+        "      - { concurrency: 300, throughput: 2400, p50: 80, p95: 400, p99: 1100, error_rate: 1.5 }",
+    );
+    let service = source_of(&sources(&yaml), ReportKey::Service);
+    assert_eq!(service.matches("#figure(line-chart(").count(), 2);
 }

@@ -61,8 +61,11 @@ fn invalid_date_is_reported_at_the_value() {
 #[test]
 fn missing_key_names_the_key() {
     let d = bad("missing-key");
-    assert_eq!(d.message, "missing key `customer`");
-    assert!(d.pos.line > 0);
+    assert_eq!(d.message, "missing key `customer` in `engagement`");
+    assert_eq!(
+        d.hints,
+        vec!["add `customer:` under `engagement:`, indented like its other keys".to_string()]
+    );
 }
 
 #[test]

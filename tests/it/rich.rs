@@ -20,6 +20,8 @@ fn line_of(text: &str, line: &str) -> usize {
         + 1
 }
 
+/// An image that cannot be used is an error at its path; the reports that
+/// print it are drafts with a placeholder where it goes, the others final.
 #[test]
 fn unusable_image_paths_are_errors_at_their_yaml_line() {
     let work = tempfile::tempdir().expect("temp dir");
@@ -55,17 +57,29 @@ fn unusable_image_paths_are_errors_at_their_yaml_line() {
             out.to_str().expect("utf-8"),
         ]);
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{path}: {stderr}");
+        assert!(output.status.success(), "{path}: {stderr}");
+        let check = dossier(&["check", engagement.to_str().expect("utf-8")]);
+        let said = String::from_utf8_lossy(&check.stderr);
+        assert_eq!(check.status.code(), Some(1), "{path}: {said}");
         assert!(
-            stderr.contains(&format!("engagement.yaml:{line}:13")),
-            "{path}: {stderr}"
+            said.contains(&format!("engagement.yaml:{line}:13")),
+            "{path}: {said}"
         );
-        assert!(stderr.contains(message), "{path}: {stderr}");
+        assert!(said.contains(message), "{path}: {said}");
+        let bundle = out.join("ZP-2026-FL-001");
         let pdfs = walk(&out)
             .into_iter()
             .filter(|p| p.ends_with(".pdf"))
             .count();
-        assert_eq!(pdfs, 0, "{path}: a PDF was written");
+        assert_eq!(pdfs, 5, "{path}: the bundle is whole");
+        // The survey and the service report show the diagram: drafts with
+        // the placeholder; the startup report and the plan are final.
+        for (file, draft) in [("01-startup.pdf", false), ("03-survey.pdf", true)] {
+            let doc = lopdf::Document::load(bundle.join(file)).expect("PDF");
+            let text = squeeze(&pdf_text(&doc));
+            assert_eq!(text.contains("草稿"), draft, "{path}: {file}");
+            assert_eq!(text.contains("圖片無法顯示"), draft, "{path}: {file}");
+        }
     }
 }
 

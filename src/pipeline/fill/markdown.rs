@@ -14,13 +14,31 @@ use super::escape;
 /// `depth` levels below the section that holds it.
 /// Images are shown as their text: see [`to_typst_with`].
 pub fn to_typst(markdown: &str, depth: u8) -> String {
-    to_typst_with(markdown, depth, &BTreeSet::new())
+    let none = BTreeSet::new();
+    let images = Images {
+        checked: &none,
+        unavailable: &none,
+        label: "",
+    };
+    to_typst_with(markdown, depth, images)
 }
 
-/// Converts Markdown to Typst markup; an image whose path (as Typst knows
-/// it, see [`crate::pipeline::load::assets::typst_path`]) is in `images` becomes a numbered
-/// figure, any other is shown as its text and path.
-pub(crate) fn to_typst_with(markdown: &str, depth: u8, images: &BTreeSet<String>) -> String {
+/// The images a Markdown text may show, by the paths Typst knows them
+/// under (see [`crate::pipeline::load::assets::typst_path`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Images<'a> {
+    /// The engagement's images: each becomes a numbered figure.
+    pub checked: &'a BTreeSet<String>,
+    /// Those that cannot be used: a placeholder saying `label` stands in
+    /// their place.
+    pub unavailable: &'a BTreeSet<String>,
+    pub label: &'a str,
+}
+
+/// Converts Markdown to Typst markup; an image among `images.checked`
+/// becomes a numbered figure (a placeholder when it cannot be used), any
+/// other is shown as its text and path.
+pub(crate) fn to_typst_with(markdown: &str, depth: u8, images: Images<'_>) -> String {
     let mut writer = Writer {
         images,
         alts: crate::base::model::markdown::images(markdown)
@@ -44,8 +62,8 @@ pub(crate) fn to_typst_with(markdown: &str, depth: u8, images: &BTreeSet<String>
 }
 
 struct Writer<'a> {
-    /// The checked images that may be shown.
-    images: &'a BTreeSet<String>,
+    /// The images that may be shown.
+    images: Images<'a>,
     /// The alternative texts of the images not yet read, in order.
     alts: std::collections::VecDeque<String>,
     /// For each image being read: whether it became a figure.
@@ -172,12 +190,17 @@ impl Writer<'_> {
     fn start_image(&mut self, dest_url: &str) {
         let path = crate::pipeline::load::assets::typst_path(dest_url);
         let alt = self.alts.pop_front().unwrap_or_default();
-        if self.images.contains(&path) {
+        if self.images.checked.contains(&path) {
             // A numbered figure with the alternative text as
             // caption; Typst can read no file but the checked ones.
             self.break_block();
+            let missing = if self.images.unavailable.contains(&path) {
+                format!(", missing: {}", escape::string(self.images.label))
+            } else {
+                String::new()
+            };
             self.out.push_str(&format!(
-                "#figure(picture({}, {}), caption: [",
+                "#figure(picture({}, {}{missing}), caption: [",
                 escape::string(&path),
                 escape::string(alt.trim())
             ));

@@ -195,7 +195,8 @@ impl Filler {
     pub(crate) fn prepare(&self, checked: &Checked, date: NaiveDate) -> Result<Fill, FillError> {
         let engagement = &checked.loaded.engagement;
         let catalogue = self.catalogue(engagement.locale.value)?;
-        let context = context::build(engagement, &catalogue, date, checked.since.as_ref())?;
+        let mut context = context::build(engagement, &catalogue, date, checked.since.as_ref())?;
+        context.set_unavailable(checked.unavailable_images());
         let style = self.source(STYLE_MODULE)?;
         let mut modules = STYLE_IMPORTS
             .iter()
@@ -472,7 +473,29 @@ fn markdown_filter(state: &minijinja::State, value: &Value, depth: Option<u8>) -
                 .map(|it| it.map(|i| i.to_string()).collect())
         })
         .unwrap_or_default();
-    Value::from_safe_string(markdown::to_typst_with(&text, depth.unwrap_or(0), &images))
+    // The images that cannot be used, and what their placeholder says.
+    let meta = state.lookup("meta");
+    let unavailable: std::collections::BTreeSet<String> = meta
+        .as_ref()
+        .and_then(|m| m.get_attr("unavailable").ok())
+        .and_then(|v| {
+            v.try_iter()
+                .ok()
+                .map(|it| it.map(|i| i.to_string()).collect())
+        })
+        .unwrap_or_default();
+    let label = meta
+        .as_ref()
+        .and_then(|m| m.get_attr("labels").ok())
+        .and_then(|l| l.get_attr("image_unavailable").ok())
+        .map(|l| l.to_string())
+        .unwrap_or_default();
+    let images = markdown::Images {
+        checked: &images,
+        unavailable: &unavailable,
+        label: &label,
+    };
+    Value::from_safe_string(markdown::to_typst_with(&text, depth.unwrap_or(0), images))
 }
 
 /// `pattern|fill(name=value, …)`: replaces each `{name}` in a catalogue text.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::base::diagnostic::{Code, Diagnostic, RuleId};
 use crate::base::model::Spanned;
-use crate::base::model::markdown::MARKDOWN_FIELDS;
+use crate::base::report::ReportKey;
 use crate::pipeline::load::Loaded;
 
 /// The largest image dossier embeds: 10 MiB.
@@ -59,51 +59,9 @@ pub(crate) fn typst_path(written: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-/// Every image path the engagement names: figures, and images inside its
-/// Markdown fields (`![caption](path)`), each with its position in the YAML.
-pub fn paths(loaded: &Loaded) -> Vec<Spanned<String>> {
-    let mut paths: Vec<Spanned<String>> = loaded
-        .engagement
-        .figures()
-        .map(|f| f.path.clone())
-        .chain(
-            loaded
-                .engagement
-                .engagement
-                .provider
-                .brand
-                .as_ref()
-                .and_then(|b| b.logo.clone()),
-        )
-        .collect();
-    let source = &loaded.source;
-    let markdown = loaded
-        .scalars
-        .iter()
-        .filter(|s| MARKDOWN_FIELDS.iter().any(|f| s.is_at(f)));
-    for field in markdown {
-        for image in crate::base::model::markdown::images(&field.text) {
-            let pos = image_pos(field, source, &image.dest);
-            paths.push(Spanned {
-                value: image.dest,
-                pos,
-            });
-        }
-    }
-    paths
-}
-
-/// Where the path `dest` of an image in the Markdown `field` stands: after
-/// the `](` that opens it.
-pub(crate) fn image_pos(
-    field: &crate::base::scalars::Scalar,
-    source: &str,
-    dest: &str,
-) -> crate::base::model::Pos {
-    let mut pos = field.locate(source, &format!("]({dest}"));
-    pos.column += 2;
-    pos
-}
+pub(crate) use super::named::image_pos;
+pub use super::named::paths;
+use super::named::printed;
 
 /// Checks every image path of the engagement; the diagnostics point at
 /// the paths that cannot be used.
@@ -111,13 +69,11 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     resolve_all(loaded).1
 }
 
-/// Reads every image of the engagement; `Err` lists the paths that cannot
-/// be used.
-pub fn read(loaded: &Loaded) -> Result<Assets, Vec<Diagnostic>> {
+/// Reads every image of the engagement that can be used, and lists the
+/// problems of those that cannot: the reports that print one of them are
+/// drafts, with a placeholder where it goes.
+pub fn read(loaded: &Loaded) -> (Assets, Vec<Diagnostic>) {
     let (resolved, problems) = resolve_all(loaded);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
     let files = resolved
         .into_iter()
         .map(|(path, image)| {
@@ -128,9 +84,10 @@ pub fn read(loaded: &Loaded) -> Result<Assets, Vec<Diagnostic>> {
             (typst_path(&path), asset)
         })
         .collect();
-    Ok(Assets {
+    let assets = Assets {
         files: Arc::new(files),
-    })
+    };
+    (assets, problems)
 }
 
 /// The SHA-256 of every image the engagement uses, by its path relative
@@ -156,15 +113,15 @@ fn resolve_all(loaded: &Loaded) -> (Vec<(Spanned<String>, Image)>, Vec<Diagnosti
     let mut problems = Vec::new();
     let mut counted = std::collections::BTreeSet::new();
     let mut total: u64 = 0;
-    for path in paths(loaded) {
-        match resolve(loaded, &path) {
+    for (path, reports) in printed(loaded) {
+        match resolve(loaded, &path, reports) {
             Ok(image) => {
                 if counted.insert(image.file.clone()) {
                     total = total.saturating_add(image.pixels);
                     if total > MAX_ENGAGEMENT_PIXELS {
                         problems.push(problem(
                             loaded,
-                            &path,
+                            (&path, reports),
                             Code::AssetTooLarge,
                             format!(
                                 "`{}` brings the engagement's images to {} million pixels; \
@@ -196,8 +153,13 @@ struct Image {
 }
 
 /// The image `path` names, once it passes every check.
-fn resolve(loaded: &Loaded, path: &Spanned<String>) -> Result<Image, Box<Diagnostic>> {
-    let fail = |code: Code, message: String| Box::new(problem(loaded, path, code, message));
+fn resolve(
+    loaded: &Loaded,
+    path: &Spanned<String>,
+    reports: &'static [ReportKey],
+) -> Result<Image, Box<Diagnostic>> {
+    let fail =
+        |code: Code, message: String| Box::new(problem(loaded, (path, reports), code, message));
     let kind = kind_of(&path.value).map_err(|(code, message)| fail(code, message))?;
     let (file, bytes) = match &loaded.files {
         Some(files) => in_memory(loaded, files, &path.value),
@@ -429,16 +391,29 @@ fn svg_bounds(bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-fn problem(loaded: &Loaded, path: &Spanned<String>, code: Code, message: String) -> Diagnostic {
+/// A problem with the image at `path`, printed by `reports`: those are
+/// drafts, the others render as they would.
+fn problem(
+    loaded: &Loaded,
+    (path, reports): (&Spanned<String>, &'static [ReportKey]),
+    code: Code,
+    message: String,
+) -> Diagnostic {
     let mut d = Diagnostic::error(&loaded.file, path.pos, message);
     d.rule = Some(RuleId::Consistency);
     d.code = Some(code);
     d.args.push(("path", path.value.clone()));
-    d.reports = crate::ReportKey::ALL.to_vec();
-    d.hints.push(format!(
-        "give a PNG, JPEG or SVG file inside {}, e.g. `diagrams/overview.png`",
-        loaded.root.display()
-    ));
+    d.reports = reports.to_vec();
+    let nearest = (code == Code::AssetMissing)
+        .then(|| super::nearest::image(loaded, &path.value))
+        .flatten();
+    d.hints.push(match nearest {
+        Some(name) => format!("did you mean `{name}`?"),
+        None => format!(
+            "give a PNG, JPEG or SVG file inside {}, e.g. `diagrams/overview.png`",
+            loaded.root.display()
+        ),
+    });
     d
 }
 

@@ -1,13 +1,18 @@
 //! YAML → model: read an engagement file, keep positions, explain failures.
 
+mod errors;
 pub mod comments;
+mod nearest;
+mod named;
 pub mod assets;
 pub mod attached;
 pub mod versions;
 
 use std::path::{Path, PathBuf};
 
-use serde_saphyr::{Error as YamlError, MessageFormatter, UserMessageFormatter};
+use serde_saphyr::Error as YamlError;
+
+pub(crate) use errors::closest;
 
 use crate::base::diagnostic::Diagnostic;
 use crate::base::model::{Engagement, Pos, Spanned};
@@ -184,7 +189,7 @@ pub(crate) fn from_bytes(
             engagement,
         }),
         Err(err) => Err(LoadError {
-            diagnostic: Box::new(describe(&file, &err)),
+            diagnostic: Box::new(errors::describe(&file, &source, &err)),
             text: Some(source),
         }),
     }
@@ -322,78 +327,5 @@ fn options() -> serde_saphyr::Options {
             max_total_scalar_bytes: MAX_FILE_BYTES as usize,
         },
         strict_booleans: true,
-    }
-}
-
-/// Turns a YAML error into a diagnostic with a position and, for misspelt
-/// keys and values, a suggestion.
-fn describe(file: &Path, err: &YamlError) -> Diagnostic {
-    let inner = innermost(err);
-    let pos = inner
-        .location()
-        .or_else(|| err.location())
-        .map(|l| Pos {
-            line: u32::try_from(l.line()).unwrap_or(0),
-            column: u32::try_from(l.column()).unwrap_or(0),
-        })
-        .unwrap_or_default();
-    match inner {
-        YamlError::SerdeUnknownField {
-            field, expected, ..
-        } => {
-            let diagnostic = Diagnostic::error(file, pos, format!("unknown key `{field}`"));
-            with_suggestion(diagnostic, field, expected)
-        }
-        YamlError::SerdeUnknownVariant {
-            variant, expected, ..
-        } => {
-            let diagnostic = Diagnostic::error(file, pos, format!("unknown value `{variant}`"));
-            with_suggestion(diagnostic, variant, expected)
-        }
-        YamlError::SerdeMissingField { field, .. } => {
-            Diagnostic::error(file, pos, format!("missing key `{field}`"))
-                .with_hint(format!("add `{field}:` to this mapping"))
-        }
-        other => {
-            let message = UserMessageFormatter.format_message(other).into_owned();
-            Diagnostic::error(file, pos, message)
-        }
-    }
-}
-
-fn innermost(mut err: &YamlError) -> &YamlError {
-    while let YamlError::WithSnippet { error, .. } | YamlError::AliasError { error, .. } = err {
-        err = error;
-    }
-    err
-}
-
-fn with_suggestion(diagnostic: Diagnostic, found: &str, expected: &[&str]) -> Diagnostic {
-    match closest(found, expected) {
-        Some(best) => diagnostic.with_hint(format!("did you mean `{best}`?")),
-        None if expected.is_empty() => diagnostic,
-        None => diagnostic.with_hint(format!(
-            "expected one of {}",
-            expected
-                .iter()
-                .map(|e| format!("`{e}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    }
-}
-
-/// The candidate nearest to `found`, if it is near enough to be a typo and
-/// nearer than every other candidate.
-pub(crate) fn closest<'a>(found: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let mut scored: Vec<(f64, &str)> = candidates
-        .iter()
-        .map(|c| (strsim::jaro_winkler(found, c), *c))
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    match scored.as_slice() {
-        [(best, name), (second, _), ..] if *best >= 0.8 && best - second > 1e-9 => Some(name),
-        [(best, name)] if *best >= 0.8 => Some(name),
-        _ => None,
     }
 }

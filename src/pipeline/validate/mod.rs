@@ -36,23 +36,15 @@ impl Validation {
 
     /// Whether a problem stops the engagement from being rendered at all,
     /// even as a draft: a format version this build cannot read, an id that
-    /// cannot name a folder, an image that cannot be used, a character no
-    /// font can draw.
+    /// cannot name a folder, a character no font can draw. (An image that
+    /// cannot be used keeps the reports that print it drafts, with a
+    /// placeholder where it goes.)
     pub fn blocks_rendering(&self) -> bool {
         self.diagnostics.iter().any(|d| {
             d.severity == Severity::Error
                 && matches!(
                     d.code,
-                    Some(
-                        Code::SchemaVersion
-                            | Code::BadId
-                            | Code::Asset
-                            | Code::AssetOutside
-                            | Code::AssetNotImage
-                            | Code::AssetMissing
-                            | Code::AssetTooLarge
-                            | Code::Glyph
-                    )
+                    Some(Code::SchemaVersion | Code::BadId | Code::Glyph)
                 )
         })
     }
@@ -173,15 +165,36 @@ pub fn check_since(loaded: Loaded, since: Option<Since>) -> Result<Checked, Refu
 }
 
 impl Checked {
+    /// The images that cannot be used, by the paths Typst knows them under.
+    pub(crate) fn unavailable_images(&self) -> Vec<String> {
+        let mut paths: Vec<String> = self
+            .validation
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                matches!(
+                    d.code,
+                    Some(
+                        Code::AssetOutside
+                            | Code::AssetNotImage
+                            | Code::AssetMissing
+                            | Code::AssetTooLarge
+                    )
+                )
+            })
+            .filter_map(|d| d.args.iter().find(|(name, _)| *name == "path"))
+            .map(|(_, path)| assets::typst_path(path))
+            .collect();
+        paths.sort();
+        paths.dedup();
+        paths
+    }
+
     /// `loaded`, already validated as `validation`, with its images read.
     pub fn new(loaded: Loaded, validation: Validation) -> Result<Checked, Refused> {
-        match assets::read(&loaded) {
-            Ok(assets) => Ok(Checked::with_assets(loaded, validation, assets)),
-            Err(diagnostics) => Err(Refused {
-                validation: Validation { diagnostics },
-                text: loaded.source,
-            }),
-        }
+        // The problems of the images are among `validation`'s already.
+        let (assets, _) = assets::read(&loaded);
+        Ok(Checked::with_assets(loaded, validation, assets))
     }
 
     fn with_assets(loaded: Loaded, validation: Validation, assets: Assets) -> Checked {
@@ -234,10 +247,9 @@ fn run(loaded: &Loaded, since: Option<&Since>, read: bool) -> (Validation, Optio
     let mut diagnostics = sink.out;
     let mut read_assets = None;
     if read {
-        match assets::read(loaded) {
-            Ok(assets) => read_assets = Some(assets),
-            Err(problems) => diagnostics.extend(problems),
-        }
+        let (assets, problems) = assets::read(loaded);
+        diagnostics.extend(problems);
+        read_assets = Some(assets);
     } else {
         diagnostics.extend(assets::check(loaded));
     }

@@ -236,7 +236,7 @@ impl Builder<'_> {
         for o in self.e.objectives.iter() {
             for target in &o.targets {
                 let comparison = t.key("comparisons", target.comparison.key())?;
-                let figure = |value: f64| format!("{} {}", grouped(&number(value)), target.unit);
+                let figure = |value: f64| measured(value, &target.unit);
                 let source = target.measured_by.as_ref().map(|id| {
                     let name = self
                         .e
@@ -288,7 +288,7 @@ impl Builder<'_> {
         let mut out = Vec::new();
         for target in self.e.objectives.iter().flat_map(|o| &o.targets) {
             for earlier in &target.earlier {
-                let figure = format!("{} {}", grouped(&number(earlier.result.value)), target.unit);
+                let figure = measured(earlier.result.value, &target.unit);
                 out.push(fill(
                     self.t.get("service.earlier_result")?,
                     &[
@@ -417,7 +417,11 @@ impl Builder<'_> {
             if let [ours, contract, clause] = row[..]
                 && label_differs(ours, contract)
             {
-                terms.push((ours.to_string(), contract.to_string(), self.t.clause(clause)));
+                terms.push((
+                    ours.to_string(),
+                    contract.to_string(),
+                    self.t.clause(clause),
+                ));
             }
         }
         let diagnosis = e

@@ -60,6 +60,7 @@ impl Builder<'_> {
             font: t.get("locale.font")?.to_string(),
             latin: t.get("locale.latin")?.to_string(),
             mono: t.get("locale.mono")?.to_string(),
+            unavailable: Vec::new(),
             history,
             labels,
             // Set per report.
@@ -137,6 +138,7 @@ impl Builder<'_> {
             gaps_rule: gaps("rule")?,
             gaps_title: gaps("title")?,
             history: doc("history")?,
+            image_unavailable: doc("image_unavailable")?,
             page: doc("page")?,
             prepared_by: doc("prepared_by")?,
             prepared_for: doc("prepared_for")?,

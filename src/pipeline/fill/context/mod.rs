@@ -225,6 +225,11 @@ fn certified_anew(since: &Since, t: &Catalogue) -> Result<Vec<ChangeRow>, Catalo
 }
 
 impl EngagementContext {
+    /// Marks the images that cannot be used: each report shows a placeholder.
+    pub(crate) fn set_unavailable(&mut self, paths: Vec<String>) {
+        self.meta.unavailable = paths;
+    }
+
     /// The context of one report: the shared data plus `report`, the
     /// report's title in `meta`, and the gaps that make it a draft (none for
     /// a final report).
@@ -522,17 +527,14 @@ fn people(list: &[Person]) -> Vec<PersonCtx> {
         .collect()
 }
 
-fn samples(list: &[Sample]) -> Vec<SampleCtx> {
-    list.iter()
-        .map(|s| SampleCtx {
-            concurrency: grouped(&s.concurrency.to_string()),
-            throughput: grouped(&number(s.throughput)),
-            p50: grouped(&number(s.p50)),
-            p95: grouped(&number(s.p95)),
-            p99: grouped(&number(s.p99)),
-            error_rate: grouped(&number(s.error_rate)),
-        })
-        .collect()
+/// A measured value with its unit, grouped by thousands: `7,180 req/s`,
+/// and a percentage without a space, as both locales write it (`0.06%`).
+fn measured(value: f64, unit: &str) -> String {
+    let value = grouped(&number(value));
+    match unit {
+        "%" | "‰" => format!("{value}{unit}"),
+        _ => format!("{value} {unit}"),
+    }
 }
 
 /// Ids joined the locale's way, e.g. `F-01、F-02`.

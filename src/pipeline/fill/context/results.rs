@@ -463,3 +463,16 @@ impl Builder<'_> {
         }))
     }
 }
+
+fn samples(list: &[Sample]) -> Vec<SampleCtx> {
+    list.iter()
+        .map(|s| SampleCtx {
+            concurrency: grouped(&s.concurrency.to_string()),
+            throughput: grouped(&number(s.throughput)),
+            p50: grouped(&number(s.p50)),
+            p95: grouped(&number(s.p95)),
+            p99: grouped(&number(s.p99)),
+            error_rate: grouped(&number(s.error_rate)),
+        })
+        .collect()
+}

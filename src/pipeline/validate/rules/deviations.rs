@@ -92,7 +92,8 @@ pub(super) fn apply(e: &Engagement, sink: &mut Sink<'_>) {
         } else {
             diagnostic.hint("remove it, or correct its `rule` (and `solution`) to the breach both parties agreed on");
         }
-    }    contradictions(e, sink);
+    }
+    contradictions(e, sink);
 }
 
 /// Warns about each day of work recorded inside the days an exception
@@ -101,7 +102,10 @@ fn contradictions(e: &Engagement, sink: &mut Sink<'_>) {
     let work = work_done(e);
     for (n, x) in e.exceptions.iter().enumerate() {
         let Some(p) = &x.prevented else { continue };
-        for (what, on) in work.iter().filter(|(_, on)| *p.from <= ***on && ***on <= *p.to) {
+        for (what, on) in work
+            .iter()
+            .filter(|(_, on)| *p.from <= ***on && ***on <= *p.to)
+        {
             sink.report(
                 RuleId::Deviations,
                 Code::WorkPrevented,
@@ -117,7 +121,9 @@ fn contradictions(e: &Engagement, sink: &mut Sink<'_>) {
             .arg("on", ***on)
             .arg("from", *p.from)
             .arg("to", *p.to)
-            .hint("correct the date of the work, or the days the exception gives under `prevented`");
+            .hint(
+                "correct the date of the work, or the days the exception gives under `prevented`",
+            );
         }
     }
 }
@@ -138,14 +144,18 @@ fn work_done(e: &Engagement) -> Vec<(String, &Date)> {
         }
     }
     for t in e.stress_tests.iter() {
-        let name = t.id.as_ref().map_or(t.name.as_str(), |id| id.value.as_str());
+        let name =
+            t.id.as_ref()
+                .map_or(t.name.as_str(), |id| id.value.as_str());
         let rounds = t.earlier.iter().map(|r| &r.measured_on);
         for on in rounds.chain(t.measured_on.as_ref()) {
             out.push((format!("stress test {name} was measured"), on));
         }
     }
     for s in e.enablement.iter() {
-        let name = s.id.as_ref().map_or(s.topic.as_str(), |id| id.value.as_str());
+        let name =
+            s.id.as_ref()
+                .map_or(s.topic.as_str(), |id| id.value.as_str());
         out.push((format!("session {name} was held"), &s.date));
     }
     out

@@ -22,7 +22,6 @@ pub use crate::base::code::RuleId;
 pub use deviations::rule_of;
 
 use super::{Input, Sink};
-use crate::base::report::ReportKey;
 
 /// Runs one rule.
 pub(super) fn check(rule: RuleId, input: &Input<'_>, sink: &mut Sink<'_>) {
@@ -47,16 +46,4 @@ pub(super) fn check(rule: RuleId, input: &Input<'_>, sink: &mut Sink<'_>) {
     }
 }
 
-/// The reports that print what is written under a top-level key.
-pub(super) fn reports_of(section: &str) -> &'static [ReportKey] {
-    use ReportKey::*;
-    match section {
-        "plan" => &[Startup, Plan],
-        "survey" => &[Survey, Service],
-        "acceptance" => &[Acceptance],
-        "findings" | "risks" | "stress_tests" | "solutions" | "enablement" | "security" => {
-            &[Service, Acceptance]
-        }
-        _ => &ReportKey::ALL,
-    }
-}
+pub(super) use crate::base::report::printed_by as reports_of;

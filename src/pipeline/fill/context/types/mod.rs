@@ -50,6 +50,9 @@ pub(crate) struct Meta {
     pub region: String,
     pub subject: String,
     pub title: String,
+    /// The images that cannot be used, by their Typst paths: a placeholder
+    /// stands where each goes.
+    pub unavailable: Vec<String>,
     pub version: String,
 }
 
@@ -80,6 +83,7 @@ pub(crate) struct DocLabels {
     pub gaps_rule: String,
     pub gaps_title: String,
     pub history: String,
+    pub image_unavailable: String,
     pub page: String,
     pub prepared_by: String,
     pub prepared_for: String,

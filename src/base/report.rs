@@ -19,7 +19,7 @@ use std::str::FromStr;
 )]
 #[serde(rename_all = "lowercase")]
 pub enum ReportKey {
-    /// 項目啟動報告: kickoff.
+    /// 項目啟動報告: kick-off.
     Startup,
     /// 項目專家服務方案: the plan the customer confirms.
     Plan,

@@ -192,7 +192,7 @@ fn a_single_item_reads_in_the_singular() {
     // With one stress test and one enablement session, the acceptance
     // report's completion table says "1 session", never "1 sessions".
     let one_session = crate::common::en_sample_with(
-        "  - topic: Diagnosing slow scale-up of Kubernetes workloads\n    date: 2026-11-06\n    audience: Platform and SRE teams (7 people)\n    presenter: Tomás Reyes\n    format: online\n    consulting_topics: [cloud-native-diagnosis]\n",
+        "  - topic: Diagnosing slow scale-up of Kubernetes workloads\n    date: 2026-11-06\n    audience: Platform and SRE teams (7 people)\n    presenter: Mei Lin\n    format: online\n    consulting_topics: [cloud-native-diagnosis]\n",
         "",
     );
     let (dir, path) = crate::common::engagement_file(&one_session);

@@ -637,7 +637,7 @@ fn a_draft_acceptance_names_each_draft_report_and_why() {
     let words = crate::common::squeeze(&crate::common::pdf_text(&acceptance));
     assert!(
         words.contains(&crate::common::squeeze(
-            "The Project Kickoff Report is still a draft"
+            "The Project Kick-off Report is still a draft"
         )),
         "{words}"
     );

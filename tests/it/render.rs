@@ -182,7 +182,7 @@ fn en_sample_renders() {
         &en_sample(),
         &Expect {
             titles: [
-                "Project Kickoff Report",
+                "Project Kick-off Report",
                 "Expert Service Plan",
                 "Architecture Survey Report",
                 "Expert Service Report",
@@ -426,7 +426,7 @@ fn final_reports_are_pdf_a_and_drafts_are_not() {
             report.file.display()
         );
     }
-    // A late start keeps the kickoff report and the plan (and so the
+    // A late start keeps the kick-off report and the plan (and so the
     // acceptance report) drafts: those are plain PDF.
     let late = crate::common::en_sample_with("  starts_on: 2026-09-28", "  starts_on: 2026-09-18");
     let (dir, path) = crate::common::engagement_file(&late);

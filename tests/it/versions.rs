@@ -685,7 +685,7 @@ fn retests_decide_a_findings_status() {
         "{}",
         text(&said.stdout)
     );
-    let retest = "    retests:\n      - date: 2026-10-26\n        by: Mei Lin\n        result: fixed\n        evidence: EXPLAIN of the recent-events query shows 1 of 24 partitions scanned.\n";
+    let retest = "    retests:\n      - date: 2026-10-26\n        by: Tomás Reyes\n        result: fixed\n        evidence: EXPLAIN of the recent-events query shows 1 of 24 partitions scanned.\n";
     let yaml = en_sample_with(retest, "");
     let (_dir, file) = engagement_file(&yaml);
     let said = dossier(&["check", arg(&file)]);

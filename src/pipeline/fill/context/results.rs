@@ -248,7 +248,8 @@ impl Builder<'_> {
     /// topics covered against the whole catalogue of §4.1.
     pub(super) fn summary(&self) -> Result<SummaryCtx, CatalogueError> {
         let e = self.e;
-        let scenarios = Scenario::ALL
+        let scenarios = self
+            .shown_scenarios()
             .iter()
             .map(|s| self.label("scenario_short", s.key()))
             .collect::<Result<Vec<_>, _>>()?;
@@ -272,13 +273,28 @@ impl Builder<'_> {
         })
     }
 
+    /// The scenarios the summary counts findings in: those in scope, and
+    /// any other a finding is in.
+    fn shown_scenarios(&self) -> Vec<Scenario> {
+        let e = self.e;
+        Scenario::ALL
+            .iter()
+            .copied()
+            .filter(|s| {
+                e.scope.scenarios.iter().any(|x| x.value == *s)
+                    || e.findings.iter().any(|f| *f.scenario == *s)
+            })
+            .collect()
+    }
+
     /// The findings of each severity, counted by scenario.
     fn severity_rows(&self) -> Result<Vec<SeverityRow>, CatalogueError> {
         let e = self.e;
+        let shown = self.shown_scenarios();
         Severity::ALL
             .iter()
             .map(|severity| {
-                let counts: Vec<usize> = Scenario::ALL
+                let counts: Vec<usize> = shown
                     .iter()
                     .map(|scenario| {
                         e.findings
@@ -300,7 +316,7 @@ impl Builder<'_> {
     /// The number of findings in each scenario, in catalogue order.
     fn scenario_totals(&self) -> Vec<usize> {
         let e = self.e;
-        Scenario::ALL
+        self.shown_scenarios()
             .iter()
             .map(|scenario| {
                 e.findings

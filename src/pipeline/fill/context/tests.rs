@@ -110,7 +110,7 @@ fn a_gap_names_the_draft_report_it_comes_from() {
     .expect("gap");
     assert!(
         via.2
-            .starts_with("The Project Kickoff Report is still a draft: ")
+            .starts_with("The Project Kick-off Report is still a draft: ")
     );
 }
 

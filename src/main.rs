@@ -7,7 +7,7 @@ mod term;
 
 use std::process::ExitCode;
 
-use cli::{Command, TemplatesCommand};
+use cli::{Command, ManArgs, TemplatesCommand};
 use term::{fail, out, plural, print};
 
 fn main() -> ExitCode {
@@ -38,9 +38,25 @@ fn main() -> ExitCode {
             clap_complete::generate(completions.shell, &mut command, "dossier", &mut stdout);
             ExitCode::SUCCESS
         }
-        Command::Man => {
+        Command::Man(ManArgs { dir: Some(dir) }) => {
+            let written = std::fs::create_dir_all(&dir)
+                .and_then(|()| clap_mangen::generate_to(cli::command(), &dir));
+            match written {
+                Ok(()) => {
+                    out(format!("wrote the man pages into {}", dir.display()));
+                    ExitCode::SUCCESS
+                }
+                Err(err) => fail(format!(
+                    "cannot write the man pages into {}: {err}",
+                    dir.display()
+                )),
+            }
+        }
+        Command::Man(ManArgs { dir: None }) => {
             let mut page = Vec::new();
-            match clap_mangen::Man::new(cli::command()).render(&mut page) {
+            // As `--dir` writes them: no page for `help`, which has none.
+            let command = cli::command().disable_help_subcommand(true);
+            match clap_mangen::Man::new(command).render(&mut page) {
                 Ok(()) => {
                     print(String::from_utf8_lossy(&page));
                     ExitCode::SUCCESS

@@ -44,7 +44,7 @@ Examples:
 
 pub const MAN_EXAMPLES: &str = "\
 Examples:
-  dossier man > /usr/local/share/man/man1/dossier.1
+  dossier man --dir /usr/local/share/man/man1
   dossier man | man -l -";
 
 pub const VERIFY_EXAMPLES: &str = "\

@@ -86,9 +86,9 @@ pub enum Command {
     /// Print a shell completion script.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
-    /// Print the man page (roff).
+    /// Print the man page (roff), or write a page per subcommand.
     #[command(after_help = MAN_EXAMPLES)]
-    Man,
+    Man(ManArgs),
     /// Work with the report templates.
     #[command(subcommand)]
     Templates(TemplatesCommand),
@@ -145,6 +145,15 @@ impl From<LocaleArg> for dossier::base::model::Locale {
             LocaleArg::En => Self::En,
         }
     }
+}
+
+/// Arguments of `dossier man`.
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// Write dossier.1 and a page for every subcommand (dossier-render.1,
+    /// …) into this directory instead of printing the top page.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
 }
 
 /// Arguments of `dossier completions`.

@@ -21,8 +21,9 @@ pub struct OutputArgs {
     #[arg(short, long, default_value = "out")]
     pub out: PathBuf,
     /// Render only these reports (comma-separated: startup, plan, survey,
-    /// service, acceptance). The acceptance report lists the SHA-256 of the
-    /// other four, so asking for it renders them too.
+    /// service, acceptance, or their titles in any locale, e.g. kick-off).
+    /// The acceptance report lists the SHA-256 of the other four, so
+    /// asking for it renders them too.
     #[arg(long, value_delimiter = ',', value_parser = parse_report)]
     pub only: Vec<ReportKey>,
     /// A directory of templates that replace the built-in ones, file by file.
@@ -130,8 +131,46 @@ pub enum FormatArg {
     Svg,
 }
 
+/// A report named by its key or by its title in any built-in locale, with
+/// or without the words every title shares: `startup`, `kick-off`,
+/// `Project Kick-off Report`, `項目啟動報告`, `启动`.
 fn parse_report(s: &str) -> Result<ReportKey, String> {
-    s.parse()
+    let wanted = normal(s);
+    ReportKey::ALL
+        .into_iter()
+        .find(|key| aliases(*key).contains(&wanted))
+        .map_or_else(|| s.parse(), Ok)
+}
+
+/// The names a report answers to, normalised.
+fn aliases(key: ReportKey) -> Vec<String> {
+    let mut names = vec![normal(key.key())];
+    for locale in dossier::base::model::Locale::ALL {
+        let name = dossier::base::locale::Catalogue::template_name(*locale);
+        let catalogue = dossier::base::templates::builtin(&name)
+            .and_then(|text| dossier::base::locale::Catalogue::parse(*locale, &name, text).ok());
+        if let Some(title) = catalogue
+            .as_ref()
+            .and_then(|c| c.key("reports", key.key()).ok())
+        {
+            let title = normal(title);
+            let bare = [
+                "project", "expert", "report", "項目", "项目", "報告", "报告",
+            ]
+            .iter()
+            .fold(title.clone(), |t, word| t.replace(word, ""));
+            names.extend([title, bare]);
+        }
+    }
+    names
+}
+
+/// A name as compared: lower case, without spaces, hyphens or brackets.
+fn normal(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_' | '《' | '》'))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 impl RenderArgs {

@@ -18,10 +18,37 @@ pub fn run(args: &InitArgs) -> ExitCode {
             out(format!(
                 "created {}\nnext: edit it, then `dossier check {dir}` and `dossier render {dir}`",
                 file.display(),
-                dir = args.dir.display()
+                dir = shell_word(&args.dir.display().to_string())
             ));
             ExitCode::SUCCESS
         }
         Err(err) => fail(err),
+    }
+}
+
+/// `word` as a POSIX shell reads it back: as written when it holds only
+/// characters no shell treats specially, else in single quotes.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word.chars().all(|c| {
+            c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '+' | ',' | ':' | '@')
+        });
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_word;
+
+    #[test]
+    fn paths_are_quoted_for_the_shell() {
+        assert_eq!(shell_word("acme-2027"), "acme-2027");
+        assert_eq!(shell_word("Harbour View 2027"), "'Harbour View 2027'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word("港灣 2027"), "'港灣 2027'");
     }
 }

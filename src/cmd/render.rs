@@ -36,7 +36,7 @@ pub fn run(args: &RenderArgs) -> ExitCode {
     let totals = rendered.summary.totals;
     if !args.quiet {
         let mut line = format!(
-            "rendered {} in {:.1} s: {} final, {} draft, {} failed",
+            "rendered {} in {:.1} s: {} all final, {} with drafts, {} failed",
             plural(totals.engagements, "engagement"),
             rendered.elapsed.as_secs_f64(),
             totals.finals,

@@ -538,7 +538,7 @@ fn a_batch_at_the_image_limits_stays_under_a_gigabyte() {
     let output = child.wait_with_output().expect("dossier ends");
     let said = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{said}");
-    assert!(said.contains("4 final"), "{said}");
+    assert!(said.contains("4 all final"), "{said}");
     assert!(peak > 100, "the sampling sees the workers: {peak} MiB");
     assert!(
         peak < 1024,

@@ -531,3 +531,15 @@ impl Violation {
         (line as u32, column as u32)
     }
 }
+
+/// The 1-based line and column where `needle` first starts in `text`, plus
+/// `offset` characters (to point past a key at its value).
+pub fn position(text: &str, needle: &str, offset: usize) -> (u32, u32) {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not in the YAML"));
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1 + offset;
+    (line as u32, column as u32)
+}

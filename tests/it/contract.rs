@@ -9,19 +9,7 @@ use dossier::pipeline::render::{OutputFormat, RenderOptions};
 use dossier::pipeline::validate::{Validation, validate};
 use dossier::{Renderer, ReportKey, Severity};
 
-use crate::common::{arg, dossier, en_sample_with, engagement_file, text};
-
-/// The 1-based line and column where `needle` starts in `text`, plus
-/// `offset` characters (to point past a key at its value).
-fn position(text: &str, needle: &str, offset: usize) -> (u32, u32) {
-    let at = text
-        .find(needle)
-        .unwrap_or_else(|| panic!("`{needle}` not in the YAML"));
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1 + offset;
-    (line as u32, column as u32)
-}
+use crate::common::{arg, dossier, en_sample_with, engagement_file, position, text};
 
 /// The English sample's text, unchanged.
 fn sample() -> String {

@@ -7,6 +7,7 @@ mod common;
 mod contract;
 mod countersign;
 mod docs;
+mod errors;
 mod escaping;
 mod finals;
 mod fuzz;

@@ -166,6 +166,27 @@ fn man_page_and_version() {
         "{page}"
     );
     assert!(page.contains("render"));
+    // Every page the top page refers to can be written: one per subcommand.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pages = dossier(&["man", "--dir", arg(dir.path())]);
+    assert!(pages.status.success(), "{}", text(&pages.stderr));
+    for reference in page.split("dossier\\-").skip(1) {
+        let name = reference.split(['(', '\\', ' ']).next().unwrap_or_default();
+        let file = dir.path().join(format!("dossier-{name}.1"));
+        assert!(file.exists(), "no page for dossier-{name}");
+    }
+    for sub in [
+        "render",
+        "check",
+        "verify",
+        "countersign",
+        "templates-export",
+    ] {
+        assert!(
+            dir.path().join(format!("dossier-{sub}.1")).exists(),
+            "{sub}"
+        );
+    }
     let version = dossier(&["--version"]);
     let line = text(&version.stdout);
     assert!(line.starts_with(&format!("dossier {}", env!("CARGO_PKG_VERSION"))));

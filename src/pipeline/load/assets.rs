@@ -410,7 +410,7 @@ fn problem(
     d.hints.push(match nearest {
         Some(name) => format!("did you mean `{name}`?"),
         None => format!(
-            "give a PNG, JPEG or SVG file inside {}, e.g. `diagrams/overview.png`",
+            "give the path, relative to {}, of a PNG, JPEG or SVG file inside it",
             loaded.root.display()
         ),
     });

@@ -308,25 +308,18 @@ fn syntax(file: &Path, source: &str, pos: Pos, message: String) -> Diagnostic {
                 ));
         }
     }
-    if message.contains("flow sequence") || message.contains("flow mapping") {
-        if let Some(open) = unclosed(&lines[..at.min(lines.len())], &['[', '{']) {
-            let close = if message.contains("sequence") {
-                ']'
-            } else {
-                '}'
-            };
-            return Diagnostic::error(
-                file,
-                open,
-                format!(
-                    "this `{}` is not closed",
-                    if close == ']' { '[' } else { '{' }
-                ),
-            )
-            .with_hint(format!(
-                "close it with `{close}` on the same line, with `,` between its items"
-            ));
-        }
+    let flow = ["flow sequence", "flow mapping", "indicator", "expected ','"];
+    if flow.iter().any(|m| message.contains(m))
+        && let Some(open) = unclosed(&lines[..at.min(lines.len())], &['[', '{'])
+    {
+        let bracket = lines[open.line as usize - 1]
+            .chars()
+            .nth(open.column as usize - 1)
+            .unwrap_or('[');
+        let close = if bracket == '[' { ']' } else { '}' };
+        return Diagnostic::error(file, open, format!("this `{bracket}` is not closed")).with_hint(
+            format!("close it with `{close}` on the same line, with `,` between its items"),
+        );
     }
     if message.contains("not allowed in this context")
         || message.contains("did not find expected key")

@@ -83,7 +83,9 @@ pub(super) fn check(input: &Input<'_>, sink: &mut Sink<'_>) {
             )
             .arg("key", key)
             .arg("value", value)
-            .hint(format!("replace it with the engagement's own {key}"))
+            .hint(format!(
+                "write this engagement's own `{dotted}` in its place"
+            ))
             .pending(RuleId::Placeholder);
         diagnostic.reports = reports.to_vec();
     }

@@ -1,0 +1,308 @@
+//! The mistakes people make writing an engagement, one case per class:
+//! each is reported with its message at the line and column where the fix
+//! goes, with help, on each locale's sample.
+
+use dossier::pipeline::load::load;
+
+use crate::common::{engagement_file, position, root};
+
+/// One mistake: a sample, one edit of it, and what `load` must say.
+struct Case {
+    /// What the case is.
+    name: &'static str,
+    /// The sample, relative to the repository.
+    sample: &'static str,
+    /// The text replaced (exactly once) and its replacement.
+    from: &'static str,
+    to: &'static str,
+    /// The message, exactly.
+    message: &'static str,
+    /// A piece of the help.
+    help: &'static str,
+    /// Where the diagnostic points: the first occurrence of `at` in the
+    /// edited file, plus `offset` characters.
+    at: &'static str,
+    offset: usize,
+}
+
+const EN: &str = "samples/northwind-logistics.yaml";
+const HANS: &str = "samples/youxianhui-retail.yaml";
+const HANT: &str = "samples/acme-retail/engagement.yaml";
+
+const CASES: &[Case] = &[
+    Case {
+        name: "a missing key of a nested mapping",
+        sample: EN,
+        from: "  customer:\n    name: Northwind Logistics Ltd.\n",
+        to: "  customer:\n",
+        message: "missing key `name` in `engagement.customer`",
+        help: "add `name:` under `customer:`",
+        at: "  customer:\n",
+        offset: 2,
+    },
+    Case {
+        name: "a missing key of the engagement",
+        sample: HANT,
+        from: "  title: 臻品數位零售電商平臺全鏈路專家服務\n",
+        to: "",
+        message: "missing key `title` in `engagement`",
+        help: "add `title:` under `engagement:`",
+        at: "engagement:\n",
+        offset: 0,
+    },
+    Case {
+        name: "a missing key of a list item",
+        sample: EN,
+        from: "    product: PostgreSQL\n    severity: medium\n",
+        to: "    product: PostgreSQL\n",
+        message: "missing key `severity` in `findings[1] (NW-F2)`",
+        help: "add `severity:` to this item",
+        at: "id: NW-F2",
+        offset: 0,
+    },
+    Case {
+        name: "a tab in the indentation",
+        sample: EN,
+        from: "\n  title: Northwind Tracking Platform",
+        to: "\n\ttitle: Northwind Tracking Platform",
+        message: "a tab in the indentation",
+        help: "replace the tab with spaces",
+        at: "\ttitle",
+        offset: 0,
+    },
+    Case {
+        name: "a quote left open",
+        sample: EN,
+        from: "  classification: Confidential",
+        to: "  classification: \"Confidential",
+        message: "this quoted value is not closed on its line",
+        help: "end the value with \"",
+        at: "\"Confidential",
+        offset: 0,
+    },
+    Case {
+        name: "a bracket left open",
+        sample: HANS,
+        from: "  packages: [full-link-diagnosis, full-link-consulting]",
+        to: "  packages: [full-link-diagnosis, full-link-consulting",
+        message: "this `[` is not closed",
+        help: "close it with `]` on the same line",
+        at: "[full-link-diagnosis",
+        offset: 0,
+    },
+    Case {
+        name: "a key indented out of step",
+        sample: EN,
+        from: "\n  title: Northwind Tracking Platform",
+        to: "\n   title: Northwind Tracking Platform",
+        message: "`title` is indented by 3 spaces, the line above by 2",
+        help: "indent `title:` like the keys of the same mapping",
+        at: "   title:",
+        offset: 3,
+    },
+    Case {
+        name: "a date day first",
+        sample: EN,
+        from: "  applied_on: 2026-09-07",
+        to: "  applied_on: 26/09/2026",
+        message: "`26/09/2026` is not a date in the form `YYYY-MM-DD`",
+        help: "write it as `2026-09-26`",
+        at: "26/09/2026",
+        offset: 0,
+    },
+    Case {
+        name: "a day the month does not have",
+        sample: HANS,
+        from: "  applied_on: 2026-08-17",
+        to: "  applied_on: 2026-02-30",
+        message: "`2026-02-30` is not a date: February 2026 has 28 days",
+        help: "`YYYY-MM-DD`, e.g. `2026-10-26`",
+        at: "2026-02-30",
+        offset: 0,
+    },
+    Case {
+        name: "a month that does not exist",
+        sample: EN,
+        from: "  applied_on: 2026-09-07",
+        to: "  applied_on: 2026-13-07",
+        message: "`2026-13-07` is not a date: there is no month 13",
+        help: "`YYYY-MM-DD`",
+        at: "2026-13-07",
+        offset: 0,
+    },
+    Case {
+        name: "a date with a time",
+        sample: HANT,
+        from: "  applied_on: 2026-08-17",
+        to: "  applied_on: 2026-08-17T09:00",
+        message: "`2026-08-17T09:00` is a date and time; a date is expected",
+        help: "write the date alone, `2026-08-17`",
+        at: "2026-08-17T09:00",
+        offset: 0,
+    },
+    Case {
+        name: "yes for a boolean",
+        sample: EN,
+        from: "  large_resource_demand: false",
+        to: "  large_resource_demand: yes",
+        message: "`yes` is not a boolean",
+        help: "write `true` or `false`",
+        at: "large_resource_demand: yes",
+        offset: 23,
+    },
+    Case {
+        name: "text for a whole number",
+        sample: HANS,
+        from: "schema: 1",
+        to: "schema: one",
+        message: "`one` is not a whole number",
+        help: "e.g. `3`",
+        at: "one",
+        offset: 0,
+    },
+    Case {
+        name: "one value for a list",
+        sample: EN,
+        from: "  packages: [full-link-diagnosis]",
+        to: "  packages: full-link-diagnosis",
+        message: "expected a list",
+        help: "one `- item` per line",
+        at: "full-link-diagnosis",
+        offset: 0,
+    },
+    Case {
+        name: "a key without its value",
+        sample: HANT,
+        from: "  title: 臻品數位零售電商平臺全鏈路專家服務",
+        to: "  title:",
+        message: "this key has no value",
+        help: "write its value after the colon",
+        at: "  title:",
+        offset: 7,
+    },
+];
+
+#[test]
+fn every_class_of_mistake_is_reported_where_the_fix_goes() {
+    let mut failures = Vec::new();
+    for case in CASES {
+        let text = std::fs::read_to_string(root().join(case.sample)).expect("sample");
+        assert_eq!(
+            text.matches(case.from).count(),
+            1,
+            "{}: `{}` must occur once",
+            case.name,
+            case.from
+        );
+        let edited = text.replacen(case.from, case.to, 1);
+        let (_dir, path) = engagement_file(&edited);
+        let Err(err) = load(&path) else {
+            failures.push(format!("{}: loaded", case.name));
+            continue;
+        };
+        let d = err.diagnostic;
+        let at = position(&edited, case.at, case.offset);
+        let found = (d.pos.line, d.pos.column);
+        if d.message != case.message
+            || found != at
+            || !d.hints.iter().any(|h| h.contains(case.help))
+        {
+            failures.push(format!(
+                "{}: expected `{}` at {}:{} with help `{}`; got `{}` at {}:{} with {:?}",
+                case.name,
+                case.message,
+                at.0,
+                at.1,
+                case.help,
+                d.message,
+                found.0,
+                found.1,
+                d.hints
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `check` and `render` read a tree the same way: an engagement `render`
+/// refuses fails `check`, and `check --strict` fails exactly when
+/// `render --strict` does.
+#[test]
+fn check_and_render_agree_on_a_tree() {
+    use crate::common::{arg, dossier, en_sample, text};
+    let work = tempfile::tempdir().expect("temp dir");
+    let tree = work.path().join("tree");
+    let sample = std::fs::read_to_string(en_sample()).expect("sample");
+    // A previous version kept beside the current one: the same id twice.
+    for name in ["current", "previous"] {
+        std::fs::create_dir_all(tree.join(name)).expect("dir");
+        std::fs::write(tree.join(name).join("engagement.yaml"), &sample).expect("write");
+    }
+    let check = dossier(&["check", arg(&tree)]);
+    assert_eq!(check.status.code(), Some(1), "{}", text(&check.stderr));
+    assert!(text(&check.stderr).contains("engagement id `NW-2026-007` is also used by"));
+    let out = work.path().join("out");
+    let render = dossier(&["render", arg(&tree), "-o", arg(&out)]);
+    assert!(!render.status.success(), "{}", text(&render.stderr));
+
+    // One engagement whose survey diagram is missing: an error for check,
+    // drafts of the reports that print it for render, which still
+    // delivers the whole bundle; under --strict both refuse it.
+    std::fs::remove_dir_all(tree.join("previous")).expect("remove");
+    let broken = sample.replace(
+        "  analysis: |\n    The platform is sound",
+        "  diagrams:\n    - path: diagrams/overview.png\n      caption: Overview\n      alt: The platform\n  analysis: |\n    The platform is sound",
+    );
+    assert_ne!(broken, sample);
+    std::fs::write(tree.join("current").join("engagement.yaml"), &broken).expect("write");
+    let check = dossier(&["check", arg(&tree)]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(text(&check.stderr).contains("`diagrams/overview.png` does not exist"));
+    let out = work.path().join("out-2");
+    let render = dossier(&["render", arg(&tree), "-o", arg(&out)]);
+    let said = format!("{}{}", text(&render.stdout), text(&render.stderr));
+    assert!(render.status.success(), "{said}");
+    // The survey, the service report that shows the diagram too, and the
+    // acceptance report that certifies them.
+    assert!(said.contains("(2 final, 3 draft)"), "{said}");
+    for strict in [["check", "--strict"], ["render", "--strict"]] {
+        let mut args = strict.to_vec();
+        args.push(arg(&tree));
+        if strict[0] == "render" {
+            args.extend(["-o", arg(&out)]);
+        }
+        let run = dossier(&args);
+        assert!(!run.status.success(), "{strict:?}: {}", text(&run.stderr));
+    }
+}
+
+/// `--only` takes a report's key or its title in any locale.
+#[test]
+fn only_accepts_each_locales_report_names() {
+    use crate::common::{arg, dossier, en_sample, text};
+    for name in [
+        "startup",
+        "kick-off",
+        "Project Kick-off Report",
+        "項目啟動報告",
+        "启动",
+    ] {
+        let out = tempfile::tempdir().expect("temp dir");
+        let run = dossier(&[
+            "render",
+            arg(&en_sample()),
+            "-o",
+            arg(out.path()),
+            "--only",
+            name,
+            "--format",
+            "typ",
+        ]);
+        assert!(run.status.success(), "{name}: {}", text(&run.stderr));
+        let written = out.path().join("NW-2026-007");
+        assert!(written.join("01-startup.typ").exists(), "{name}");
+        assert!(!written.join("02-plan.typ").exists(), "{name}");
+    }
+    let run = dossier(&["render", arg(&en_sample()), "--only", "kickof"]);
+    assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
+}

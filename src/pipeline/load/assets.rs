@@ -405,7 +405,7 @@ fn problem(
     d.args.push(("path", path.value.clone()));
     d.reports = reports.to_vec();
     let nearest = (code == Code::AssetMissing)
-        .then(|| super::nearest::image(loaded, &path.value))
+        .then(|| super::nearest::image(loaded, &typst_path(&path.value)[1..]))
         .flatten();
     d.hints.push(match nearest {
         Some(name) => format!("did you mean `{name}`?"),

@@ -1,13 +1,14 @@
 //! The file a mistyped image path most likely meant, for the hint that
 //! names it.
 
-use std::path::{Component, Path};
+use std::path::Path;
 
 use super::Loaded;
 
-/// The image file of the engagement whose path is nearest to `written`
-/// (a misspelt name, a wrong folder), if one is near enough.
-pub(super) fn image(loaded: &Loaded, written: &str) -> Option<String> {
+/// The image file of the engagement whose path is nearest to `wanted` (a
+/// `/`-separated path relative to the engagement directory: a misspelt
+/// name, a wrong folder), if one is near enough.
+pub(super) fn image(loaded: &Loaded, wanted: &str) -> Option<String> {
     let names: Vec<String> = match &loaded.files {
         Some(files) => files.keys().cloned().collect(),
         None => image_files(&loaded.root),
@@ -17,14 +18,7 @@ pub(super) fn image(loaded: &Loaded, written: &str) -> Option<String> {
         .map(String::as_str)
         .filter(|n| matches!(extension(n).as_str(), "png" | "jpg" | "jpeg" | "svg"))
         .collect();
-    let wanted: Vec<String> = Path::new(written)
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
-    super::closest(&wanted.join("/"), &candidates).map(str::to_string)
+    super::closest(wanted, &candidates).map(str::to_string)
 }
 
 /// The files under `root`, `/`-separated and relative to it: a bounded

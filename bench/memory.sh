@@ -3,7 +3,8 @@
 # (default 100), each with two PNGs of 30 million pixels (the 60 million
 # an engagement may hold), distinct per engagement, and the worst texts the
 # fuzz tests found (long unbreakable runs in the title, a value taller than
-# a page in a table row), rendered with --jobs 2.
+# a page in a table row: a risk at the one-paragraph limit of 2,000
+# characters), rendered with --jobs 2.
 #
 #   bench/memory.sh [N]
 #
@@ -38,7 +39,7 @@ for i in range(n):
     png(f'{work}/b{i}.png', 2 * i + 1)
 PY
 long_runs="a2Hrm3as9ihOIkNe6Lpn8sQiJhO3dri3m72i8h3MLc6311xM9e990lUm8PhVo6GissUdHDtE95hAl8nubVKGJ2Lk1mP0T95o BnbZukf_E__nBM__rp_::MsYVroJw( J,PJMBt_HSfCoZ,k M7_,_5)"
-tall=$(printf '長%.0s' $(seq 3000))
+tall=$(printf '長%.0s' $(seq 1978))
 mkdir -p "$work/team"
 for i in $(seq 0 $((n - 1))); do
   e=$work/team/e$i
@@ -48,7 +49,8 @@ for i in $(seq 0 $((n - 1))); do
   mv "$work/b$i.png" "$e/evidence/order-latency.png"
   sed -i -e "s/ZP-2026-FL-001/ZP-2026-M$i/" -e 's#diagrams/architecture.svg#diagrams/architecture.png#' \
     -e "s#^  title: \(.*\)#  title: \1 $long_runs#" \
-    -e "s#^    description: 大促尖峰超出預估，主庫寫入成為瓶頸#&$tall#" "$e/engagement.yaml"
+    -e "s#^    description: 促銷尖峰流量超出預估，主資料庫寫入成為瓶頸#&$tall#" "$e/engagement.yaml"
+  grep -q '長長長' "$e/engagement.yaml" || { echo "the sample changed: no risk description to lengthen" >&2; exit 1; }
 done
 . "$root/bench/lib.sh"
 with_peak_pss /usr/bin/time -v -o "$work/time.txt" "$dossier" render "$work/team" -o "$work/out" --jobs 2 --quiet

@@ -186,6 +186,8 @@ codes! {
         TargetUnmeasured = "target-unmeasured",
         /// `gaps.target-unsourced` in the catalogues.
         TargetUnsourced = "target-unsourced",
+        /// `gaps.too-long` in the catalogues.
+        TooLong = "too-long",
         /// `gaps.topic-undelivered` in the catalogues.
         TopicUndelivered = "topic-undelivered",
         /// `gaps.undelivered-invalid` in the catalogues.

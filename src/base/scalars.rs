@@ -14,6 +14,9 @@ pub struct Scalar {
     /// The mapping keys above it, outermost first (sequence positions left
     /// out): `["findings", "description"]`.
     pub path: Vec<String>,
+    /// The keys above it as a user finds them, with list positions and the
+    /// items' ids: `findings[2] (F-03).title`.
+    pub shown: String,
     /// The value as the parser reads it.
     pub text: String,
     /// Where the value starts.
@@ -49,7 +52,7 @@ pub fn scalars(source: &str) -> Vec<Scalar> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    walk(&tree, &mut Vec::new(), &mut out);
+    walk(&tree, &mut Vec::new(), "", &mut out);
     out
 }
 
@@ -63,29 +66,52 @@ pub fn tree(source: &str) -> Option<Node> {
 /// The position of every scalar under `node`, itself included.
 pub fn scalars_of(node: &Node) -> Vec<Pos> {
     let mut out = Vec::new();
-    walk(node, &mut Vec::new(), &mut out);
+    walk(node, &mut Vec::new(), "", &mut out);
     out.into_iter().map(|s| s.pos).collect()
 }
 
-fn walk(node: &Node, path: &mut Vec<String>, out: &mut Vec<Scalar>) {
+fn walk(node: &Node, path: &mut Vec<String>, shown: &str, out: &mut Vec<Scalar>) {
     match &node.kind {
         Kind::Scalar(text) => out.push(Scalar {
             path: path.clone(),
+            shown: shown.to_owned(),
             text: text.value.clone(),
             pos: node.pos,
         }),
         Kind::Seq(items) => {
-            for item in items {
-                walk(item, path, out);
+            for (i, item) in items.iter().enumerate() {
+                walk(item, path, &item_path(shown, i, item), out);
             }
         }
         Kind::Map(entries, _) => {
             for (key, value) in entries {
                 path.push(key.clone());
-                walk(value, path, out);
+                walk(value, path, &key_path(shown, key), out);
                 path.pop();
             }
         }
+    }
+}
+
+/// The path of the value of `key` in the mapping at `holder`.
+fn key_path(holder: &str, key: &str) -> String {
+    if holder.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{holder}.{key}")
+    }
+}
+
+/// The path of item `i` of the list at `list`, with the item's id when it
+/// has one: `findings[2] (F-03)`.
+fn item_path(list: &str, i: usize, item: &Node) -> String {
+    let id = item
+        .get("id")
+        .and_then(Node::text)
+        .filter(|id| !id.is_empty());
+    match id {
+        Some(id) => format!("{list}[{i}] ({id})"),
+        None => format!("{list}[{i}]"),
     }
 }
 
@@ -306,25 +332,14 @@ fn find_holder(node: &Node, source: &str, key: usize, here: Holder) -> Option<Ho
                 return Some(here);
             }
             entries.iter().zip(spans).find_map(|((name, value), span)| {
-                let path = if here.path.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{}.{name}", here.path)
-                };
+                let path = key_path(&here.path, name);
                 let pos = span.map_or(value.pos, |(start, _)| Pos::of_byte(source, start));
                 let under = Under::Key(name.clone());
                 find_holder(value, source, key, Holder { path, pos, under })
             })
         }
         Kind::Seq(items) => items.iter().enumerate().find_map(|(i, item)| {
-            let id = item
-                .get("id")
-                .and_then(Node::text)
-                .filter(|id| !id.is_empty());
-            let path = match id {
-                Some(id) => format!("{}[{i}] ({id})", here.path),
-                None => format!("{}[{i}]", here.path),
-            };
+            let path = item_path(&here.path, i, item);
             let under = Under::Item;
             find_holder(
                 item,

@@ -259,3 +259,33 @@ fn the_contract_map_names_only_rules_codes_and_sections_that_exist() {
         );
     }
 }
+
+/// The guide's limits page lists every text field under the limit the
+/// check holds it to.
+#[test]
+fn the_limits_page_lists_every_text_field_with_its_limit() {
+    use dossier::pipeline::validate::lengths::FIELDS;
+    let page = read(&root().join("docs/guide/src/reference/limits.md"));
+    // The lists by limit: bullets with a bold heading.
+    let lists: Vec<&str> = page
+        .split("\n- ")
+        .filter(|b| b.starts_with("**"))
+        .map(|b| b.split("\n\n").next().unwrap_or(b))
+        .collect();
+    for (field, length) in FIELDS {
+        let quoted = format!("`{field}`");
+        let times: usize = lists.iter().map(|b| b.matches(&quoted).count()).sum();
+        assert_eq!(times, 1, "{field} is listed {times} times");
+        let entry = lists.iter().find(|b| b.contains(&quoted)).unwrap();
+        let heading = entry.split("**").nth(1).unwrap_or_default();
+        let limit = length.limit().to_string();
+        let shown = match limit.len() {
+            0..=3 => limit,
+            n => format!("{},{}", &limit[..n - 3], &limit[n - 3..]),
+        };
+        assert!(
+            heading.contains(&format!("at most {shown} characters")),
+            "{field} is listed under \"{heading}\", not under its limit of {shown}"
+        );
+    }
+}

@@ -306,3 +306,80 @@ fn only_accepts_each_locales_report_names() {
     let run = dossier(&["render", arg(&en_sample()), "--only", "kickof"]);
     assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
 }
+
+/// A value past its field's limit is an error at the value (a block
+/// scalar's first line of text), naming its place in the file with list
+/// positions and ids, and the engagement is not laid out: one case per kind
+/// of field, on each locale's sample.
+#[test]
+fn a_value_past_its_limit_is_refused_at_the_value() {
+    use dossier::pipeline::validate::validate;
+    let zh_title = "订单查询缺少复合索引导致主库 CPU 饱和";
+    let mitigation = "完成索引最佳化；準備限流與排隊降級方案；預先演練主備援切換";
+    let analysis = "長".repeat(40_001);
+    // Sample, text replaced, its replacement, where the error must point
+    // (the first occurrence of this text), the message.
+    let cases = [
+        (
+            EN,
+            "  title: Northwind Tracking Platform End-to-End Expert Service",
+            format!("  title: {}", "Northwind Tracking Platform ".repeat(11).trim_end()),
+            "Northwind Tracking Platform Northwind",
+            "`engagement.title` is 307 characters long; a title or one-line item may have at most 300",
+        ),
+        (
+            HANS,
+            zh_title,
+            zh_title.repeat(15),
+            &*zh_title.repeat(2),
+            "`findings[0] (F-01).title` is 315 characters long; a title or one-line item may have at most 300",
+        ),
+        (
+            HANT,
+            "    name: 臻品數位零售股份有限公司",
+            format!("    name: {}", "臻品數位零售股份有限公司".repeat(11)),
+            "臻品數位零售股份有限公司臻品",
+            "`engagement.customer.name` is 132 characters long; a short field (a name, an id, a label) may have at most 120",
+        ),
+        (
+            HANT,
+            "    mitigation: 完成索引最佳化；準備限流與排隊降級方案；預先演練主備援切換",
+            format!("    mitigation: {}", mitigation.repeat(70)),
+            &*mitigation.repeat(2),
+            "`risks[0] (R-01).mitigation` is 2,030 characters long; a one-paragraph field may have at most 2,000",
+        ),
+        (
+            HANT,
+            "  analysis: |\n",
+            format!("  analysis: |\n    {analysis}\n"),
+            &*analysis,
+            "`survey.analysis` is 40,",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (sample, from, to, at, message) in &cases {
+        let text = std::fs::read_to_string(root().join(sample)).expect("sample");
+        assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once");
+        let edited = text.replacen(from, to, 1);
+        let (_dir, path) = engagement_file(&edited);
+        let loaded = load(&path).expect("an over-long value still loads");
+        let validation = validate(&loaded);
+        let found: Vec<_> = validation
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.is_some_and(|c| c.key() == "too-long"))
+            .collect();
+        let at = position(&edited, at, 0);
+        match found.as_slice() {
+            [d] if d.message.starts_with(message)
+                && (d.pos.line, d.pos.column) == at
+                && !d.hints.is_empty() => {}
+            _ => failures.push(format!(
+                "{message} at {at:?}: got {:?}",
+                found.iter().map(|d| (&d.message, d.pos)).collect::<Vec<_>>()
+            )),
+        }
+        assert!(validation.blocks_rendering(), "{message}: not refused");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -12,6 +12,7 @@ use typst_layout::PagedDocument;
 
 use dossier::Renderer;
 use dossier::pipeline::deliver::OutputFormat;
+use dossier::pipeline::validate::lengths::length_of;
 use dossier::pipeline::render::RenderOptions;
 use dossier::pipeline::typeset::{ReportWorld, compile, files_in};
 
@@ -216,15 +217,28 @@ fn sample_with_tokens(dir: &Path, tokens: &[String]) -> std::path::PathBuf {
         .filter(char::is_ascii_alphanumeric)
         .take(40)
         .collect();
-    let mut cycle = tokens.iter().cycle();
-    each_free_text(&mut value, &mut |_, text| {
+    // Each token goes into the next field with room for it beside its
+    // text (or instead of it) within the field's length limit.
+    let mut cycle = tokens.iter().cycle().peekable();
+    each_free_text(&mut value, &mut |field, text| {
         if is_identifier(text) {
             text.push('-');
             text.push_str(&suffix);
-        } else {
-            text.push(' ');
-            text.push_str(cycle.next().expect("tokens cycle"));
+            return;
         }
+        let keys: Vec<String> = field.split('.').map(str::to_owned).collect();
+        let limit = length_of(&keys).limit();
+        let token = *cycle.peek().expect("tokens cycle");
+        let length = token.chars().count();
+        if text.chars().count() + 1 + length <= limit {
+            text.push(' ');
+            text.push_str(token);
+        } else if length <= limit {
+            *text = token.clone();
+        } else {
+            return;
+        }
+        cycle.next();
     });
     write_json_yaml(&file, &value);
     engagement

@@ -1,9 +1,11 @@
 //! The contract's rules: every problem with an engagement at once, each
 //! pointing at the YAML value it is about. Beside the contract's rules,
-//! the images the engagement names and the characters of its text are
-//! checked: those problems stop rendering altogether.
+//! the images the engagement names, the characters of its text and the
+//! length of each value are checked: an unusable image keeps the reports
+//! that print it drafts; the other problems stop rendering altogether.
 
 pub mod glyphs;
+pub mod lengths;
 
 mod rules;
 
@@ -36,7 +38,8 @@ impl Validation {
 
     /// Whether a problem stops the engagement from being rendered at all,
     /// even as a draft: a format version this build cannot read, an id that
-    /// cannot name a folder, a character no font can draw. (An image that
+    /// cannot name a folder, a character no font can draw, a value longer
+    /// than its field may be. (An image that
     /// cannot be used keeps the reports that print it drafts, with a
     /// placeholder where it goes.)
     pub fn blocks_rendering(&self) -> bool {
@@ -44,7 +47,7 @@ impl Validation {
             d.severity == Severity::Error
                 && matches!(
                     d.code,
-                    Some(Code::SchemaVersion | Code::BadId | Code::Glyph)
+                    Some(Code::SchemaVersion | Code::BadId | Code::Glyph | Code::TooLong)
                 )
         })
     }
@@ -253,7 +256,8 @@ fn run(loaded: &Loaded, since: Option<&Since>, read: bool) -> (Validation, Optio
     } else {
         diagnostics.extend(assets::check(loaded));
     }
-    diagnostics.extend(crate::pipeline::validate::glyphs::check(loaded));
+    diagnostics.extend(glyphs::check(loaded));
+    diagnostics.extend(lengths::check(loaded));
     (Validation { diagnostics }, read_assets)
 }
 

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Extract(args) => cmd::extract::run(&args),
         Command::Watch(args) => cmd::watch::run(&args),
         Command::Init(args) => cmd::init::run(&args),
+        Command::Summary(command) => cmd::summary::run(&command),
         Command::Templates(TemplatesCommand::Export(export)) => {
             match dossier::base::templates::export(&export.dir, export.force) {
                 Ok(files) => {

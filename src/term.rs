@@ -141,6 +141,12 @@ impl Progress {
     fn print(&self, done: &Done) {
         let entry = &done.entry;
         let text = done.text.as_deref();
+        for altered in &entry.altered {
+            say!(
+                "warning: {}: {altered}; rendering anew",
+                entry.dir.as_deref().unwrap_or(entry.file.as_path()).display()
+            );
+        }
         if entry.status == Status::Failed {
             match &entry.error {
                 Some(error) if entry.diagnostics.is_empty() => {
@@ -160,13 +166,17 @@ impl Progress {
             .iter()
             .filter(|r| r.status == dossier::pipeline::deliver::manifest::Status::Final)
             .count();
-        let verb = if entry.changed {
-            "rendered"
-        } else {
-            "unchanged"
+        let verb = match (entry.skipped, entry.changed) {
+            (true, _) => "up to date",
+            (false, true) => "rendered",
+            (false, false) => "unchanged",
+        };
+        let since = match entry.outdated.as_slice() {
+            [] => String::new(),
+            changes => format!("; changed since: {}", changes.join(", ")),
         };
         out(format!(
-            "{verb} {} → {} ({finals} final, {} draft)",
+            "{verb} {} → {} ({finals} final, {} draft{since})",
             entry.id.as_deref().unwrap_or_default(),
             entry
                 .dir

@@ -160,10 +160,13 @@ Examples:
 A report whose rules fail is rendered as a draft: a DRAFT watermark on every
 page and a closing page listing the open gaps. It is final once they pass.
 
-Each bundle OUT/<id>/ holds a manifest.json with the SHA-256 of every report;
-`dossier verify OUT/<id>` checks it. A bundle whose acceptance report is final
-and signed off is not overwritten with different content unless --force is
-given; a re-render that changes nothing writes nothing.
+Each bundle OUT/<id>/ holds a manifest.json with the SHA-256 of every report
+and of every input; `dossier verify OUT/<id>` checks it. An engagement whose
+bundle is up to date (the same engagement file, images, templates, options
+and dossier version, its files as written or countersigned since) is left
+alone: nothing is typeset, nothing written. A bundle whose acceptance report
+is final and signed off is not overwritten with different content. --force
+renders everything and overwrites.
 
 Exit status: 0 when every engagement rendered, 1 when any failed (or, with
 --strict, would have had drafts), 2 on a usage error.";

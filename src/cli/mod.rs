@@ -3,6 +3,7 @@
 
 mod examples;
 mod render;
+pub mod summary;
 
 use std::path::PathBuf;
 
@@ -92,6 +93,9 @@ pub enum Command {
     /// Work with the report templates.
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// Merge the summaries of a sharded batch, and print a summary.
+    #[command(subcommand)]
+    Summary(summary::SummaryCommand),
 }
 
 /// What `dossier templates` does.

@@ -64,8 +64,9 @@ pub struct RenderArgs {
     /// of rendering drafts: finals only.
     #[arg(long)]
     pub strict: bool,
-    /// Overwrite a bundle whose acceptance report is signed off, even when
-    /// the new render differs.
+    /// Render every engagement, even those whose bundle is up to date with
+    /// their inputs, and overwrite a bundle whose acceptance report is
+    /// signed off, even when the new render differs.
     #[arg(long)]
     pub force: bool,
     /// Do not attach the engagement file and the files it refers to to the

@@ -46,8 +46,12 @@ pub fn run(args: &RenderArgs) -> ExitCode {
         if let Some(shard) = args.shard {
             line.push_str(&format!(" (shard {shard})"));
         }
-        if totals.unchanged > 0 {
-            line.push_str(&format!("; {} unchanged", totals.unchanged));
+        if totals.skipped > 0 {
+            line.push_str(&format!("; {} up to date, left alone", totals.skipped));
+        }
+        let unchanged = totals.unchanged - totals.skipped;
+        if unchanged > 0 {
+            line.push_str(&format!("; {unchanged} rendered to the same files"));
         }
         out(line);
     }

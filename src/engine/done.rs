@@ -11,7 +11,8 @@ use super::plan::Job;
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::base::report::ReportKey;
 use crate::base::timings::{Stage, Timings};
-use crate::pipeline::deliver::manifest;
+use crate::pipeline::deliver::manifest::{self, Manifest};
+use crate::pipeline::load::Loaded;
 use crate::pipeline::render::{Attached, RenderError, RenderedEngagement};
 
 /// How an engagement of a batch ended.
@@ -52,6 +53,18 @@ pub struct SummaryEntry {
     pub status: Status,
     /// Whether any file was written.
     pub changed: bool,
+    /// Whether it was left alone, its bundle up to date with its inputs:
+    /// nothing was typeset.
+    #[serde(default)]
+    pub skipped: bool,
+    /// The files of its bundle that no longer matched their manifest
+    /// before this render (and how), rendered anew.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub altered: Vec<String>,
+    /// What changed since its bundle was written (`engagement.yaml`,
+    /// `template style.typ`, `option only`, …), when it had one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outdated: Vec<String>,
     /// Its output folder, when rendered.
     pub dir: Option<PathBuf>,
     /// How many validation errors.
@@ -143,6 +156,9 @@ impl Done {
             id: Some(done.id),
             status,
             changed: done.changed,
+            skipped: false,
+            altered: Vec::new(),
+            outdated: Vec::new(),
             dir: Some(done.dir),
             errors,
             warnings,
@@ -156,6 +172,54 @@ impl Done {
             entry,
             text: Some(done.text),
             cost,
+        }
+    }
+
+    /// `job`, left alone: its bundle in `dir`, described by `manifest`, is
+    /// up to date with the engagement `loaded`.
+    pub fn unchanged(job: &Job, loaded: &Loaded, dir: PathBuf, manifest: &Manifest) -> Self {
+        let mut diagnostics: Vec<Diagnostic> =
+            serde_json::from_value(manifest.validation.diagnostics.clone()).unwrap_or_default();
+        for d in &mut diagnostics {
+            d.file = loaded.root.join(&d.file);
+        }
+        let reports: Vec<SummaryReport> = manifest
+            .reports
+            .iter()
+            .map(|r| SummaryReport {
+                key: r.key,
+                file: dir.join(&r.file),
+                pages: r.pages,
+                status: r.status,
+                sha256: r.sha256.clone(),
+            })
+            .collect();
+        let status = if reports.iter().all(|r| r.status == manifest::Status::Final) {
+            Status::Final
+        } else {
+            Status::Draft
+        };
+        let entry = SummaryEntry {
+            file: loaded.file.clone(),
+            id: Some(manifest.engagement.id.clone()),
+            status,
+            changed: false,
+            skipped: true,
+            altered: Vec::new(),
+            outdated: Vec::new(),
+            dir: Some(dir),
+            errors: manifest.validation.errors,
+            warnings: manifest.validation.warnings,
+            error: None,
+            diagnostics,
+            reports,
+            attached: None,
+        };
+        Self {
+            index: job.index,
+            entry,
+            text: Some(loaded.source.clone()),
+            cost: Cost::default(),
         }
     }
 
@@ -177,6 +241,9 @@ impl Done {
             id: job.id.clone(),
             status: Status::Failed,
             changed: false,
+            skipped: false,
+            altered: Vec::new(),
+            outdated: Vec::new(),
             dir: None,
             errors,
             warnings: diagnostics.len() - errors,
@@ -221,93 +288,5 @@ impl Done {
             None => error.clone(),
         };
         Some(format!("failed: {}: {why}", self.entry.file.display()))
-    }
-}
-
-/// The end of a batch, in the stable shape written by `--summary`.
-///
-/// ```json
-/// {
-///   "version": 1,
-///   "shard": "1/3",
-///   "totals": { "engagements": 3, "final": 1, "draft": 1, "failed": 1, "unchanged": 0 },
-///   "engagements": [
-///     { "file": "samples/a", "id": "A-1", "status": "final", "changed": true,
-///       "dir": "out/A-1", "errors": 0, "warnings": 0, "error": null, "diagnostics": [],
-///       "reports": [ { "key": "startup", "file": "out/A-1/01-startup.pdf", "pages": 5,
-///                      "status": "final", "sha256": "…" } ] } ]
-/// }
-/// ```
-#[derive(Debug, Clone, Serialize)]
-pub struct Summary {
-    /// Format version; currently 1.
-    pub version: u32,
-    /// The shard rendered, as `K/N`, if any.
-    pub shard: Option<String>,
-    /// Counts.
-    pub totals: Totals,
-    /// One entry per engagement, in plan order, its keys in alphabetical
-    /// order.
-    #[serde(serialize_with = "keys_sorted")]
-    pub engagements: Vec<SummaryEntry>,
-}
-
-/// Writes `entries` with the keys of each in alphabetical order, the
-/// summary's stable shape.
-fn keys_sorted<S: serde::Serializer>(entries: &[SummaryEntry], s: S) -> Result<S::Ok, S::Error> {
-    let values = entries
-        .iter()
-        .map(serde_json::to_value)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(serde::ser::Error::custom)?;
-    serde::Serialize::serialize(&values, s)
-}
-
-/// How many engagements ended how.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Totals {
-    /// All engagements of the batch (of the shard).
-    pub engagements: usize,
-    /// Rendered with every report final.
-    #[serde(rename = "final")]
-    pub finals: usize,
-    /// Rendered with at least one draft.
-    pub draft: usize,
-    /// Not rendered.
-    pub failed: usize,
-    /// Rendered, but every file already held the same bytes.
-    pub unchanged: usize,
-}
-
-impl Summary {
-    /// The summary of the engagements `done`, in plan order.
-    pub fn new(done: &[Done], shard: Option<super::Shard>) -> Self {
-        let mut totals = Totals {
-            engagements: done.len(),
-            ..Totals::default()
-        };
-        for entry in done.iter().map(|d| &d.entry) {
-            match entry.status {
-                Status::Final => totals.finals += 1,
-                Status::Draft => totals.draft += 1,
-                Status::Failed => totals.failed += 1,
-            }
-            if entry.status != Status::Failed && !entry.changed {
-                totals.unchanged += 1;
-            }
-        }
-        Self {
-            version: 1,
-            shard: shard.map(|s| s.to_string()),
-            totals,
-            engagements: done.iter().map(|d| d.entry.clone()).collect(),
-        }
-    }
-
-    /// The summary as pretty-printed JSON.
-    pub fn to_json(&self) -> Result<String, serde_json::Error> {
-        let mut text = serde_json::to_string_pretty(self)?;
-        text.push('\n');
-        Ok(text)
     }
 }

@@ -18,13 +18,15 @@
 
 mod plan;
 mod done;
+mod summary;
 mod worker;
 
 use std::process::Command;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-pub use done::{Cost, Done, Status, Summary, SummaryEntry, SummaryReport, Totals};
+pub use done::{Cost, Done, Status, SummaryEntry, SummaryReport};
+pub use summary::{MergeError, Summary, Totals};
 pub use plan::{Job, Plan, Shard};
 pub use worker::{LocalWorker, serve};
 use worker::{ProcessWorker, Worker};
@@ -79,6 +81,13 @@ impl Engine {
         };
         for (job, error) in &refused {
             keep(Done::failed(job, error));
+        }
+        if jobs.is_empty() {
+            let done = all.into_inner().unwrap_or_else(|e| e.into_inner());
+            return Ran {
+                done,
+                processes: false,
+            };
         }
         let mut workers = self.processes(jobs.len());
         let processes = !workers.is_empty();

@@ -8,7 +8,6 @@ use std::str::FromStr;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::base::diagnostic::Diagnostic;
 use crate::pipeline::load::{Identity, identify};
@@ -24,13 +23,31 @@ pub struct Shard {
 }
 
 impl Shard {
-    /// Whether the engagement keyed `key` (its id) falls in this slice.
-    /// The slice depends on the key alone, so every machine agrees.
-    pub fn contains(&self, key: &str) -> bool {
-        let digest = Sha256::digest(key.as_bytes());
-        let mut first = [0u8; 8];
-        first.copy_from_slice(&digest[..8]);
-        u64::from_be_bytes(first) % u64::from(self.count) == u64::from(self.index - 1)
+    /// The shard (from 1) of each of `items`, given as (key, cost), when a
+    /// batch is split in `count`: the costliest first, each to the shard
+    /// with the least cost so far (then the fewest items, then the first),
+    /// so that the shards' costs differ by at most one item's. The split
+    /// depends on the items alone, not on their order, so every machine
+    /// that sees the same tree agrees.
+    pub fn split(items: &[(String, u64)], count: u32) -> Vec<u32> {
+        let count = count.max(1) as usize;
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (key_a, cost_a) = &items[a];
+            let (key_b, cost_b) = &items[b];
+            cost_b.cmp(cost_a).then_with(|| key_a.cmp(key_b))
+        });
+        let mut load = vec![(0u64, 0usize); count];
+        let mut shard = vec![0u32; items.len()];
+        for i in order {
+            let least = (0..count)
+                .min_by_key(|&k| (load[k], k))
+                .unwrap_or_default();
+            load[least].0 += items[i].1;
+            load[least].1 += 1;
+            shard[i] = least as u32 + 1;
+        }
+        shard
     }
 }
 
@@ -90,12 +107,16 @@ impl Plan {
             .collect();
         let duplicates = duplicates(&read);
         let mut plan = Plan::default();
-        let in_shard = read.into_iter().filter(|(path, identity)| {
-            let key = match identity {
-                Some(identity) => identity.id.clone(),
-                None => path.to_string_lossy().into_owned(),
+        let shards = shard.map(|s| {
+            let costs: Vec<(String, u64)> = read.iter().map(|(p, i)| cost(p, i.as_ref())).collect();
+            Shard::split(&costs, s.count)
+        });
+        let in_shard = read.into_iter().enumerate().filter_map(|(i, item)| {
+            let keep = match (&shards, shard) {
+                (Some(shards), Some(shard)) => shards[i] == shard.index,
+                _ => true,
             };
-            shard.is_none_or(|s| s.contains(&key))
+            keep.then_some(item)
         });
         for (index, (path, identity)) in in_shard.enumerate() {
             let id = identity.as_ref().map(|i| i.id.clone());
@@ -121,6 +142,16 @@ impl Plan {
     }
 }
 
+/// What places an engagement in a shard: its id (its path when the id
+/// cannot be read) and its expected cost, the size of its engagement file
+/// (findings, tables and pages grow with it).
+fn cost(path: &Path, identity: Option<&Identity>) -> (String, u64) {
+    match identity {
+        Some(identity) => (identity.id.clone(), identity.bytes.max(1)),
+        None => (path.to_string_lossy().into_owned(), 1),
+    }
+}
+
 /// The files of each id used more than once.
 fn duplicates(read: &[(PathBuf, Option<Identity>)]) -> BTreeMap<String, Vec<PathBuf>> {
     let mut by_id: BTreeMap<&str, Vec<&Path>> = BTreeMap::new();
@@ -143,7 +174,7 @@ fn duplicates(read: &[(PathBuf, Option<Identity>)]) -> BTreeMap<String, Vec<Path
 }
 
 fn duplicate(identity: &Identity, all: &[PathBuf]) -> RenderError {
-    let Identity { id, pos, file } = identity;
+    let Identity { id, pos, file, .. } = identity;
     let others: Vec<String> = all
         .iter()
         .filter(|f| f != &file)
@@ -168,18 +199,50 @@ fn duplicate(identity: &Identity, all: &[PathBuf]) -> RenderError {
 mod tests {
     use super::*;
 
+    /// Engagements of uneven sizes, as a team's tree holds them.
+    fn batch(n: usize) -> Vec<(String, u64)> {
+        (0..n)
+            .map(|i| (format!("ENG-{i:04}"), 8_000 + (i as u64 * 7_919) % 30_000))
+            .collect()
+    }
+
     #[test]
-    fn shards_split_every_key_into_exactly_one_slice() {
-        let keys: Vec<String> = (0..300).map(|i| format!("ENG-{i:04}")).collect();
-        let shards: Vec<Shard> = (1..=3).map(|k| format!("{k}/3").parse().unwrap()).collect();
-        for key in &keys {
-            let holding = shards.iter().filter(|s| s.contains(key)).count();
-            assert_eq!(holding, 1, "{key}");
+    fn every_engagement_falls_in_exactly_one_shard() {
+        let items = batch(300);
+        let split = Shard::split(&items, 3);
+        assert_eq!(split.len(), items.len());
+        assert!(split.iter().all(|k| (1..=3).contains(k)));
+    }
+
+    #[test]
+    fn shards_cost_alike_and_hold_alike_counts() {
+        for (n, count) in [(30, 2), (100, 3), (7, 4), (250, 8)] {
+            let items = batch(n);
+            let split = Shard::split(&items, count);
+            let largest = items.iter().map(|(_, c)| *c).max().unwrap_or(0);
+            let costs: Vec<u64> = (1..=count)
+                .map(|k| (0..n).filter(|&i| split[i] == k).map(|i| items[i].1).sum())
+                .collect();
+            let counts: Vec<usize> = (1..=count)
+                .map(|k| split.iter().filter(|&&s| s == k).count())
+                .collect();
+            let spread = costs.iter().max().unwrap() - costs.iter().min().unwrap();
+            assert!(spread <= largest, "{n} in {count}: costs {costs:?}");
+            let counted = counts.iter().max().unwrap() - counts.iter().min().unwrap();
+            assert!(counted <= 1 + n / 10, "{n} in {count}: counts {counts:?}");
         }
-        for shard in &shards {
-            let n = keys.iter().filter(|k| shard.contains(k)).count();
-            assert!((60..=140).contains(&n), "{shard} holds {n} of 300");
-        }
+    }
+
+    #[test]
+    fn the_split_depends_on_the_engagements_not_their_order() {
+        let items = batch(60);
+        let split = Shard::split(&items, 4);
+        assert_eq!(split, Shard::split(&items, 4));
+        let mut reversed = items.clone();
+        reversed.reverse();
+        let mut again = Shard::split(&reversed, 4);
+        again.reverse();
+        assert_eq!(split, again);
     }
 
     #[test]

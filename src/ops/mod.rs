@@ -4,15 +4,17 @@
 //! code; another program can call the same operations.
 
 mod countersigned;
+pub mod verify;
 pub mod check;
 pub mod countersign;
 pub mod diff;
 pub mod extract;
+pub mod fresh;
 pub mod init;
 pub mod render;
 pub mod sign;
+pub mod summary;
 pub mod timestamp;
-pub mod verify;
 pub mod watch;
 
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use super::{OpError, engagements, one_base_each};
+use super::{OpError, engagements, fresh, one_base_each};
 use crate::base::atomic::write_atomic;
 use crate::base::timings::{Timings, process_cpu_time};
 use crate::engine::{Done, Engine, Plan, Shard, Summary};
@@ -63,7 +63,30 @@ pub fn render(
     done: impl Fn(&Done) + Sync,
 ) -> Result<Rendered, OpError> {
     let started = Instant::now();
-    let ran = engine.run(plan, &request.options, done);
+    let sorted = fresh::sort(plan, &request.options);
+    sorted.skipped.iter().for_each(&done);
+    // What was found of a bundle is said when its engagement is done.
+    let (altered, changed) = (sorted.altered, sorted.changed);
+    let with_altered = |d: &mut Done| {
+        if let Some(files) = altered.get(&d.index) {
+            d.entry.altered = files.clone();
+        }
+        if let Some(changes) = changed.get(&d.index) {
+            d.entry.outdated = changes.clone();
+        }
+    };
+    let mut ran = engine.run(sorted.plan, &request.options, |d| {
+        if altered.contains_key(&d.index) || changed.contains_key(&d.index) {
+            let mut d = d.clone();
+            with_altered(&mut d);
+            done(&d);
+        } else {
+            done(d);
+        }
+    });
+    ran.done.iter_mut().for_each(with_altered);
+    ran.done.extend(sorted.skipped);
+    ran.done.sort_by_key(|d| d.index);
     let summary = Summary::new(&ran.done, request.shard);
     if let Some(file) = &request.summary {
         summary

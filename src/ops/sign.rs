@@ -101,7 +101,13 @@ pub fn sign(bundle: &Path, signer: Arc<Signer>) -> Result<Vec<PathBuf>, SignBund
     let signed = renderer
         .sign_production(&checked, unsigned, &signer)
         .map_err(rendering)?;
-    let rendered = renderer
+    // Delivered as a render that signs delivers: its manifest records the
+    // signer.
+    let delivering = Renderer::new(RenderOptions {
+        sign: Some(signer.clone()),
+        ..renderer.options().clone()
+    });
+    let rendered = delivering
         .deliver_to(checked, signed, bundle.to_path_buf())
         .map_err(rendering)?;
     Ok(rendered

@@ -346,7 +346,7 @@ fn a_signed_bundle_is_not_overwritten_with_different_content_unless_forced() {
     // The same input again: nothing changes, nothing is written.
     let again = dossier(&["render", arg(&engagement), "-o", arg(&out)]);
     assert!(again.status.success(), "{}", stderr(&again));
-    assert!(String::from_utf8_lossy(&again.stdout).contains("unchanged"));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("up to date"));
     assert_eq!(tree(&bundle), before);
 
     // Changed data: refused, the bundle untouched.

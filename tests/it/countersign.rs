@@ -267,17 +267,31 @@ fn a_countersigned_acceptance_is_recorded_and_checked() {
     let out = countersign(&pki, &certified, &["-o", arg(&countersigned)]);
     assert!(out.status.success(), "{}", said(&out));
 
-    // Countersigned in place, in the bundle: rendering again never
+    // Countersigned in place, in the bundle: rendering the same engagement
+    // again leaves the bundle alone, up to date; a changed engagement never
     // replaces it, unless forced.
     let in_place = bundle.join("05-acceptance.pdf");
     fs::copy(&countersigned, &in_place).expect("copy");
-    let again = pki.render(&engagement, bundle.parent().expect("out"), &EC_SIGNER, None);
-    assert_eq!(again.status.code(), Some(1), "{}", said(&again));
+    let out_dir = bundle.parent().expect("out");
+    let again = pki.render(&engagement, out_dir, &EC_SIGNER, None);
+    assert_eq!(again.status.code(), Some(0), "{}", said(&again));
+    assert!(said(&again).contains("up to date"), "{}", said(&again));
+    let yaml = engagement.join("engagement.yaml");
+    let source = fs::read_to_string(&yaml).expect("yaml");
+    fs::write(&yaml, source.replacen("# 全鏈路專家服務：", "# 全鏈路專家服務（已簽回）：", 1)).expect("write");
+    let unsigned = dossier(&["render", arg(&engagement), "-o", arg(out_dir)], None);
+    assert_eq!(unsigned.status.code(), Some(0), "{}", said(&unsigned));
+    assert!(said(&unsigned).contains("up to date"), "{}", said(&unsigned));
+    let title = "title: 臻品數位零售電商平臺全鏈路專家服務";
+    fs::write(&yaml, source.replacen(title, &format!("{title}（修訂）"), 1)).expect("write");
+    let changed = pki.render(&engagement, out_dir, &EC_SIGNER, None);
+    assert_eq!(changed.status.code(), Some(1), "{}", said(&changed));
     assert!(
-        said(&again).contains("the customer countersigned; this render would replace it"),
+        said(&changed).contains("the customer countersigned; this render would replace it"),
         "{}",
-        said(&again)
+        said(&changed)
     );
+    fs::write(&yaml, &source).expect("write");
     assert_eq!(
         fs::read(&in_place).expect("PDF"),
         fs::read(&countersigned).expect("PDF")

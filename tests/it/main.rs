@@ -12,6 +12,7 @@ mod escaping;
 mod finals;
 mod fuzz;
 mod glossary;
+mod incremental;
 mod layers;
 mod layout;
 mod load;

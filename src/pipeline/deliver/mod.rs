@@ -5,7 +5,7 @@
 
 pub mod manifest;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -20,6 +20,8 @@ use crate::pipeline::deliver::manifest::{
     Status, Tool, ValidationSummary,
 };
 use crate::pipeline::fill::{Fill, Filled};
+use crate::pipeline::load::Loaded;
+use crate::pipeline::load::assets::Assets;
 use crate::pipeline::load::comments::attached_copy;
 use crate::pipeline::typeset::Typeset;
 use crate::pipeline::validate::Checked;
@@ -102,6 +104,8 @@ pub struct Bundle<'a> {
     /// Whether the acceptance report attaches the engagement file exactly
     /// as written (else without its comments).
     pub attach_verbatim: bool,
+    /// The options that shape the reports, as the manifest records them.
+    pub options: BTreeMap<String, String>,
 }
 
 impl Bundle<'_> {
@@ -212,14 +216,27 @@ fn deliver_pdf(bundle: &Bundle<'_>) -> Result<Vec<RenderedReport>, DeliverError>
     {
         return Err(DeliverError::Countersigned { dir: dir.clone() });
     }
+    // A report written back as its manifest lists it (after it was
+    // altered on disk) restores the signed-off bundle: no change to it.
+    let altering: Vec<String> = files
+        .iter()
+        .filter(|(name, bytes)| {
+            changes.contains(&name.as_str())
+                && previous
+                    .as_ref()
+                    .and_then(|m| m.report(name))
+                    .is_none_or(|entry| entry.sha256 != sha256_hex(bytes))
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
     if let Some(previous) = &previous
         && previous.signed_off
         && !bundle.force
-        && !changes.is_empty()
+        && !altering.is_empty()
     {
         return Err(DeliverError::Protected {
             dir: dir.clone(),
-            changed: changes.iter().map(|s| s.to_string()).collect(),
+            changed: altering,
         });
     }
     sweep_temporaries(dir);
@@ -340,21 +357,11 @@ fn manifest(
     let loaded = &bundle.checked.loaded;
     let validation = &bundle.checked.validation;
     let e = &loaded.engagement;
-    // The engagement file as the bundle carries it: a change of its
-    // comments alone changes no report, nor the manifest.
-    let engagement = match bundle.attach {
-        true => attached_copy(loaded, bundle.attach_verbatim).0,
-        false => loaded.bytes.clone(),
-    };
-    let input = Input::from_contents(
-        &loaded.root,
-        std::iter::once((loaded.file.as_path(), engagement.as_slice())).chain(
-            bundle
-                .checked
-                .assets
-                .iter()
-                .map(|(_, a)| (a.file.as_path(), a.bytes.as_slice())),
-        ),
+    let input = input_of(
+        loaded,
+        &bundle.checked.assets,
+        bundle.attach,
+        bundle.attach_verbatim,
     );
     let mut reports: Vec<ReportEntry> = typeset(bundle.produced)
         .map(|(p, pdf)| ReportEntry {
@@ -398,6 +405,7 @@ fn manifest(
             document_date: bundle.date.to_string(),
         },
         input,
+        options: bundle.options.clone(),
         templates: bundle.fill.templates.clone(),
         reports,
         signed_off,
@@ -407,6 +415,24 @@ fn manifest(
             diagnostics: serde_json::to_value(diagnostics)?,
         },
     })
+}
+
+/// The input of a bundle of `loaded` whose images are `assets`: the
+/// engagement file as the bundle carries it (a change of its comments
+/// alone changes no report, nor the manifest) and every image, digested.
+pub fn input_of(loaded: &Loaded, assets: &Assets, attach: bool, verbatim: bool) -> Input {
+    let engagement = match attach {
+        true => attached_copy(loaded, verbatim).0,
+        false => loaded.bytes.clone(),
+    };
+    Input::from_contents(
+        &loaded.root,
+        std::iter::once((loaded.file.as_path(), engagement.as_slice())).chain(
+            assets
+                .iter()
+                .map(|(_, a)| (a.file.as_path(), a.bytes.as_slice())),
+        ),
+    )
 }
 
 /// Whether `path` already holds exactly `bytes`.

@@ -9,6 +9,7 @@ mod error;
 mod produce;
 mod touched;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -79,6 +80,45 @@ impl Default for RenderOptions {
     }
 }
 
+impl RenderOptions {
+    /// The options that shape the reports, as a bundle's manifest records
+    /// them: a render with other values here writes other files. (Where
+    /// the output goes, `--strict`'s refusal and `--force` are not among
+    /// them.)
+    pub fn recorded(&self) -> BTreeMap<String, String> {
+        let mut options = BTreeMap::new();
+        let mut set = |key: &str, value: String| options.insert(key.to_string(), value);
+        let format = match self.format {
+            OutputFormat::Pdf => "pdf".to_string(),
+            OutputFormat::Typ => "typ".to_string(),
+            OutputFormat::Png { ppi } => format!("png at {ppi} ppi"),
+            OutputFormat::Svg => "svg".to_string(),
+        };
+        set("format", format);
+        let only: Vec<&str> = self.only.iter().map(|k| k.key()).collect();
+        set("only", if only.is_empty() { "all".into() } else { only.join(",") });
+        let attach = match (self.attach, self.attach_verbatim) {
+            (false, _) => "no",
+            (true, false) => "comments removed",
+            (true, true) => "as written",
+        };
+        set("attach", attach.into());
+        if let Some(signer) = &self.sign {
+            set("signer", signer.fingerprint());
+            if let Some(tsa) = signer.tsa() {
+                set("timestamp", tsa.url.clone());
+            }
+            if signer.ltv().is_some() {
+                set("validation data", "embedded".into());
+            }
+        }
+        if let Some(date) = source_date_epoch() {
+            set("SOURCE_DATE_EPOCH", date.to_string());
+        }
+        options
+    }
+}
+
 /// One rendered engagement.
 #[derive(Debug, Clone)]
 pub struct RenderedEngagement {
@@ -140,6 +180,12 @@ impl Renderer {
     /// The options this renderer was made with.
     pub fn options(&self) -> &RenderOptions {
         &self.options
+    }
+
+    /// The template files a report of `locale` is made from, each with the
+    /// SHA-256 of the text in use (see [`Filler::in_use`]).
+    pub fn templates_in_use(&self, locale: crate::base::model::Locale) -> BTreeMap<String, String> {
+        self.filler.in_use(locale)
     }
 
     /// The time spent so far, per stage.
@@ -220,6 +266,7 @@ impl Renderer {
             force: self.options.force,
             attach: self.options.attach,
             attach_verbatim: self.options.attach_verbatim,
+            options: self.options.recorded(),
         };
         let reports = self.timings.time(Stage::Write, || {
             deliver::deliver(self.options.format, &bundle)

@@ -267,6 +267,13 @@ impl Signer {
         name_of(&self.cert)
     }
 
+    /// The SHA-256 of the signer's certificate (DER), which names the
+    /// signing identity in a bundle's manifest.
+    pub fn fingerprint(&self) -> String {
+        let der = self.cert.to_der().unwrap_or_default();
+        crate::base::digest::sha256_hex(&der)
+    }
+
     /// Whether the certificate is valid at `unix` seconds; an error naming
     /// its period otherwise.
     fn check_valid_at(&self, unix: i64) -> Result<(), KeyError> {

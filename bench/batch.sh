@@ -16,7 +16,8 @@
 # there are cores), their ratio, dossier's CPU/wall and the largest process's
 # peak RSS (medians of alternating pairs), the peak memory of all its
 # processes together (PSS, in a separate run), the overhead of signing
-# every final, one engagement from a cold process, and dossier's per-stage
+# every final, incremental renders (unchanged, one engagement changed,
+# --force), one engagement from a cold process, and dossier's per-stage
 # times (summed over its worker processes).
 set -euo pipefail
 
@@ -90,6 +91,30 @@ awk -v typst="$typst" '{ a[NR] = $0; if ($5 > rss) rss = $5 } END {
 rm -rf "$work/out"
 with_peak_pss "$dossier" render "$work/team" -o "$work/out" --quiet
 echo "dossier memory:   peak $(($(cat "$work/pss.txt") / 1024)) MiB for all its processes together (PSS, sampled every 200 ms)"
+
+# Incremental renders (median of three runs each): the whole batch into an
+# empty folder, the same batch again (every bundle up to date), one
+# engagement changed, and --force (everything rendered again). The changed
+# engagement has no sign-off, so that its bundle may change.
+sed -i '/^  signoff:/,/^    reference: "Message-ID/d' "$work/team/BENCH-$(seq -w 1 "$n" | head -1)/engagement.yaml"
+changed=$work/team/BENCH-$(seq -w 1 "$n" | head -1)/engagement.yaml
+median3() { sort -n | sed -n 2p; }
+full=$(for run in 1 2 3; do
+  rm -rf "$work/inc"; start=$(now)
+  "$dossier" render "$work/team" -o "$work/inc" --quiet; secs "$start" "$(now)"; echo
+done | median3)
+unchanged=$(for run in 1 2 3; do
+  start=$(now); "$dossier" render "$work/team" -o "$work/inc" --quiet; secs "$start" "$(now)"; echo
+done | median3)
+one=$(for run in 1 2 3; do
+  sed -i "0,/^  title: /s/^  title: .*/  title: 臻品數位零售電商平臺全鏈路專家服務（第 $run 版）/" "$changed"
+  start=$(now); "$dossier" render "$work/team" -o "$work/inc" --quiet; secs "$start" "$(now)"; echo
+done | median3)
+forced=$(for run in 1 2 3; do
+  start=$(now); "$dossier" render "$work/team" -o "$work/inc" --quiet --force; secs "$start" "$(now)"; echo
+done | median3)
+pct() { echo "$1 / $full * 100" | bc -l | xargs printf '%.1f'; }
+echo "incremental:      full $full s; unchanged $unchanged s ($(pct "$unchanged") %); one changed $one s ($(pct "$one") %); --force $forced s ($(pct "$forced") %) (medians of 3)"
 
 # Signing: the same batch signed with a throwaway P-256 key, in alternating
 # pairs with the unsigned render (the machine is noisy); the median overhead.

@@ -93,8 +93,8 @@ EOF
 
 bundle=$work/out/ZP-2026-FL-001
 yaml=$work/acme/engagement.yaml
-echo "dossier watch, finding F-01's text → 04-service.pdf:  $(measure "$yaml" "壓測至 2,000" "壓測至 2,001" "$bundle/04-service.pdf" "$rounds" "$bundle/manifest.json")"
-echo "dossier watch, an objective's title → 02-plan.pdf:    $(measure "$yaml" "消除生產系統大促期間的下單超時" "消除生產系統大促期間的下單逾時" "$bundle/02-plan.pdf" "$rounds" "$bundle/manifest.json")"
+echo "dossier watch, finding F-01's text → 04-service.pdf:  $(measure "$yaml" "壓力測試至 2,000" "壓力測試至 2,001" "$bundle/04-service.pdf" "$rounds" "$bundle/manifest.json")"
+echo "dossier watch, an objective's title → 02-plan.pdf:    $(measure "$yaml" "消除大型促銷期間正式環境的下單逾時" "消除大型促銷期間正式環境的下單超時" "$bundle/02-plan.pdf" "$rounds" "$bundle/manifest.json")"
 
 if [ -n "${TYPST:-}" ]; then
   "$dossier" render "$work/acme" -o "$work/typ" --format typ --only service --quiet
@@ -102,5 +102,5 @@ if [ -n "${TYPST:-}" ]; then
   "$TYPST" watch --font-path "$root/fonts" --ignore-system-fonts "$source" > "$work/typst.log" 2>&1 &
   pids+=($!)
   pdf=${source%.typ}.pdf
-  echo "typst watch, the same text in 04-service.typ:        $(measure "$source" "壓測至 2,000" "壓測至 2,001" "$pdf" "$rounds" "$pdf")"
+  echo "typst watch, the same text in 04-service.typ:        $(measure "$source" "壓力測試至 2,000" "壓力測試至 2,001" "$pdf" "$rounds" "$pdf")"
 fi

@@ -144,7 +144,11 @@ impl Progress {
         for altered in &entry.altered {
             say!(
                 "warning: {}: {altered}; rendering anew",
-                entry.dir.as_deref().unwrap_or(entry.file.as_path()).display()
+                entry
+                    .dir
+                    .as_deref()
+                    .unwrap_or(entry.file.as_path())
+                    .display()
             );
         }
         if entry.status == Status::Failed {

@@ -11,8 +11,7 @@ use super::plan::Job;
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::base::report::ReportKey;
 use crate::base::timings::{Stage, Timings};
-use crate::pipeline::deliver::manifest::{self, Manifest};
-use crate::pipeline::load::Loaded;
+use crate::pipeline::deliver::manifest;
 use crate::pipeline::render::{Attached, RenderError, RenderedEngagement};
 
 /// How an engagement of a batch ended.
@@ -172,54 +171,6 @@ impl Done {
             entry,
             text: Some(done.text),
             cost,
-        }
-    }
-
-    /// `job`, left alone: its bundle in `dir`, described by `manifest`, is
-    /// up to date with the engagement `loaded`.
-    pub fn unchanged(job: &Job, loaded: &Loaded, dir: PathBuf, manifest: &Manifest) -> Self {
-        let mut diagnostics: Vec<Diagnostic> =
-            serde_json::from_value(manifest.validation.diagnostics.clone()).unwrap_or_default();
-        for d in &mut diagnostics {
-            d.file = loaded.root.join(&d.file);
-        }
-        let reports: Vec<SummaryReport> = manifest
-            .reports
-            .iter()
-            .map(|r| SummaryReport {
-                key: r.key,
-                file: dir.join(&r.file),
-                pages: r.pages,
-                status: r.status,
-                sha256: r.sha256.clone(),
-            })
-            .collect();
-        let status = if reports.iter().all(|r| r.status == manifest::Status::Final) {
-            Status::Final
-        } else {
-            Status::Draft
-        };
-        let entry = SummaryEntry {
-            file: loaded.file.clone(),
-            id: Some(manifest.engagement.id.clone()),
-            status,
-            changed: false,
-            skipped: true,
-            altered: Vec::new(),
-            outdated: Vec::new(),
-            dir: Some(dir),
-            errors: manifest.validation.errors,
-            warnings: manifest.validation.warnings,
-            error: None,
-            diagnostics,
-            reports,
-            attached: None,
-        };
-        Self {
-            index: job.index,
-            entry,
-            text: Some(loaded.source.clone()),
-            cost: Cost::default(),
         }
     }
 

@@ -26,8 +26,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub use done::{Cost, Done, Status, SummaryEntry, SummaryReport};
-pub use summary::{MergeError, Summary, Totals};
 pub use plan::{Job, Plan, Shard};
+pub use summary::{MergeError, Summary, Totals};
 pub use worker::{LocalWorker, serve};
 use worker::{ProcessWorker, Worker};
 

@@ -40,9 +40,7 @@ impl Shard {
         let mut load = vec![(0u64, 0usize); count];
         let mut shard = vec![0u32; items.len()];
         for i in order {
-            let least = (0..count)
-                .min_by_key(|&k| (load[k], k))
-                .unwrap_or_default();
+            let least = (0..count).min_by_key(|&k| (load[k], k)).unwrap_or_default();
             load[least].0 += items[i].1;
             load[least].1 += 1;
             shard[i] = least as u32 + 1;

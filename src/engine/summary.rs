@@ -254,7 +254,11 @@ impl Summary {
         let mut text = format!(
             "### dossier: {} {}: {} all final, {} with drafts, {} failed, {} unchanged\n\n",
             t.engagements,
-            if t.engagements == 1 { "engagement" } else { "engagements" },
+            if t.engagements == 1 {
+                "engagement"
+            } else {
+                "engagements"
+            },
             t.finals,
             t.draft,
             t.failed,
@@ -266,7 +270,11 @@ impl Summary {
         if !self.shards.is_empty() {
             let _ = writeln!(text, "Merged from shards {}.", self.shards.join(", "));
             if !self.missing.is_empty() {
-                let _ = write!(text, " **Partial: shards {} missing.**", self.missing.join(", "));
+                let _ = write!(
+                    text,
+                    " **Partial: shards {} missing.**",
+                    self.missing.join(", ")
+                );
             }
             text.push_str("\n\n");
         }

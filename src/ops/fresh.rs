@@ -11,11 +11,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 
 use super::verify;
-use crate::engine::{Done, Job, Plan};
-use crate::pipeline::deliver::manifest::{self, Input, Manifest, Problem, Status, Tool};
+use crate::engine::{Cost, Done, Job, Plan};
+use crate::pipeline::deliver::manifest::{
+    self, Input, MANIFEST_FILE, Manifest, Problem, Status, Tool,
+};
 use crate::pipeline::deliver::{OutputFormat, input_of};
 use crate::pipeline::load::{self, Loaded, assets};
-use crate::pipeline::render::{RenderOptions, Renderer};
+use crate::pipeline::render::{RenderOptions, RenderedEngagement, RenderedReport, Renderer};
+use crate::pipeline::validate::Validation;
 
 /// What the bundle of an engagement is, measured against its inputs now.
 #[derive(Debug, Clone)]
@@ -38,7 +41,7 @@ pub enum Freshness {
 /// what `renderer` would write for it now.
 pub fn freshness(renderer: &Renderer, loaded: &Loaded) -> Freshness {
     let options = renderer.options();
-    if options.format != OutputFormat::Pdf || options.since.is_some() || options.progressive {
+    if options.format != OutputFormat::Pdf || options.since.is_some() {
         return Freshness::Absent;
     }
     let dir = options.out.join(&loaded.engagement.engagement.id.value);
@@ -99,7 +102,11 @@ fn changes(renderer: &Renderer, loaded: &Loaded, manifest: &Manifest) -> Vec<Str
     let (images, _) = assets::read(loaded);
     let input = input_of(loaded, &images, options.attach, options.attach_verbatim);
     changes.extend(changed_files(&manifest.input, &input));
-    if manifest.reports.iter().any(|r| r.input != manifest.input.sha256) {
+    if manifest
+        .reports
+        .iter()
+        .any(|r| r.input != manifest.input.sha256)
+    {
         changes.push("reports rendered from different inputs (--only)".into());
     }
     let templates = renderer.templates_in_use(loaded.engagement.locale.value);
@@ -186,14 +193,21 @@ pub fn sort(plan: Plan, options: &RenderOptions) -> Sorted {
     }
     let renderer = Renderer::new(options.clone());
     let Plan { jobs, refused } = plan;
+    // Only an engagement with a bundle is read: a first render costs
+    // nothing more.
+    let bundled = |job: &Job| {
+        job.id
+            .as_ref()
+            .is_some_and(|id| options.out.join(id).join(MANIFEST_FILE).is_file())
+    };
     let judged: Vec<(Job, Option<Loaded>, Freshness)> = jobs
         .into_par_iter()
-        .map(|job| match load::load(&job.path) {
-            Ok(loaded) => {
+        .map(|job| match bundled(&job).then(|| load::load(&job.path)) {
+            Some(Ok(loaded)) => {
                 let freshness = freshness(&renderer, &loaded);
                 (job, Some(loaded), freshness)
             }
-            Err(_) => (job, None, Freshness::Absent),
+            _ => (job, None, Freshness::Absent),
         })
         .collect();
     let mut sorted = Sorted {
@@ -206,8 +220,9 @@ pub fn sort(plan: Plan, options: &RenderOptions) -> Sorted {
     for (job, loaded, freshness) in judged {
         match (freshness, loaded) {
             (Freshness::UpToDate(manifest), Some(loaded)) => {
-                let dir = options.out.join(&manifest.engagement.id);
-                let done = Done::unchanged(&job, &loaded, dir, &manifest);
+                let kept = kept(&renderer, loaded, &manifest);
+                let mut done = Done::of(&job, Ok(kept), Cost::default());
+                done.entry.skipped = true;
                 sorted.skipped.push(done);
                 continue;
             }
@@ -222,4 +237,45 @@ pub fn sort(plan: Plan, options: &RenderOptions) -> Sorted {
         sorted.plan.jobs.push(job);
     }
     sorted
+}
+
+/// The engagement at `path` as its bundle holds it, when the bundle is up
+/// to date with it (`dossier watch` starts without typesetting those).
+pub fn up_to_date(renderer: &Renderer, path: &std::path::Path) -> Option<RenderedEngagement> {
+    let loaded = load::load(path).ok()?;
+    let Freshness::UpToDate(manifest) = freshness(renderer, &loaded) else {
+        return None;
+    };
+    Some(kept(renderer, loaded, &manifest))
+}
+
+/// The engagement `loaded` as its up-to-date bundle, described by
+/// `manifest`, holds it: nothing typeset, nothing written.
+fn kept(renderer: &Renderer, loaded: Loaded, manifest: &Manifest) -> RenderedEngagement {
+    let dir = renderer.options().out.join(&manifest.engagement.id);
+    let reports = manifest
+        .reports
+        .iter()
+        .map(|r| RenderedReport {
+            key: r.key,
+            file: dir.join(&r.file),
+            pages: r.pages,
+            is_final: r.status == Status::Final,
+            sha256: r.sha256.clone(),
+            written: false,
+        })
+        .collect();
+    RenderedEngagement {
+        id: manifest.engagement.id.clone(),
+        validation: Validation {
+            diagnostics: manifest.diagnostics(&loaded.root),
+        },
+        source: loaded.file,
+        text: loaded.source,
+        dir,
+        reports,
+        changed: false,
+        typeset: 0,
+        attached: None,
+    }
 }

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
+use super::fresh;
 use crate::base::discover::discover;
 use crate::base::report::ReportKey;
 use crate::engine::LocalWorker;
@@ -92,13 +93,19 @@ pub fn watch(
             Ok(worker) => worker.keeping_warm(),
             Err(_) => return,
         };
+        // At the start, a bundle up to date with its engagement is kept.
+        let checking = (changed.is_none() && !options.render.force)
+            .then(|| Renderer::new(options.render.clone()));
         for path in discover(&options.paths, Some(&options.render.out)) {
             if let Some(changed) = changed
                 && !changed.iter().any(|c| affects(c, &path, &options.render))
             {
                 continue;
             }
-            let outcome = worker.render(&path);
+            let outcome = match checking.as_ref().and_then(|r| fresh::up_to_date(r, &path)) {
+                Some(kept) => Ok(kept),
+                None => worker.render(&path),
+            };
             report(WatchRender {
                 path: &path,
                 outcome: &outcome,

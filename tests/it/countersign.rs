@@ -278,12 +278,24 @@ fn a_countersigned_acceptance_is_recorded_and_checked() {
     assert!(said(&again).contains("up to date"), "{}", said(&again));
     let yaml = engagement.join("engagement.yaml");
     let source = fs::read_to_string(&yaml).expect("yaml");
-    fs::write(&yaml, source.replacen("# 全鏈路專家服務：", "# 全鏈路專家服務（已簽回）：", 1)).expect("write");
+    fs::write(
+        &yaml,
+        source.replacen("# 全鏈路專家服務：", "# 全鏈路專家服務（已簽回）：", 1),
+    )
+    .expect("write");
     let unsigned = dossier(&["render", arg(&engagement), "-o", arg(out_dir)], None);
     assert_eq!(unsigned.status.code(), Some(0), "{}", said(&unsigned));
-    assert!(said(&unsigned).contains("up to date"), "{}", said(&unsigned));
+    assert!(
+        said(&unsigned).contains("up to date"),
+        "{}",
+        said(&unsigned)
+    );
     let title = "title: 臻品數位零售電商平臺全鏈路專家服務";
-    fs::write(&yaml, source.replacen(title, &format!("{title}（修訂）"), 1)).expect("write");
+    fs::write(
+        &yaml,
+        source.replacen(title, &format!("{title}（修訂）"), 1),
+    )
+    .expect("write");
     let changed = pki.render(&engagement, out_dir, &EC_SIGNER, None);
     assert_eq!(changed.status.code(), Some(1), "{}", said(&changed));
     assert!(

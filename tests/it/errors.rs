@@ -323,7 +323,10 @@ fn a_value_past_its_limit_is_refused_at_the_value() {
         (
             EN,
             "  title: Northwind Tracking Platform End-to-End Expert Service",
-            format!("  title: {}", "Northwind Tracking Platform ".repeat(11).trim_end()),
+            format!(
+                "  title: {}",
+                "Northwind Tracking Platform ".repeat(11).trim_end()
+            ),
             "Northwind Tracking Platform Northwind",
             "`engagement.title` is 307 characters long; a title or one-line item may have at most 300",
         ),
@@ -376,7 +379,10 @@ fn a_value_past_its_limit_is_refused_at_the_value() {
                 && !d.hints.is_empty() => {}
             _ => failures.push(format!(
                 "{message} at {at:?}: got {:?}",
-                found.iter().map(|d| (&d.message, d.pos)).collect::<Vec<_>>()
+                found
+                    .iter()
+                    .map(|d| (&d.message, d.pos))
+                    .collect::<Vec<_>>()
             )),
         }
         assert!(validation.blocks_rendering(), "{message}: not refused");

@@ -260,7 +260,11 @@ fn hostile_case(values: &[String], whole: bool) -> Result<(), TestCaseError> {
     for (field, shown) in &expected {
         let end = shown.rfind("Zq").map_or(shown.as_str(), |at| &shown[at..]);
         prop_assert!(
-            if whole { text.contains(shown) } else { text.contains(end) },
+            if whole {
+                text.contains(shown)
+            } else {
+                text.contains(end)
+            },
             "{field} is not printed as written: {shown}"
         );
     }

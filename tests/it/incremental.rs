@@ -46,7 +46,14 @@ fn engagement(dir: &Path) -> PathBuf {
 /// `--summary`.
 fn render(engagement: &Path, out: &Path, extra: &[&str]) -> Value {
     let summary = out.with_extension("summary.json");
-    let mut args = vec!["render", arg(engagement), "-o", arg(out), "--summary", arg(&summary)];
+    let mut args = vec![
+        "render",
+        arg(engagement),
+        "-o",
+        arg(out),
+        "--summary",
+        arg(&summary),
+    ];
     args.extend_from_slice(extra);
     let said = dossier(&args);
     let summary: Value =
@@ -58,6 +65,10 @@ fn render(engagement: &Path, out: &Path, extra: &[&str]) -> Value {
     );
     summary
 }
+
+/// An input changed: what, how, and the arguments the render takes from
+/// then on.
+type Change<'a> = (&'a str, Box<dyn Fn() + 'a>, Vec<&'a str>);
 
 fn skipped(summary: &Value) -> bool {
     summary["engagements"][0]["skipped"] == true
@@ -85,7 +96,11 @@ fn an_up_to_date_bundle_is_left_alone_and_any_changed_input_renders_it() {
     let source = fs::read_to_string(&yaml).expect("yaml");
     let comment = "# 全鏈路專家服務：";
     assert!(source.contains(comment));
-    fs::write(&yaml, source.replacen(comment, "# 全鏈路專家服務（待客戶確認）：", 1)).expect("write");
+    fs::write(
+        &yaml,
+        source.replacen(comment, "# 全鏈路專家服務（待客戶確認）：", 1),
+    )
+    .expect("write");
     assert!(skipped(&render(&engagement, &out, &[])));
     assert_eq!(snapshot(&bundle), before);
 
@@ -95,10 +110,16 @@ fn an_up_to_date_bundle_is_left_alone_and_any_changed_input_renders_it() {
     let templates = work.path().join("templates");
     dossier_ok(&["templates", "export", arg(&templates)]);
     let theme = templates.join("theme.typ");
-    let changes: Vec<(&str, Box<dyn Fn()>, Vec<&str>)> = vec![
+    let changes: Vec<Change> = vec![
         (
             "the engagement file",
-            Box::new(|| fs::write(&yaml, source.replacen(TITLE, &format!("{TITLE}（修訂）"), 1)).expect("write")),
+            Box::new(|| {
+                fs::write(
+                    &yaml,
+                    source.replacen(TITLE, &format!("{TITLE}（修訂）"), 1),
+                )
+                .expect("write")
+            }),
             vec![],
         ),
         (
@@ -137,7 +158,11 @@ fn an_up_to_date_bundle_is_left_alone_and_any_changed_input_renders_it() {
     assert_eq!(files(&bundle), files(&clean.join(ZH_ID)));
 
     // --force renders everything.
-    let forced = render(&engagement, &out, &[extra.as_slice(), &["--force"]].concat());
+    let forced = render(
+        &engagement,
+        &out,
+        &[extra.as_slice(), &["--force"]].concat(),
+    );
     assert!(!skipped(&forced), "{forced}");
 }
 
@@ -208,8 +233,18 @@ fn shards_split_evenly_every_time_and_merge_into_one_summary() {
         let out = work.path().join(out);
         let shard = format!("{k}/3");
         dossier_ok(&[
-            "render", arg(&team), "-o", arg(&out), "--format", "typ", "--only", "startup",
-            "--shard", &shard, "--summary", arg(&summary),
+            "render",
+            arg(&team),
+            "-o",
+            arg(&out),
+            "--format",
+            "typ",
+            "--only",
+            "startup",
+            "--shard",
+            &shard,
+            "--summary",
+            arg(&summary),
         ]);
         summary
     };
@@ -220,7 +255,10 @@ fn shards_split_evenly_every_time_and_merge_into_one_summary() {
     let split: Vec<Vec<String>> = files.iter().map(|f| ids(&read(f))).collect();
     let counts: Vec<usize> = split.iter().map(Vec::len).collect();
     let (most, least) = (counts.iter().max(), counts.iter().min());
-    assert!(most.zip(least).is_some_and(|(m, l)| m - l <= 1), "{split:?}");
+    assert!(
+        most.zip(least).is_some_and(|(m, l)| m - l <= 1),
+        "{split:?}"
+    );
     let all: BTreeSet<&String> = split.iter().flatten().collect();
     assert_eq!(all.len(), 9, "{split:?}");
     // The same tree splits the same way, whatever else.
@@ -248,17 +286,43 @@ fn shards_split_evenly_every_time_and_merge_into_one_summary() {
     let two = [arg(&files[0]), arg(&files[1])];
     let missing = dossier(&["summary", "merge", two[0], two[1], "-o", arg(&merged)]);
     assert_eq!(missing.status.code(), Some(1));
-    assert!(text(&missing.stderr).contains("shard 3/3 missing"), "{}", text(&missing.stderr));
+    assert!(
+        text(&missing.stderr).contains("shard 3/3 missing"),
+        "{}",
+        text(&missing.stderr)
+    );
     let partial = work.path().join("partial.json");
-    dossier_ok(&["summary", "merge", two[0], two[1], "-o", arg(&partial), "--partial"]);
+    dossier_ok(&[
+        "summary",
+        "merge",
+        two[0],
+        two[1],
+        "-o",
+        arg(&partial),
+        "--partial",
+    ]);
     assert_eq!(read(&partial)["missing"], serde_json::json!(["3/3"]));
     assert!(text(&dossier_ok(&["summary", "show", arg(&partial)]).stdout).contains("Partial"));
     let twice = dossier(&["summary", "merge", two[0], two[0], "-o", arg(&merged)]);
-    assert!(text(&twice.stderr).contains("both are shard 1/3"), "{}", text(&twice.stderr));
+    assert!(
+        text(&twice.stderr).contains("both are shard 1/3"),
+        "{}",
+        text(&twice.stderr)
+    );
     let halves = work.path().join("half.json");
     dossier_ok(&[
-        "render", arg(&team), "-o", arg(&work.path().join("c")), "--format", "typ", "--only",
-        "startup", "--shard", "1/2", "--summary", arg(&halves),
+        "render",
+        arg(&team),
+        "-o",
+        arg(&work.path().join("c")),
+        "--format",
+        "typ",
+        "--only",
+        "startup",
+        "--shard",
+        "1/2",
+        "--summary",
+        arg(&halves),
     ]);
     let other = dossier(&["summary", "merge", two[0], arg(&halves), "-o", arg(&merged)]);
     assert!(
@@ -275,7 +339,14 @@ fn a_whole_batch_renders_once_then_only_what_changed() {
     let out = work.path().join("out");
     let summary = work.path().join("summary.json");
     let run = || {
-        dossier_ok(&["render", arg(&team), "-o", arg(&out), "--summary", arg(&summary)]);
+        dossier_ok(&[
+            "render",
+            arg(&team),
+            "-o",
+            arg(&out),
+            "--summary",
+            arg(&summary),
+        ]);
         let summary: Value =
             serde_json::from_str(&fs::read_to_string(&summary).expect("summary")).expect("JSON");
         summary["totals"]["skipped"].as_u64().expect("skipped")

@@ -12,9 +12,9 @@ use typst_layout::PagedDocument;
 
 use dossier::Renderer;
 use dossier::pipeline::deliver::OutputFormat;
-use dossier::pipeline::validate::lengths::length_of;
 use dossier::pipeline::render::RenderOptions;
 use dossier::pipeline::typeset::{ReportWorld, compile, files_in};
+use dossier::pipeline::validate::lengths::length_of;
 
 use crate::common::{
     copy_zh_sample, each_free_text, is_identifier, pdf_text, root, runner, squeeze, write_json_yaml,

@@ -1,6 +1,7 @@
 //! Everyday tooling: init, GitHub annotations, completions, the man page
 //! and the version.
 
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
@@ -181,6 +182,8 @@ fn man_page_and_version() {
         "verify",
         "countersign",
         "templates-export",
+        "summary-merge",
+        "summary-show",
     ] {
         assert!(
             dir.path().join(format!("dossier-{sub}.1")).exists(),
@@ -411,6 +414,30 @@ fn wait_for(lines: &std::sync::mpsc::Receiver<String>, needle: &str) -> String {
     }
 }
 
+/// A bundle already up to date with its engagement is kept when watching
+/// starts: nothing is typeset, nothing written.
+#[test]
+fn watch_keeps_an_up_to_date_bundle_at_the_start() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let yaml = work.path().join("nw.yaml");
+    std::fs::copy(root().join("samples/northwind-logistics.yaml"), &yaml).expect("copy");
+    let out = work.path().join("out");
+    let rendered = dossier(&["render", arg(&yaml), "-o", arg(&out)]);
+    assert!(rendered.status.success(), "{}", text(&rendered.stderr));
+    let plan = out.join("NW-2026-007/02-plan.pdf");
+    let modified = std::fs::metadata(&plan)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let mut child = watching(&yaml, &out, &[]);
+    let stdout = lines_of(child.0.stdout.take().expect("stdout"));
+    let first = wait_for(&stdout, "NW-2026-007");
+    assert!(first.starts_with("unchanged NW-2026-007"), "{first}");
+    let now = std::fs::metadata(&plan)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    assert_eq!(now, modified);
+}
+
 #[test]
 fn watch_re_renders_on_save_and_keeps_the_last_good_pdfs() {
     let work = tempfile::tempdir().expect("temp dir");
@@ -419,15 +446,7 @@ fn watch_re_renders_on_save_and_keeps_the_last_good_pdfs() {
         std::fs::read_to_string(root().join("samples/northwind-logistics.yaml")).expect("sample");
     std::fs::write(&yaml, &sample).expect("write");
     let out = work.path().join("out");
-    let mut child = Stopped(
-        Command::new(env!("CARGO_BIN_EXE_dossier"))
-            .args(["watch", arg(&yaml), "-o", arg(&out), "--force"])
-            .env("NO_COLOR", "1")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("dossier watch starts"),
-    );
+    let mut child = watching(&yaml, &out, &["--force"]);
     let stdout = lines_of(child.0.stdout.take().expect("stdout"));
     let stderr = lines_of(child.0.stderr.take().expect("stderr"));
     let startup = out.join("NW-2026-007/01-startup.pdf");
@@ -471,6 +490,20 @@ fn watch_re_renders_on_save_and_keeps_the_last_good_pdfs() {
 }
 
 /// A child process that is stopped when the test ends, failed or not.
+/// `dossier watch YAML -o OUT` with `extra` arguments, its output piped.
+fn watching(yaml: &Path, out: &Path, extra: &[&str]) -> Stopped {
+    Stopped(
+        Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args(["watch", arg(yaml), "-o", arg(out)])
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("dossier watch starts"),
+    )
+}
+
 struct Stopped(std::process::Child);
 
 impl Drop for Stopped {

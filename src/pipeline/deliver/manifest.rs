@@ -275,6 +275,17 @@ impl Manifest {
         Ok(text)
     }
 
+    /// The diagnostics recorded, with their files under `root` (the
+    /// engagement directory) again.
+    pub fn diagnostics(&self, root: &Path) -> Vec<crate::base::diagnostic::Diagnostic> {
+        let mut diagnostics: Vec<crate::base::diagnostic::Diagnostic> =
+            serde_json::from_value(self.validation.diagnostics.clone()).unwrap_or_default();
+        for d in &mut diagnostics {
+            d.file = root.join(&d.file);
+        }
+        diagnostics
+    }
+
     /// The entry of the report in `file`.
     pub fn report(&self, file: &str) -> Option<&ReportEntry> {
         self.reports.iter().find(|r| r.file == file)

@@ -296,17 +296,17 @@ fn syntax(file: &Path, source: &str, pos: Pos, message: String) -> Diagnostic {
             .with_hint("YAML indents with spaces only: replace the tab with spaces");
         }
     }
-    if message.contains("quoted scalar") || message.contains("quote") {
-        if let Some(open) = unclosed(&lines[..at.min(lines.len())], &['"', '\'']) {
-            let quote = lines[open.line as usize - 1]
-                .chars()
-                .nth(open.column as usize - 1)
-                .unwrap_or('"');
-            return Diagnostic::error(file, open, "this quoted value is not closed on its line")
-                .with_hint(format!(
-                    "end the value with {quote} on the same line, or write it without quotes"
-                ));
-        }
+    if (message.contains("quoted scalar") || message.contains("quote"))
+        && let Some(open) = unclosed(&lines[..at.min(lines.len())], &['"', '\''])
+    {
+        let quote = lines[open.line as usize - 1]
+            .chars()
+            .nth(open.column as usize - 1)
+            .unwrap_or('"');
+        return Diagnostic::error(file, open, "this quoted value is not closed on its line")
+            .with_hint(format!(
+                "end the value with {quote} on the same line, or write it without quotes"
+            ));
     }
     let flow = ["flow sequence", "flow mapping", "indicator", "expected ','"];
     if flow.iter().any(|m| message.contains(m))
@@ -321,13 +321,12 @@ fn syntax(file: &Path, source: &str, pos: Pos, message: String) -> Diagnostic {
             format!("close it with `{close}` on the same line, with `,` between its items"),
         );
     }
-    if message.contains("not allowed in this context")
+    if (message.contains("not allowed in this context")
         || message.contains("did not find expected key")
-        || message.contains("indentation")
+        || message.contains("indentation"))
+        && let Some(diagnostic) = indentation(file, &lines, at)
     {
-        if let Some(diagnostic) = indentation(file, &lines, at) {
-            return diagnostic;
-        }
+        return diagnostic;
     }
     Diagnostic::error(file, pos, message)
 }

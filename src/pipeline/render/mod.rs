@@ -96,7 +96,14 @@ impl RenderOptions {
         };
         set("format", format);
         let only: Vec<&str> = self.only.iter().map(|k| k.key()).collect();
-        set("only", if only.is_empty() { "all".into() } else { only.join(",") });
+        set(
+            "only",
+            if only.is_empty() {
+                "all".into()
+            } else {
+                only.join(",")
+            },
+        );
         let attach = match (self.attach, self.attach_verbatim) {
             (false, _) => "no",
             (true, false) => "comments removed",

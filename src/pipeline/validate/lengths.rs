@@ -46,10 +46,18 @@ impl Length {
     /// What to do instead of writing more.
     fn hint(self) -> &'static str {
         match self {
-            Length::Label => "keep it to a few words; longer text belongs in the item's description or notes",
-            Length::Title => "keep it to a line or two; the detail belongs in the item's description",
-            Length::Paragraph => "keep it to one paragraph; put longer text in a Markdown field, or raw output in an evidence image",
-            Length::Prose => "split it over the items it is about; raw logs and dumps belong in evidence images, not in the text",
+            Length::Label => {
+                "keep it to a few words; longer text belongs in the item's description or notes"
+            }
+            Length::Title => {
+                "keep it to a line or two; the detail belongs in the item's description"
+            }
+            Length::Paragraph => {
+                "keep it to one paragraph; put longer text in a Markdown field, or raw output in an evidence image"
+            }
+            Length::Prose => {
+                "split it over the items it is about; raw logs and dumps belong in evidence images, not in the text"
+            }
         }
     }
 }
@@ -233,9 +241,7 @@ fn too_long(loaded: &Loaded, scalar: &Scalar) -> Option<Diagnostic> {
     let limit = length.limit();
     // Counting stops past the limit: an over-long value costs no more
     // than one at the limit.
-    if scalar.text.chars().nth(limit).is_none() {
-        return None;
-    }
+    scalar.text.chars().nth(limit)?;
     let count = scalar.text.chars().count();
     let mut d = Diagnostic::error(
         &loaded.file,
@@ -259,7 +265,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -279,7 +285,10 @@ mod tests {
     fn fields_are_found_by_their_keys() {
         assert_eq!(length_of(&keys("findings.title")), Length::Title);
         assert_eq!(length_of(&keys("survey.business")), Length::Prose);
-        assert_eq!(length_of(&keys("plan.phases.inspection.notes")), Length::Paragraph);
+        assert_eq!(
+            length_of(&keys("plan.phases.inspection.notes")),
+            Length::Paragraph
+        );
         assert_eq!(length_of(&keys("plan.phases.inspection.id")), Length::Label);
         assert_eq!(length_of(&keys("findings")), Length::Paragraph);
         assert_eq!(length_of(&keys("findings.title.extra")), Length::Paragraph);
@@ -302,7 +311,9 @@ mod tests {
         text_fields(&schema, &schema, &mut Vec::new(), &mut fields, 0);
         let markdown = crate::base::model::markdown::MARKDOWN_FIELDS;
         for path in &fields {
-            let listed = FIELDS.iter().find(|(dotted, _)| matches(dotted, &keys(path)));
+            let listed = FIELDS
+                .iter()
+                .find(|(dotted, _)| matches(dotted, &keys(path)));
             let Some((_, length)) = listed else {
                 panic!("the text field `{path}` has no length in FIELDS");
             };
@@ -332,7 +343,12 @@ mod tests {
             return text_fields(root, target, path, out, depth + 1);
         }
         for key in ["anyOf", "oneOf", "allOf"] {
-            for sub in node.get(key).and_then(|v| v.as_array()).into_iter().flatten() {
+            for sub in node
+                .get(key)
+                .and_then(|v| v.as_array())
+                .into_iter()
+                .flatten()
+            {
                 text_fields(root, sub, path, out, depth + 1);
             }
         }

@@ -13,6 +13,9 @@ use crate::base::diagnostic::Diagnostic;
 use crate::pipeline::load::{Identity, identify};
 use crate::pipeline::render::RenderError;
 
+/// The most slices a batch is split in.
+pub const MAX_SHARDS: u32 = 10_000;
+
 /// One slice of a batch split across machines: the `index`-th of `count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
@@ -23,27 +26,21 @@ pub struct Shard {
 }
 
 impl Shard {
-    /// The shard (from 1) of each of `items`, given as (key, cost), when a
-    /// batch is split in `count`: the costliest first, each to the shard
-    /// with the least cost so far (then the fewest items, then the first),
-    /// so that the shards' costs differ by at most one item's. The split
-    /// depends on the items alone, not on their order, so every machine
-    /// that sees the same tree agrees.
-    pub fn split(items: &[(String, u64)], count: u32) -> Vec<u32> {
-        let count = count.max(1) as usize;
-        let mut order: Vec<usize> = (0..items.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (key_a, cost_a) = &items[a];
-            let (key_b, cost_b) = &items[b];
-            cost_b.cmp(cost_a).then_with(|| key_a.cmp(key_b))
-        });
-        let mut load = vec![(0u64, 0usize); count];
-        let mut shard = vec![0u32; items.len()];
-        for i in order {
-            let least = (0..count).min_by_key(|&k| (load[k], k)).unwrap_or_default();
-            load[least].0 += items[i].1;
-            load[least].1 += 1;
-            shard[i] = least as u32 + 1;
+    /// The shard (from 1) of each engagement, given by its key (its id),
+    /// when a batch is split in `count`: the keys in sorted order, cut
+    /// into `count` runs whose lengths differ by at most one. The split
+    /// depends on the keys alone, not on the machine or the order they are
+    /// listed in, so every machine that sees the same tree agrees; an
+    /// edited engagement stays where it was, and one added or removed moves
+    /// at most one engagement across each cut.
+    pub fn split(keys: &[String], count: u32) -> Vec<u32> {
+        let n = keys.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(a.cmp(&b)));
+        let mut shard = vec![0u32; n];
+        for (rank, i) in order.into_iter().enumerate() {
+            let k = rank as u64 * u64::from(count.max(1)) / n.max(1) as u64;
+            shard[i] = k as u32 + 1;
         }
         shard
     }
@@ -53,11 +50,11 @@ impl FromStr for Shard {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        let bad = || format!("`{s}` is not a shard; write K/N with 1 ≤ K ≤ N, e.g. 2/3");
+        let bad = || format!("`{s}` is not a shard; write K/N with 1 ≤ K ≤ N ≤ 10000, e.g. 2/3");
         let (k, n) = s.split_once('/').ok_or_else(bad)?;
         let index: u32 = k.trim().parse().map_err(|_| bad())?;
         let count: u32 = n.trim().parse().map_err(|_| bad())?;
-        if index == 0 || count == 0 || index > count {
+        if index == 0 || count == 0 || index > count || count > MAX_SHARDS {
             return Err(bad());
         }
         Ok(Self { index, count })
@@ -106,8 +103,8 @@ impl Plan {
         let duplicates = duplicates(&read);
         let mut plan = Plan::default();
         let shards = shard.map(|s| {
-            let costs: Vec<(String, u64)> = read.iter().map(|(p, i)| cost(p, i.as_ref())).collect();
-            Shard::split(&costs, s.count)
+            let keys: Vec<String> = read.iter().map(|(p, i)| key(p, i.as_ref())).collect();
+            Shard::split(&keys, s.count)
         });
         let in_shard = read.into_iter().enumerate().filter_map(|(i, item)| {
             let keep = match (&shards, shard) {
@@ -140,13 +137,12 @@ impl Plan {
     }
 }
 
-/// What places an engagement in a shard: its id (its path when the id
-/// cannot be read) and its expected cost, the size of its engagement file
-/// (findings, tables and pages grow with it).
-fn cost(path: &Path, identity: Option<&Identity>) -> (String, u64) {
+/// What places an engagement in a shard: its id, or its path when the id
+/// cannot be read.
+fn key(path: &Path, identity: Option<&Identity>) -> String {
     match identity {
-        Some(identity) => (identity.id.clone(), identity.bytes.max(1)),
-        None => (path.to_string_lossy().into_owned(), 1),
+        Some(identity) => identity.id.clone(),
+        None => path.to_string_lossy().into_owned(),
     }
 }
 
@@ -197,46 +193,31 @@ fn duplicate(identity: &Identity, all: &[PathBuf]) -> RenderError {
 mod tests {
     use super::*;
 
-    /// Engagements of uneven sizes, as a team's tree holds them.
-    fn batch(n: usize) -> Vec<(String, u64)> {
+    fn keys(n: usize) -> Vec<String> {
         (0..n)
-            .map(|i| (format!("ENG-{i:04}"), 8_000 + (i as u64 * 7_919) % 30_000))
+            .map(|i| format!("ENG-{:04}", (i * 7_919) % 10_007))
             .collect()
     }
 
     #[test]
-    fn every_engagement_falls_in_exactly_one_shard() {
-        let items = batch(300);
-        let split = Shard::split(&items, 3);
-        assert_eq!(split.len(), items.len());
-        assert!(split.iter().all(|k| (1..=3).contains(k)));
-    }
-
-    #[test]
-    fn shards_cost_alike_and_hold_alike_counts() {
-        for (n, count) in [(30, 2), (100, 3), (7, 4), (250, 8)] {
-            let items = batch(n);
-            let split = Shard::split(&items, count);
-            let largest = items.iter().map(|(_, c)| *c).max().unwrap_or(0);
-            let costs: Vec<u64> = (1..=count)
-                .map(|k| (0..n).filter(|&i| split[i] == k).map(|i| items[i].1).sum())
-                .collect();
+    fn every_engagement_falls_in_exactly_one_shard_and_shards_hold_alike_counts() {
+        for (n, count) in [(30, 2), (100, 3), (7, 4), (3, 8), (250, 8)] {
+            let split = Shard::split(&keys(n), count);
+            assert_eq!(split.len(), n);
+            assert!(split.iter().all(|k| (1..=count).contains(k)));
             let counts: Vec<usize> = (1..=count)
                 .map(|k| split.iter().filter(|&&s| s == k).count())
                 .collect();
-            let spread = costs.iter().max().unwrap() - costs.iter().min().unwrap();
-            assert!(spread <= largest, "{n} in {count}: costs {costs:?}");
-            let counted = counts.iter().max().unwrap() - counts.iter().min().unwrap();
-            assert!(counted <= 1 + n / 10, "{n} in {count}: counts {counts:?}");
+            let spread = counts.iter().max().unwrap() - counts.iter().min().unwrap();
+            assert!(spread <= 1, "{n} in {count}: {counts:?}");
         }
     }
 
     #[test]
-    fn the_split_depends_on_the_engagements_not_their_order() {
-        let items = batch(60);
-        let split = Shard::split(&items, 4);
-        assert_eq!(split, Shard::split(&items, 4));
-        let mut reversed = items.clone();
+    fn the_split_depends_on_the_keys_not_their_order() {
+        let all = keys(60);
+        let split = Shard::split(&all, 4);
+        let mut reversed = all.clone();
         reversed.reverse();
         let mut again = Shard::split(&reversed, 4);
         again.reverse();
@@ -244,9 +225,19 @@ mod tests {
     }
 
     #[test]
+    fn an_added_engagement_moves_at_most_one_across_each_cut() {
+        let before = keys(100);
+        let mut after = before.clone();
+        after.push("ENG-5000".into());
+        let (old, new) = (Shard::split(&before, 4), Shard::split(&after, 4));
+        let moved = (0..before.len()).filter(|&i| old[i] != new[i]).count();
+        assert!(moved <= 3, "{moved} moved");
+    }
+
+    #[test]
     fn shard_syntax_is_checked() {
         assert_eq!("2/3".parse::<Shard>(), Ok(Shard { index: 2, count: 3 }));
-        for bad in ["0/3", "4/3", "3", "a/b", "1/0", ""] {
+        for bad in ["0/3", "4/3", "3", "a/b", "1/0", "", "1/10001"] {
             assert!(bad.parse::<Shard>().is_err(), "{bad}");
         }
     }

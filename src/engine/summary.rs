@@ -125,6 +125,14 @@ pub enum MergeError {
     /// No summary was given.
     #[error("no summary to merge")]
     Empty,
+    /// A summary of a format this build does not read.
+    #[error("{}: a summary of format version {version}; this dossier reads version 1", file.display())]
+    Version {
+        /// The summary.
+        file: PathBuf,
+        /// Its version.
+        version: u32,
+    },
     /// A summary is of a whole batch, not of a shard.
     #[error("{}: not the summary of a shard (it has no `shard`); render with --shard K/N", file.display())]
     NotAShard {
@@ -179,6 +187,12 @@ impl Summary {
         let mut by_index: BTreeMap<u32, (PathBuf, Summary)> = BTreeMap::new();
         let mut count: Option<(PathBuf, Shard)> = None;
         for (file, summary) in summaries {
+            if summary.version != 1 {
+                return Err(MergeError::Version {
+                    file,
+                    version: summary.version,
+                });
+            }
             let Some(text) = summary.shard.clone() else {
                 return Err(MergeError::NotAShard { file });
             };
@@ -222,10 +236,8 @@ impl Summary {
         let mut shards = Vec::new();
         for (file, summary) in by_index.into_values() {
             for entry in &summary.engagements {
-                let key = entry
-                    .id
-                    .clone()
-                    .unwrap_or_else(|| entry.file.display().to_string());
+                // By file: two files with one id fail in the same shard.
+                let key = entry.file.display().to_string();
                 if let Some(first) = held.insert(key.clone(), file.clone()) {
                     return Err(MergeError::Overlap {
                         first,

@@ -11,13 +11,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 
 use super::verify;
+use crate::base::report::ReportKey;
 use crate::engine::{Cost, Done, Job, Plan};
 use crate::pipeline::deliver::manifest::{
     self, Input, MANIFEST_FILE, Manifest, Problem, Status, Tool,
 };
 use crate::pipeline::deliver::{OutputFormat, input_of};
 use crate::pipeline::load::{self, Loaded, assets};
-use crate::pipeline::render::{RenderOptions, RenderedEngagement, RenderedReport, Renderer};
+use crate::pipeline::render::{
+    RenderOptions, RenderedEngagement, RenderedReport, Renderer, document_date,
+};
 use crate::pipeline::validate::Validation;
 
 /// What the bundle of an engagement is, measured against its inputs now.
@@ -30,7 +33,7 @@ pub enum Freshness {
     /// Rendered from these very inputs, and its files are intact.
     UpToDate(Box<Manifest>),
     /// Rendered from other inputs: what differs (`engagement.yaml`,
-    /// `templates: style.typ`, `option only`, …).
+    /// `template style.typ`, `option signer`, `report 02-plan.pdf`, …).
     Outdated(Vec<String>),
     /// Some of its files are not what its manifest lists (edited, removed,
     /// added, or revisions `verify` does not accept): each, and how.
@@ -65,8 +68,13 @@ pub fn freshness(renderer: &Renderer, loaded: &Loaded) -> Freshness {
 /// The files of the bundle in `dir` that do not match its manifest, but
 /// for revisions appended that `verify` accepts.
 fn altered(dir: &std::path::Path) -> Vec<String> {
-    let mismatches = match manifest::verify(dir) {
-        Ok((_, mismatches)) => mismatches,
+    // A PDF the manifest does not list is none of the render's: `verify`
+    // names it, and no render would remove it.
+    let mismatches: Vec<_> = match manifest::verify(dir) {
+        Ok((_, mismatches)) => mismatches
+            .into_iter()
+            .filter(|m| m.problem != Problem::Unlisted)
+            .collect(),
         Err(error) => return vec![error.to_string()],
     };
     if mismatches.is_empty() {
@@ -102,12 +110,18 @@ fn changes(renderer: &Renderer, loaded: &Loaded, manifest: &Manifest) -> Vec<Str
     let (images, _) = assets::read(loaded);
     let input = input_of(loaded, &images, options.attach, options.attach_verbatim);
     changes.extend(changed_files(&manifest.input, &input));
-    if manifest
-        .reports
-        .iter()
-        .any(|r| r.input != manifest.input.sha256)
-    {
-        changes.push("reports rendered from different inputs (--only)".into());
+    // Each report asked for, rendered from these inputs (a report left out
+    // by an earlier `--only` was rendered from others, or never).
+    for key in ReportKey::ALL {
+        let asked = options.only.is_empty() || options.only.contains(&key);
+        let entry = manifest.reports.iter().find(|r| r.key == key);
+        if asked && entry.is_none_or(|r| r.input != input.sha256) {
+            changes.push(format!("report {}", key.file_name("pdf")));
+        }
+    }
+    let date = document_date(loaded).to_string();
+    if manifest.engagement.document_date != date {
+        changes.push(format!("document date {date}"));
     }
     let templates = renderer.templates_in_use(loaded.engagement.locale.value);
     changes.extend(
@@ -128,10 +142,13 @@ fn changes(renderer: &Renderer, loaded: &Loaded, manifest: &Manifest) -> Vec<Str
             .into_iter()
             .map(|key| format!("option {key}")),
     );
-    // Under --strict, a bundle with drafts is rendered again, to be refused.
+    // Under --strict, a bundle with gaps is rendered again, to be refused.
     let drafts = manifest.reports.iter().any(|r| r.status == Status::Draft);
-    if options.strict && (drafts || manifest.validation.errors > 0) {
-        changes.push("--strict, and the bundle has drafts".into());
+    let validation = Validation {
+        diagnostics: manifest.diagnostics(&loaded.root),
+    };
+    if options.strict && (drafts || validation.fails_strict()) {
+        changes.push("--strict, and the bundle has gaps".into());
     }
     changes
 }

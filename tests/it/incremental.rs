@@ -192,10 +192,24 @@ fn an_altered_bundle_is_rendered_anew_and_said_to_be_altered() {
     let summary = render(&engagement, &out, &[]);
     let altered = summary["engagements"][0]["altered"].to_string();
     assert!(altered.contains("02-plan.pdf: missing"), "{summary}");
-    fs::write(out.join(ZH_ID).join("06-extra.pdf"), b"%PDF-1.7").expect("write");
-    let summary = render(&engagement, &out, &[]);
-    let altered = summary["engagements"][0]["altered"].to_string();
-    assert!(altered.contains("06-extra.pdf: not listed"), "{summary}");
+    // A stray PDF is none of the render's: the bundle is still up to
+    // date, and `verify` names the file.
+    let stray = out.join(ZH_ID).join("06-extra.pdf");
+    fs::write(&stray, b"%PDF-1.7").expect("write");
+    assert!(skipped(&render(&engagement, &out, &[])));
+    let verified = dossier(&["verify", arg(&out.join(ZH_ID))]);
+    assert!(
+        text(&verified.stdout).contains("06-extra.pdf: not listed")
+            || text(&verified.stderr).contains("06-extra.pdf: not listed")
+    );
+    fs::remove_file(&stray).expect("remove");
+
+    // --only: a bundle whose reports asked for are current is up to date.
+    assert!(skipped(&render(
+        &engagement,
+        &out,
+        &["--only", "plan,startup"]
+    )));
 }
 
 /// A tree of `n` engagements: the English sample under new ids, some with

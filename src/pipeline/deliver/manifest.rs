@@ -13,7 +13,7 @@
 //!   "engagement": { "id": "ZP-2026-FL-001", "title": "…", "locale": "zh-Hant",
 //!                   "document_date": "2026-11-20" },
 //!   "input": { "sha256": "…", "files": [ { "path": "engagement.yaml", "sha256": "…", "bytes": 21480 } ] },
-//!   "options": { "attach": "comments removed", "format": "pdf", "only": "all", "strict": "false" },
+//!   "options": { "attach": "comments removed", "format": "pdf" },
 //!   "templates": { "service.typ.j2": "…", "locales/zh-Hant.yaml": "…" },
 //!   "reports": [ { "key": "startup", "file": "01-startup.pdf", "sha256": "…", "bytes": 181234,
 //!                  "pages": 5, "status": "final", "input": "…" } ],
@@ -51,8 +51,9 @@ pub struct Manifest {
     /// The input the reports were rendered from.
     pub input: Input,
     /// The options the reports were rendered with that shape them
-    /// (`format`, `only`, `attach`, `signer`, …): with the input, the
-    /// templates and the tool, all a render of the bundle depends on.
+    /// (`format`, `attach`, `signer`, `since`, …): with the input, the
+    /// templates, the tool and the document date, all a render of the
+    /// bundle depends on.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub options: BTreeMap<String, String>,
     /// The template files the reports were made from (`service.typ.j2`,

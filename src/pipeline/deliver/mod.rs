@@ -221,7 +221,11 @@ fn deliver_pdf(bundle: &Bundle<'_>) -> Result<Vec<RenderedReport>, DeliverError>
     let altering: Vec<String> = files
         .iter()
         .filter(|(name, bytes)| {
-            changes.contains(&name.as_str())
+            // The manifest alone may be brought up to date (the options it
+            // records, the tool that wrote it): the reports are what was
+            // signed off.
+            name != MANIFEST_FILE
+                && changes.contains(&name.as_str())
                 && previous
                     .as_ref()
                     .and_then(|m| m.report(name))

@@ -92,8 +92,6 @@ pub(crate) struct Identity {
     pub pos: Pos,
     /// The YAML file.
     pub file: PathBuf,
-    /// Its size in bytes.
-    pub bytes: u64,
 }
 
 /// Reads just the id of the engagement at `path`, much faster than
@@ -101,8 +99,7 @@ pub(crate) struct Identity {
 /// says why).
 pub(crate) fn identify(path: &Path) -> Option<Identity> {
     let file = engagement_file(path);
-    let bytes = std::fs::metadata(&file).ok()?.len();
-    if bytes > MAX_FILE_BYTES {
+    if std::fs::metadata(&file).ok()?.len() > MAX_FILE_BYTES {
         return None;
     }
     let id = read_id(&std::fs::read(&file).ok()?)?;
@@ -110,7 +107,6 @@ pub(crate) fn identify(path: &Path) -> Option<Identity> {
         id: id.value,
         pos: id.pos,
         file,
-        bytes,
     })
 }
 

@@ -84,7 +84,8 @@ impl RenderOptions {
     /// The options that shape the reports, as a bundle's manifest records
     /// them: a render with other values here writes other files. (Where
     /// the output goes, `--strict`'s refusal and `--force` are not among
-    /// them.)
+    /// them; which reports `--only` renders is in each report's entry, and
+    /// the date `SOURCE_DATE_EPOCH` gives in the engagement's.)
     pub fn recorded(&self) -> BTreeMap<String, String> {
         let mut options = BTreeMap::new();
         let mut set = |key: &str, value: String| options.insert(key.to_string(), value);
@@ -95,15 +96,6 @@ impl RenderOptions {
             OutputFormat::Svg => "svg".to_string(),
         };
         set("format", format);
-        let only: Vec<&str> = self.only.iter().map(|k| k.key()).collect();
-        set(
-            "only",
-            if only.is_empty() {
-                "all".into()
-            } else {
-                only.join(",")
-            },
-        );
         let attach = match (self.attach, self.attach_verbatim) {
             (false, _) => "no",
             (true, false) => "comments removed",
@@ -119,8 +111,8 @@ impl RenderOptions {
                 set("validation data", "embedded".into());
             }
         }
-        if let Some(date) = source_date_epoch() {
-            set("SOURCE_DATE_EPOCH", date.to_string());
+        if let Some(since) = &self.since {
+            set("since", since.to_string());
         }
         options
     }

@@ -267,10 +267,14 @@ impl Signer {
         name_of(&self.cert)
     }
 
-    /// The SHA-256 of the signer's certificate (DER), which names the
-    /// signing identity in a bundle's manifest.
+    /// The SHA-256 of the signer's certificate and the chain above it
+    /// (DER, one after the other), which names the signing identity in a
+    /// bundle's manifest.
     pub fn fingerprint(&self) -> String {
-        let der = self.cert.to_der().unwrap_or_default();
+        let mut der = Vec::new();
+        for cert in std::iter::once(&self.cert).chain(&self.chain) {
+            der.extend(cert.to_der().unwrap_or_default());
+        }
         crate::base::digest::sha256_hex(&der)
     }
 

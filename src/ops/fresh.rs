@@ -208,8 +208,6 @@ pub fn sort(plan: Plan, options: &RenderOptions) -> Sorted {
             ..Sorted::default()
         };
     }
-    let renderer = Renderer::new(options.clone());
-    let Plan { jobs, refused } = plan;
     // Only an engagement with a bundle is read: a first render costs
     // nothing more.
     let bundled = |job: &Job| {
@@ -217,6 +215,14 @@ pub fn sort(plan: Plan, options: &RenderOptions) -> Sorted {
             .as_ref()
             .is_some_and(|id| options.out.join(id).join(MANIFEST_FILE).is_file())
     };
+    if !plan.jobs.iter().any(bundled) {
+        return Sorted {
+            plan,
+            ..Sorted::default()
+        };
+    }
+    let renderer = Renderer::new(options.clone());
+    let Plan { jobs, refused } = plan;
     let judged: Vec<(Job, Option<Loaded>, Freshness)> = jobs
         .into_par_iter()
         .map(|job| match bundled(&job).then(|| load::load(&job.path)) {

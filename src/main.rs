@@ -14,6 +14,11 @@ fn main() -> ExitCode {
     match cli::parse().command {
         Command::Render(args) => cmd::render::run(&args),
         Command::Check(args) => cmd::check::run(&args),
+        Command::Status(args) => cmd::status::run(&args),
+        Command::Lsp(_) => match dossier::ops::lsp::stdio() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => fail(err),
+        },
         Command::Verify(args) => cmd::verify::run(&args),
         Command::Sign(args) => cmd::sign::run(&args),
         Command::Countersign(args) => cmd::countersign::run(&args),

@@ -36,6 +36,52 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub hints: Vec<String>,
+    /// The edit that fixes it, when one follows mechanically from the
+    /// hint (a misspelt key, value or id; a missing key).
+    #[serde(skip)]
+    pub fix: Option<Fix>,
+}
+
+/// An edit of the engagement file that fixes a diagnostic: `remove`, the
+/// text written at `pos`, is replaced by `insert`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// What the edit does, for a person choosing it: ``replace `titel`
+    /// with `title` ``.
+    pub title: String,
+    /// Where the edit starts.
+    pub pos: Pos,
+    /// The text at `pos` the edit removes; empty for an insertion.
+    pub remove: String,
+    /// The text it writes there.
+    pub insert: String,
+}
+
+impl Fix {
+    /// Writes `with` in place of `text`, written at `pos`.
+    pub(crate) fn replace(pos: Pos, text: &str, with: &str) -> Self {
+        Self {
+            title: format!("replace `{text}` with `{with}`"),
+            pos,
+            remove: text.to_string(),
+            insert: with.to_string(),
+        }
+    }
+}
+
+/// `diagnostics` grouped by the rule that raised them (none for problems
+/// no rule names), the groups in the order their rules first appear.
+pub fn by_rule<'a>(
+    diagnostics: impl IntoIterator<Item = &'a Diagnostic>,
+) -> Vec<(Option<RuleId>, Vec<&'a Diagnostic>)> {
+    let mut groups: Vec<(Option<RuleId>, Vec<&Diagnostic>)> = Vec::new();
+    for d in diagnostics {
+        match groups.iter_mut().find(|(rule, _)| *rule == d.rule) {
+            Some((_, group)) => group.push(d),
+            None => groups.push((d.rule, vec![d])),
+        }
+    }
+    groups
 }
 
 /// A diagnostic as its JSON shape holds it: the clause follows from the
@@ -66,6 +112,7 @@ impl<'de> serde::Deserialize<'de> for Diagnostic {
             pos: s.pos,
             message: s.message,
             hints: s.hints,
+            fix: None,
         })
     }
 }
@@ -96,12 +143,19 @@ impl Diagnostic {
             },
             message: message.into(),
             hints: Vec::new(),
+            fix: None,
         }
     }
 
     /// Adds a hint on how to fix the problem.
     pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
+        self
+    }
+
+    /// Adds the edit that fixes the problem.
+    pub(crate) fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
         self
     }
 
@@ -221,8 +275,9 @@ fn excerpt(text: &str, pos: Pos) -> (&str, usize, std::ops::Range<usize>) {
     (&text[start..end], first, at..at + value_len)
 }
 
-/// How many bytes of `rest` make up the scalar that starts it.
-fn value_extent(rest: &str) -> usize {
+/// How many bytes of `rest`, the rest of a line from where a value
+/// starts, make up the scalar that starts it.
+pub(crate) fn value_extent(rest: &str) -> usize {
     let rest = rest.trim_end();
     if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
         return rest[1..].find(quote).map_or(rest.len(), |end| end + 2);

@@ -50,9 +50,12 @@ fn is_single_file_engagement(path: &Path) -> bool {
     if !yaml || path.file_name().is_some_and(|n| n == ENGAGEMENT_FILE) {
         return false;
     }
-    std::fs::read_to_string(path)
-        .map(|text| text.lines().any(|l| l.starts_with("engagement:")))
-        .unwrap_or(false)
+    std::fs::read_to_string(path).is_ok_and(|text| declares_engagement(&text))
+}
+
+/// Whether YAML `text` declares an engagement at its top level.
+pub(crate) fn declares_engagement(text: &str) -> bool {
+    text.lines().any(|l| l.starts_with("engagement:"))
 }
 
 #[cfg(test)]

@@ -324,6 +324,24 @@ pub fn holder_of_key(tree: &Node, source: &str, key: usize) -> Option<Holder> {
     find_holder(tree, source, key, top)
 }
 
+/// Where the first key is written of the mapping of `tree` that holds a
+/// key written at the byte `key`: where a key missing from that mapping
+/// can be added. None when no key starts at `key`.
+pub fn first_key_beside(tree: &Node, key: usize) -> Option<usize> {
+    match &tree.kind {
+        Kind::Scalar(_) => None,
+        Kind::Map(entries, spans) => {
+            if spans.iter().flatten().any(|(start, _)| *start == key) {
+                return Some(spans.first().copied().flatten()?.0);
+            }
+            entries
+                .iter()
+                .find_map(|(_, value)| first_key_beside(value, key))
+        }
+        Kind::Seq(items) => items.iter().find_map(|item| first_key_beside(item, key)),
+    }
+}
+
 fn find_holder(node: &Node, source: &str, key: usize, here: Holder) -> Option<Holder> {
     match &node.kind {
         Kind::Scalar(_) => None,

@@ -124,6 +124,20 @@ Exit status: 0 when no engagement has errors (warnings allowed), 1 otherwise;
 with --strict, also 1 when a pending step (no plan confirmation, no sign-off,
 an element not yet written) would keep any report a draft.";
 
+pub const STATUS_EXAMPLES: &str = "\
+Examples:
+  dossier status acme/                    each report final or draft, and why; the bundle in out/
+  dossier status team/ --out dist         compare with the bundles in dist/
+  dossier status acme/ --format json      the same as one JSON document
+
+Exit status: 0 when every engagement could be read, 1 otherwise.";
+
+pub const LSP_EXAMPLES: &str = "\
+Examples:
+  dossier lsp                             started by an editor, which talks to it over stdin/stdout
+
+Editor set-up for VS Code, Neovim and Helix: the guide's \"Editor support\" page.";
+
 pub const SCHEMA_EXAMPLES: &str = "\
 Examples:
   dossier schema > engagement.schema.json

@@ -3,6 +3,7 @@
 
 mod examples;
 mod render;
+mod status;
 pub mod summary;
 
 use std::path::PathBuf;
@@ -13,6 +14,7 @@ use dossier::pipeline::load::versions::BaseSpec;
 use dossier::pipeline::sign::{KeyError, Ltv, Signer, SignerFiles, Tsa, UnreadableFile};
 use examples::*;
 pub use render::{RenderArgs, WatchArgs};
+pub use status::{LspArgs, StatusArgs};
 
 /// `dossier 0.1.0 (Typst 0.15.1)`, for `--version`.
 static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
@@ -53,6 +55,15 @@ pub enum Command {
     /// Validate engagements against the contract's rules, without rendering.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Show where each engagement stands: which reports would be final and
+    /// what keeps the others drafts, what the acceptance report carries,
+    /// and whether the bundle in OUT is up to date and how it is signed.
+    #[command(after_help = STATUS_EXAMPLES)]
+    Status(StatusArgs),
+    /// Run the language server for engagement files (LSP over stdin and
+    /// stdout): `check`'s diagnostics as you type, hovers, completion.
+    #[command(after_help = LSP_EXAMPLES)]
+    Lsp(LspArgs),
     /// Print the JSON Schema of the engagement file.
     #[command(after_help = SCHEMA_EXAMPLES)]
     Schema,

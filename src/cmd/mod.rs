@@ -8,6 +8,7 @@ pub mod extract;
 pub mod init;
 pub mod render;
 pub mod sign;
+pub mod status;
 pub mod summary;
 pub mod timestamp;
 pub mod verify;

@@ -26,6 +26,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub use done::{Cost, Done, Status, SummaryEntry, SummaryReport};
+pub(crate) use plan::duplicate_id;
 pub use plan::{Job, Plan, Shard};
 pub use summary::{MergeError, Summary, Totals};
 pub use worker::{LocalWorker, serve};

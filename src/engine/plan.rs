@@ -168,25 +168,29 @@ fn duplicates(read: &[(PathBuf, Option<Identity>)]) -> BTreeMap<String, Vec<Path
 }
 
 fn duplicate(identity: &Identity, all: &[PathBuf]) -> RenderError {
+    RenderError::DuplicateId {
+        diagnostic: Box::new(duplicate_id(identity, all)),
+        text: std::fs::read_to_string(&identity.file).unwrap_or_default(),
+    }
+}
+
+/// The error of an engagement whose id the engagements of `all` (its own
+/// file among them) use too.
+pub(crate) fn duplicate_id(identity: &Identity, all: &[PathBuf]) -> Diagnostic {
     let Identity { id, pos, file, .. } = identity;
     let others: Vec<String> = all
         .iter()
         .filter(|f| f != &file)
         .map(|f| f.display().to_string())
         .collect();
-    let mut diagnostic = Diagnostic::error(
+    Diagnostic::error(
         file,
         *pos,
         format!("engagement id `{id}` is also used by {}", others.join(", ")),
-    );
-    diagnostic.hints.push(
-        "the id names the output folder, so each engagement needs its own; rename one of them"
-            .into(),
-    );
-    RenderError::DuplicateId {
-        diagnostic: Box::new(diagnostic),
-        text: std::fs::read_to_string(file).unwrap_or_default(),
-    }
+    )
+    .with_hint(
+        "the id names the output folder, so each engagement needs its own; rename one of them",
+    )
 }
 
 #[cfg(test)]

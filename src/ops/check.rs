@@ -23,10 +23,10 @@ use serde::Serialize;
 use super::{OpError, engagements, one_base_each};
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::base::report::ReportKey;
-use crate::engine::Plan;
+use crate::engine::{Plan, duplicate_id};
 use crate::pipeline::fill::Filler;
-use crate::pipeline::load::load;
-use crate::pipeline::load::versions::{BaseSpec, compare};
+use crate::pipeline::load::versions::{BaseSpec, Since, compare};
+use crate::pipeline::load::{LoadError, Loaded, from_bytes, identify_bytes, load};
 use crate::pipeline::render::{RenderError, measure};
 use crate::pipeline::validate::validate_since;
 
@@ -63,6 +63,84 @@ pub struct CheckedEngagement {
     pub text: Option<String>,
 }
 
+impl CheckedEngagement {
+    /// One engagement's diagnostics, counted, and the reports they keep
+    /// drafts.
+    pub fn new(
+        file: &Path,
+        id: Option<&str>,
+        drafts: Vec<ReportKey>,
+        diagnostics: Vec<Diagnostic>,
+        text: Option<String>,
+    ) -> Self {
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        Self {
+            file: file.to_path_buf(),
+            id: id.map(str::to_string),
+            errors,
+            warnings: diagnostics.len() - errors,
+            drafts,
+            diagnostics,
+            text,
+        }
+    }
+
+    /// What `check` finds in `loaded`, with `more` diagnostics found
+    /// beside the rules (an id another engagement uses) listed first.
+    fn of(loaded: Loaded, since: Option<&Since>, more: Option<Diagnostic>) -> Self {
+        let mut validation = validate_since(&loaded, since);
+        validation.diagnostics.splice(0..0, more);
+        validation
+            .diagnostics
+            .extend(super::countersigned::check(&loaded));
+        let drafts = ReportKey::ALL
+            .into_iter()
+            .filter(|key| !validation.is_final(*key))
+            .collect();
+        Self::new(
+            &loaded.file,
+            Some(&loaded.engagement.engagement.id.value),
+            drafts,
+            validation.diagnostics,
+            Some(loaded.source),
+        )
+    }
+
+    /// What `check` finds in a file that cannot be read as an engagement.
+    fn unreadable(err: LoadError) -> Self {
+        let file = err.diagnostic.file.clone();
+        Self::new(&file, None, Vec::new(), vec![*err.diagnostic], err.text)
+    }
+}
+
+/// Checks the engagement `text`, the contents of `file` as an editor holds
+/// them (saved or not), as `check` would check the file: its assets are
+/// looked for beside `file`, and an id that one of `others` (the other
+/// engagement files of its workspace, with the ids they use) uses too is
+/// an error.
+pub fn check_text(file: &Path, text: &str, others: &[(PathBuf, String)]) -> CheckedEngagement {
+    let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let duplicate = identify_bytes(file.to_path_buf(), text.as_bytes()).and_then(|identity| {
+        let mut all: Vec<PathBuf> = others
+            .iter()
+            .filter(|(other, id)| *id == identity.id && other != file)
+            .map(|(other, _)| other.clone())
+            .collect();
+        if all.is_empty() {
+            return None;
+        }
+        all.insert(0, file.to_path_buf());
+        Some(duplicate_id(&identity, &all))
+    });
+    match from_bytes(file.to_path_buf(), root, text.as_bytes().to_vec()) {
+        Ok(loaded) => CheckedEngagement::of(loaded, None, duplicate),
+        Err(err) => CheckedEngagement::unreadable(err),
+    }
+}
+
 impl CheckReport {
     /// Adds the diagnostics of one engagement, and the reports they keep
     /// drafts.
@@ -74,19 +152,8 @@ impl CheckReport {
         diagnostics: Vec<Diagnostic>,
         text: Option<String>,
     ) {
-        let errors = diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        self.engagements.push(CheckedEngagement {
-            file: file.to_path_buf(),
-            id: id.map(str::to_string),
-            errors,
-            warnings: diagnostics.len() - errors,
-            drafts,
-            diagnostics,
-            text,
-        });
+        self.engagements
+            .push(CheckedEngagement::new(file, id, drafts, diagnostics, text));
     }
 
     /// Total errors and warnings.
@@ -184,7 +251,7 @@ pub fn check(request: &CheckRequest) -> Result<CheckReport, OpError> {
         .as_ref()
         .map(|_| Filler::new(Default::default()));
     for path in &found {
-        match load(path) {
+        let checked = match load(path) {
             Ok(loaded) => {
                 let mut since = request
                     .since
@@ -200,30 +267,12 @@ pub fn check(request: &CheckRequest) -> Result<CheckReport, OpError> {
                 {
                     measure(filler, spec, since, &loaded);
                 }
-                let mut validation = validate_since(&loaded, since.as_ref());
-                if let Some(duplicate) = refused.get(path) {
-                    validation.diagnostics.insert(0, duplicate.clone());
-                }
-                validation
-                    .diagnostics
-                    .extend(super::countersigned::check(&loaded));
-                let drafts = ReportKey::ALL
-                    .into_iter()
-                    .filter(|key| !validation.is_final(*key))
-                    .collect();
-                report.add(
-                    &loaded.file,
-                    Some(&loaded.engagement.engagement.id.value),
-                    drafts,
-                    validation.diagnostics,
-                    Some(loaded.source),
-                );
+                let duplicate = refused.get(path).cloned();
+                CheckedEngagement::of(loaded, since.as_ref(), duplicate)
             }
-            Err(err) => {
-                let file = err.diagnostic.file.clone();
-                report.add(&file, None, Vec::new(), vec![*err.diagnostic], err.text);
-            }
-        }
+            Err(err) => CheckedEngagement::unreadable(err),
+        };
+        report.engagements.push(checked);
     }
     Ok(report)
 }

@@ -16,6 +16,8 @@ pub mod sign;
 pub mod summary;
 pub mod timestamp;
 pub mod watch;
+pub mod status;
+pub mod lsp;
 
 use std::path::{Path, PathBuf};
 

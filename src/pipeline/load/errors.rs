@@ -6,9 +6,9 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde_saphyr::{Error as YamlError, MessageFormatter, UserMessageFormatter};
 
-use crate::base::diagnostic::Diagnostic;
+use crate::base::diagnostic::{Diagnostic, Fix};
 use crate::base::model::Pos;
-use crate::base::scalars::{Under, holder_of_key, tree};
+use crate::base::scalars::{Under, first_key_beside, holder_of_key, tree};
 
 /// Turns a YAML error into a diagnostic at the place the fix goes, with
 /// help for its class: misspelt keys and values, missing keys, values of
@@ -28,13 +28,13 @@ pub(super) fn describe(file: &Path, source: &str, err: &YamlError) -> Diagnostic
             field, expected, ..
         } => {
             let diagnostic = Diagnostic::error(file, pos, format!("unknown key `{field}`"));
-            with_suggestion(diagnostic, field, expected)
+            with_suggestion(diagnostic, source, field, expected)
         }
         YamlError::SerdeUnknownVariant {
             variant, expected, ..
         } => {
             let diagnostic = Diagnostic::error(file, pos, format!("unknown value `{variant}`"));
-            with_suggestion(diagnostic, variant, expected)
+            with_suggestion(diagnostic, source, variant, expected)
         }
         YamlError::SerdeMissingField { field, .. } => missing(file, source, field, pos),
         YamlError::InvalidBooleanStrict { .. } => Diagnostic::error(
@@ -65,9 +65,22 @@ fn innermost(mut err: &YamlError) -> &YamlError {
     err
 }
 
-fn with_suggestion(diagnostic: Diagnostic, found: &str, expected: &[&str]) -> Diagnostic {
+fn with_suggestion(
+    diagnostic: Diagnostic,
+    source: &str,
+    found: &str,
+    expected: &[&str],
+) -> Diagnostic {
     match closest(found, expected) {
-        Some(best) => diagnostic.with_hint(format!("did you mean `{best}`?")),
+        Some(best) => {
+            let pos = diagnostic.position();
+            let written = pos.is_known() && source[pos.byte_in(source)..].starts_with(found);
+            let diagnostic = diagnostic.with_hint(format!("did you mean `{best}`?"));
+            match written {
+                true => diagnostic.with_fix(Fix::replace(pos, found, best)),
+                false => diagnostic,
+            }
+        }
         None if expected.is_empty() => diagnostic,
         None => diagnostic.with_hint(format!(
             "expected one of {}",
@@ -117,7 +130,29 @@ fn missing(file: &Path, source: &str, field: &str, pos: Pos) -> Diagnostic {
             format!("add `{field}:` to this item, indented like its other keys"),
         ),
     };
-    Diagnostic::error(file, h.pos, message).with_hint(hint)
+    let diagnostic = Diagnostic::error(file, h.pos, message).with_hint(hint);
+    match add_key(source, field, pos) {
+        Some(fix) => diagnostic.with_fix(fix),
+        None => diagnostic,
+    }
+}
+
+/// Adds `field:` to the mapping holding the key at `pos`, as its first
+/// key (on a line of its own, indented like the others); none for a
+/// mapping written on one line.
+fn add_key(source: &str, field: &str, pos: Pos) -> Option<Fix> {
+    let first = first_key_beside(&tree(source)?, pos.byte_in(source))?;
+    let line_start = source[..first].rfind('\n').map_or(0, |i| i + 1);
+    let before = &source[line_start..first];
+    if !before.chars().all(|c| c == ' ' || c == '-') {
+        return None;
+    }
+    Some(Fix {
+        title: format!("add `{field}:`"),
+        pos: Pos::of_byte(source, first),
+        remove: String::new(),
+        insert: format!("{field}: \n{}", " ".repeat(before.chars().count())),
+    })
 }
 
 /// The plain text written at `pos`, up to the end of its line or a

@@ -102,7 +102,13 @@ pub(crate) fn identify(path: &Path) -> Option<Identity> {
     if std::fs::metadata(&file).ok()?.len() > MAX_FILE_BYTES {
         return None;
     }
-    let id = read_id(&std::fs::read(&file).ok()?)?;
+    identify_bytes(file.clone(), &std::fs::read(&file).ok()?)
+}
+
+/// Reads just the id of the engagement file `file` whose contents are
+/// `bytes` (as an editor holds them, saved or not).
+pub(crate) fn identify_bytes(file: PathBuf, bytes: &[u8]) -> Option<Identity> {
+    let id = read_id(bytes)?;
     Some(Identity {
         id: id.value,
         pos: id.pos,

@@ -8,7 +8,7 @@ use std::fmt::Display;
 use std::hash::Hash;
 
 use super::RuleId;
-use crate::base::diagnostic::Code;
+use crate::base::diagnostic::{Code, Fix};
 use crate::base::model::{Date, EvidenceKind, Pos, Spanned};
 use crate::pipeline::validate::{Input, Sink};
 
@@ -503,7 +503,10 @@ fn resolve(
     );
     diagnostic.arg("id", &reference.value);
     match crate::pipeline::load::closest(reference, known) {
-        Some(near) => diagnostic.hint(format!("did you mean `{near}`?")),
+        Some(near) => {
+            diagnostic.fix = Some(Fix::replace(reference.pos, &reference.value, near));
+            diagnostic.hint(format!("did you mean `{near}`?"))
+        }
         None if known.is_empty() => {
             diagnostic.hint(format!("no {kinds} are listed; remove the reference"))
         }

@@ -1,0 +1,56 @@
+//! The arguments of `dossier status` and `dossier lsp`.
+
+use std::path::PathBuf;
+
+use dossier::pipeline::fill::TemplateOptions;
+use dossier::pipeline::render::RenderOptions;
+
+use super::VerifyFormat;
+
+/// Arguments of `dossier status`.
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// Engagement directories, engagement files, or folders to search.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The output directory whose bundles are compared with the inputs.
+    #[arg(short, long, default_value = "out")]
+    pub out: PathBuf,
+    /// The template directory a render would use (templates are inputs).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// As a render without attachments would: the acceptance report
+    /// carries no source.
+    #[arg(long)]
+    pub no_attach: bool,
+    /// As a render attaching the engagement file with its comments would.
+    #[arg(long, conflicts_with = "no_attach")]
+    pub attach_verbatim: bool,
+    /// How to print the status.
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
+    pub format: VerifyFormat,
+}
+
+impl StatusArgs {
+    /// The options of the render whose result the status describes.
+    pub fn options(&self) -> RenderOptions {
+        RenderOptions {
+            out: self.out.clone(),
+            attach: !self.no_attach,
+            attach_verbatim: self.attach_verbatim,
+            templates: TemplateOptions {
+                dir: self.templates.clone(),
+            },
+            ..RenderOptions::default()
+        }
+    }
+}
+
+/// Arguments of `dossier lsp`.
+#[derive(Debug, clap::Args)]
+pub struct LspArgs {
+    /// Talk over standard input and output (the only transport, and the
+    /// default; accepted because editors' LSP clients pass it).
+    #[arg(long)]
+    pub stdio: bool,
+}

@@ -16,7 +16,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(&args),
         Command::Status(args) => cmd::status::run(&args),
         Command::Lsp(_) => match dossier::ops::lsp::stdio() {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(clean) => term::exit(clean),
             Err(err) => fail(err),
         },
         Command::Verify(args) => cmd::verify::run(&args),

@@ -291,5 +291,7 @@ pub(crate) fn value_extent(rest: &str) -> usize {
     if rest.ends_with(':') && end == rest.len() {
         end -= 1;
     }
-    end.max(1)
+    // At least the character the value starts with, if any.
+    let first = rest.chars().next().map_or(0, char::len_utf8);
+    end.max(first)
 }

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use dossier::ops::status::{
-    Bundle, BundleState, EngagementStatus, State, StatusReport, StatusRequest, status,
+    Bundle, BundleState, EngagementStatus, Gap, State, StatusReport, StatusRequest, status,
 };
 
 use crate::cli::{StatusArgs, VerifyFormat};
@@ -51,6 +51,9 @@ fn engagement(e: &EngagementStatus) {
         plural(e.errors, "error"),
         plural(e.warnings, "warning")
     ));
+    for problem in &e.problems {
+        out(format!("  {problem}"));
+    }
     for r in &e.reports {
         match r.state {
             State::Final => out(format!("  {:<18} final", r.file)),
@@ -88,9 +91,10 @@ fn engagement(e: &EngagementStatus) {
 }
 
 /// A gap and the reports it keeps drafts.
-type Concerned<'a> = (&'a str, Vec<&'static str>);
+type Concerned<'a> = (&'a Gap, Vec<&'static str>);
 
-/// Each gap once, under its rule, with the reports it keeps drafts.
+/// Each gap once, under its rule (in the order of the file), with the
+/// reports it keeps drafts.
 fn gaps(e: &EngagementStatus) {
     // (rule, clause, [(gap, reports)]) in the order first found.
     let mut rules: Vec<(String, String, Vec<Concerned<'_>>)> = Vec::new();
@@ -107,7 +111,7 @@ fn gaps(e: &EngagementStatus) {
             };
             for item in &g.items {
                 let found = &mut rules[at].2;
-                match found.iter_mut().find(|(gap, _)| gap == item) {
+                match found.iter_mut().find(|(gap, _)| *gap == item) {
                     Some((_, reports)) => reports.push(r.report.key()),
                     None => found.push((item, vec![r.report.key()])),
                 }
@@ -117,10 +121,19 @@ fn gaps(e: &EngagementStatus) {
     if !rules.is_empty() {
         out("  what keeps them drafts, by rule (the reports each gap concerns):");
     }
-    for (rule, clause, found) in &rules {
+    for (rule, clause, found) in &mut rules {
+        found.sort_by_key(|(gap, _)| (gap.line, gap.column));
         out(format!("    {rule}{clause}:"));
-        for (gap, reports) in found {
-            out(format!("      {gap} [{}]", reports.join(", ")));
+        for (gap, reports) in found.iter() {
+            let at = match gap.line {
+                0 => String::new(),
+                _ => format!("{}:{}: ", gap.line, gap.column),
+            };
+            out(format!(
+                "      {at}{} [{}]",
+                gap.message,
+                reports.join(", ")
+            ));
         }
     }
 }

@@ -26,7 +26,7 @@ use super::check::{CheckReport, CheckRequest, CheckedEngagement, check};
 use super::fresh::{Freshness, freshness};
 use super::verify::{SignatureOutcome, Verified, verify};
 use crate::base::code::RuleId;
-use crate::base::diagnostic::{Diagnostic, by_rule};
+use crate::base::diagnostic::{Diagnostic, Severity, by_rule};
 use crate::base::report::ReportKey;
 use crate::pipeline::load::comments::{Comments, attached_copy};
 use crate::pipeline::load::{assets, load};
@@ -66,6 +66,9 @@ pub struct EngagementStatus {
     pub warnings: usize,
     /// Why the file cannot be read as an engagement, if it cannot.
     pub unreadable: Option<String>,
+    /// The errors that keep no single report a draft, as `file:line:column:
+    /// message`: an id another engagement uses (a batch refuses both).
+    pub problems: Vec<String>,
     /// Each of the five reports, in delivery order (none when unreadable).
     pub reports: Vec<ReportState>,
     /// What the acceptance report carries (none when unreadable).
@@ -104,8 +107,19 @@ pub struct Gaps {
     pub rule: Option<RuleId>,
     /// The clause of the statement of work it enforces.
     pub clause: Option<&'static str>,
-    /// Each gap, as `line:column: message`.
-    pub items: Vec<String>,
+    /// Each gap, in the order found.
+    pub items: Vec<Gap>,
+}
+
+/// One gap: what is missing or wrong, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gap {
+    /// Line, from 1; 0 for the file as a whole.
+    pub line: u32,
+    /// Column in characters, from 1.
+    pub column: u32,
+    /// What the gap is.
+    pub message: String,
 }
 
 /// What the acceptance report of a delivery carries.
@@ -243,7 +257,15 @@ fn one(
         BundleState::Absent => Vec::new(),
         _ => signatures(&dir),
     };
+    let problems = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error && d.reports.is_empty())
+        .filter(|_| unreadable.is_none())
+        .map(Diagnostic::to_string)
+        .collect();
     EngagementStatus {
+        problems,
         errors: checked.errors,
         warnings: checked.warnings,
         file: checked.file,
@@ -263,10 +285,10 @@ fn one(
 /// Whether `key` would be final, and the gaps that keep it a draft,
 /// grouped by rule.
 fn report_state(checked: &CheckedEngagement, key: ReportKey) -> ReportState {
-    let keeping = checked
-        .diagnostics
-        .iter()
-        .filter(|d| d.reports.contains(&key));
+    // The acceptance report certifies the others: their gaps are its own.
+    let keeping = checked.diagnostics.iter().filter(|d| {
+        d.reports.contains(&key) || (key == ReportKey::Acceptance && !d.reports.is_empty())
+    });
     let gaps = by_rule(keeping)
         .into_iter()
         .map(|(rule, found)| Gaps {
@@ -274,9 +296,10 @@ fn report_state(checked: &CheckedEngagement, key: ReportKey) -> ReportState {
             clause: rule.and_then(RuleId::clause),
             items: found
                 .into_iter()
-                .map(|d| match d.position().line {
-                    0 => d.message.clone(),
-                    _ => format!("{}: {}", d.position(), d.message),
+                .map(|d| Gap {
+                    line: d.pos.line,
+                    column: d.pos.column,
+                    message: d.message.clone(),
                 })
                 .collect(),
         })

@@ -289,3 +289,18 @@ fn the_limits_page_lists_every_text_field_with_its_limit() {
         );
     }
 }
+
+/// Each rule's page in the guide is what a diagnostic's link points at
+/// (the language server links `rules.md#<rule id>`).
+#[test]
+fn every_rule_has_a_heading_of_its_id_in_the_rules_page() {
+    let page = read(&root().join("docs/guide/src/reference/rules.md"));
+    let anchors = anchors(&page);
+    for rule in dossier::base::code::RuleId::ALL {
+        assert!(
+            anchors.contains(rule.id()),
+            "no `## `{}`` heading in rules.md",
+            rule.id()
+        );
+    }
+}

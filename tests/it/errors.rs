@@ -180,6 +180,26 @@ const CASES: &[Case] = &[
         at: "  title:",
         offset: 7,
     },
+    Case {
+        name: "a date written the Chinese way",
+        sample: HANS,
+        from: "        from: 2026-10-13",
+        to: "        from: 2026年10月13日",
+        message: "`2026年10月13日` is not a date in the form `YYYY-MM-DD`",
+        help: "write dates as `YYYY-MM-DD`",
+        at: "2026年10月13日",
+        offset: 0,
+    },
+    Case {
+        name: "a value that is a full-width space",
+        sample: EN,
+        from: "    product: PostgreSQL\n    severity: medium\n",
+        to: "    product: PostgreSQL\n    severity: \u{3000}\n",
+        message: "unknown value `\u{3000}`",
+        help: "expected one of `critical`",
+        at: "severity: \u{3000}",
+        offset: 10,
+    },
 ];
 
 #[test]
@@ -388,4 +408,30 @@ fn a_value_past_its_limit_is_refused_at_the_value() {
         assert!(validation.blocks_rendering(), "{message}: not refused");
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The edit a missing key's diagnostic carries adds the key where the
+/// message says it goes, indented like the mapping's other keys; the file
+/// then reads on to that key's value.
+#[test]
+fn a_missing_key_comes_with_the_edit_that_adds_it() {
+    let sample = std::fs::read_to_string(root().join(EN)).expect("sample");
+    let from = "    product: PostgreSQL\n    severity: medium\n";
+    let edited = sample.replacen(from, "    product: PostgreSQL\n", 1);
+    let (_dir, file) = engagement_file(&edited);
+    let err = load(&file).expect_err("a key is missing");
+    let fix = err.diagnostic.fix.clone().expect("a fix");
+    assert_eq!(fix.title, "add `severity:`");
+    let at = fix.pos.byte_in(&edited);
+    let fixed = format!("{}{}{}", &edited[..at], fix.insert, &edited[at..]);
+    // The item's first key, after its dash.
+    assert!(
+        fixed.contains("  - severity: \n    id: NW-F2\n"),
+        "{}",
+        &fixed[at - 40..at + 60]
+    );
+    std::fs::write(&file, &fixed).expect("write");
+    let next = load(&file).expect_err("the key has no value yet");
+    let (line, _) = position(&fixed, "severity: \n    id: NW-F2", 0);
+    assert_eq!(next.diagnostic.pos.line, line, "{}", next.diagnostic);
 }

@@ -179,3 +179,36 @@ fn status_of_a_new_scaffold_groups_the_gaps_of_each_draft_by_rule() {
     assert!(stdout.contains("not final: "), "{stdout}");
     assert!(stdout.contains("service"), "{stdout}");
 }
+
+#[test]
+fn a_bundle_signed_after_rendering_a_file_named_without_its_folder_is_up_to_date() {
+    let pki = Pki::new();
+    let work = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(en_sample(), work.path().join("northwind.yaml")).expect("copy");
+    let run = |args: &[&str]| {
+        let said = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args(args)
+            .current_dir(work.path())
+            .output()
+            .expect("runs");
+        assert!(said.status.success(), "{args:?}: {}", text(&said.stderr));
+        said
+    };
+    run(&["render", "northwind.yaml", "-o", "out"]);
+    let (key, cert) = (pki.path("ec.key"), pki.path("ec.pem"));
+    run(&[
+        "sign",
+        "out/NW-2026-007",
+        "--key",
+        arg(&key),
+        "--cert",
+        arg(&cert),
+    ]);
+    let said = run(&["status", "northwind.yaml", "-o", "out", "--format", "json"]);
+    let report: Value = serde_json::from_slice(&said.stdout).expect("JSON");
+    let bundle = &report["engagements"][0]["bundle"];
+    assert_eq!(bundle["state"], "up-to-date", "{bundle}");
+    let rendered = run(&["render", "northwind.yaml", "-o", "out"]);
+    let said = format!("{}{}", text(&rendered.stdout), text(&rendered.stderr));
+    assert!(said.contains("up to date"), "{said}");
+}

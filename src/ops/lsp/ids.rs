@@ -8,7 +8,7 @@ use lsp_types::{
 };
 
 use super::help::values;
-use super::text::{Place, place, position, word_at};
+use super::text::{Place, line, place, position, word_at};
 use crate::base::scalars::scalars;
 
 /// The ids an item can be cited by: where each kind of item writes its id.
@@ -59,19 +59,30 @@ fn defined(text: &str, kinds: &[&str]) -> Vec<(String, crate::base::model::Pos, 
                 .iter()
                 .find(|t| {
                     t.shown.strip_prefix(holder).is_some_and(|rest| {
-                        [".title", ".name", ".topic", ".metric"].contains(&rest)
+                        [".title", ".name", ".topic", ".activity", ".description"].contains(&rest)
                     })
                 })
-                .map(|t| t.text.clone())
+                .map(|t| short(&t.text))
                 .unwrap_or_default();
             (s.text.clone(), s.pos, title)
         })
         .collect()
 }
 
+/// The first line of `text`, at most 60 characters of it.
+fn short(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    match line.char_indices().nth(60) {
+        Some((end, _)) => format!("{}…", &line[..end]),
+        None => line.to_string(),
+    }
+}
+
 /// What may be written at `at`: the ids the key cites, or the values of
 /// its closed set; each replaces the word already begun.
-pub(super) fn complete(text: &str, at: Position) -> Vec<CompletionItem> {
+/// `ids` is the last text of the file that parsed as YAML, for the ids it
+/// defines while the text does not.
+pub(super) fn complete(text: &str, ids: &str, at: Position) -> Vec<CompletionItem> {
     let Place { path, on_key } = place(text, at);
     if on_key {
         return Vec::new();
@@ -92,7 +103,7 @@ pub(super) fn complete(text: &str, at: Position) -> Vec<CompletionItem> {
         ..CompletionItem::default()
     };
     match cited_by(&path) {
-        Some(kinds) => defined(text, kinds)
+        Some(kinds) => defined(ids, kinds)
             .into_iter()
             .map(|(id, _, title)| item(id, Some(title), CompletionItemKind::REFERENCE))
             .collect(),
@@ -104,12 +115,16 @@ pub(super) fn complete(text: &str, at: Position) -> Vec<CompletionItem> {
 }
 
 /// Where the id cited at `at` is defined.
-pub(super) fn definition(text: &str, uri: &Uri, at: Position) -> Option<Location> {
+pub(super) fn definition(text: &str, ids: &str, uri: &Uri, at: Position) -> Option<Location> {
     let kinds = cited_by(&place(text, at).path)?;
     let (word, ..) = word_at(text, at);
-    let (id, pos, _) = defined(text, kinds)
+    // Where the last parse found it, if the text since has not moved it.
+    let written = |pos: crate::base::model::Pos| {
+        line(text, pos.line.saturating_sub(1)).contains(word.as_str())
+    };
+    let (id, pos, _) = defined(ids, kinds)
         .into_iter()
-        .find(|(id, ..)| *id == word)?;
+        .find(|(id, pos, _)| *id == word && written(*pos))?;
     let line = pos.line.checked_sub(1)?;
     let column = pos.column.saturating_sub(1) as usize;
     Some(Location::new(
@@ -130,7 +145,7 @@ mod tests {
     #[test]
     fn cited_ids_are_offered_with_their_titles() {
         let labels = |line, column| {
-            complete(DOC, Position::new(line, column))
+            complete(DOC, DOC, Position::new(line, column))
                 .into_iter()
                 .map(|c| (c.label, c.detail.unwrap_or_default()))
                 .collect::<Vec<_>>()
@@ -151,9 +166,13 @@ mod tests {
     #[test]
     fn a_cited_id_leads_to_its_item() {
         let uri: Uri = "file:///x/engagement.yaml".parse().expect("uri");
-        let found = definition(DOC, &uri, Position::new(8, 17)).expect("defined");
+        let found = definition(DOC, DOC, &uri, Position::new(8, 17)).expect("defined");
         assert_eq!(found.range.start, Position::new(1, 8));
         assert_eq!(found.range.end, Position::new(1, 12));
-        assert!(definition(DOC, &uri, Position::new(2, 12)).is_none());
+        assert!(definition(DOC, DOC, &uri, Position::new(2, 12)).is_none());
+        // While the text does not parse, the ids of its last parse serve.
+        let typing = DOC.replace("findings: [F-01]", "findings: [F-01, F-");
+        let offered = complete(&typing, DOC, Position::new(8, 23));
+        assert_eq!(offered.len(), 1, "{offered:?}");
     }
 }

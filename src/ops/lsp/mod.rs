@@ -20,10 +20,10 @@ use std::time::{Duration, Instant};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
-    DidSaveTextDocument, Notification as _, PublishDiagnostics,
+    DidSaveTextDocument, Exit, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    CodeActionRequest, Completion, GotoDefinition, HoverRequest, Request as _,
+    CodeActionRequest, Completion, GotoDefinition, HoverRequest, Request as _, Shutdown,
 };
 use lsp_types::{
     CodeActionProviderCapability, CompletionOptions, GotoDefinitionResponse,
@@ -32,7 +32,9 @@ use lsp_types::{
 };
 
 use crate::base::discover::{ENGAGEMENT_FILE, declares_engagement, discover};
+use crate::base::scalars::tree;
 use crate::ops::check::check_text;
+use crate::pipeline::load::identify_bytes;
 
 /// How long the server waits after a change before it checks the text
 /// again: long enough to let a burst of keystrokes end, short enough to
@@ -50,18 +52,24 @@ pub enum LspError {
     Io(#[from] std::io::Error),
 }
 
-/// Serves the editor on stdin and stdout until it asks the server to exit.
-pub fn stdio() -> Result<(), LspError> {
+/// Serves the editor on stdin and stdout until it asks the server to exit;
+/// whether it asked to shut down first (the protocol's exit status: 0 then,
+/// 1 when it exits or goes away without).
+pub fn stdio() -> Result<bool, LspError> {
     let (connection, threads) = Connection::stdio();
-    serve(&connection)?;
+    let clean = serve(&connection)?;
     drop(connection);
-    threads.join()?;
-    Ok(())
+    // After a shutdown, how the editor closes the pipe is of no matter.
+    match threads.join() {
+        Err(err) if !clean => Err(err.into()),
+        _ => Ok(clean),
+    }
 }
 
 /// Serves the editor at the other end of `connection`: the initialize
-/// handshake, then requests and notifications until shutdown and exit.
-pub fn serve(connection: &Connection) -> Result<(), LspError> {
+/// handshake, then requests and notifications until shutdown and exit;
+/// whether the editor asked to shut down before it left.
+pub fn serve(connection: &Connection) -> Result<bool, LspError> {
     let (id, params) = connection.initialize_start()?;
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let capabilities = ServerCapabilities {
@@ -92,8 +100,12 @@ struct Document {
     uri: Uri,
     /// The engagement file it is, on disk.
     path: PathBuf,
+    /// That path with its links resolved, to compare with others.
+    real: PathBuf,
     /// Its text as the editor holds it.
     text: String,
+    /// Its last text that parsed as YAML, for the ids it defines.
+    parsed: String,
     /// The engagement id it used when it was last checked.
     id: Option<String>,
 }
@@ -119,7 +131,12 @@ impl Server {
         let folders = params.workspace_folders.iter().flatten().map(|f| &f.uri);
         #[allow(deprecated)]
         let root = params.root_uri.iter();
-        let roots = folders.chain(root).filter_map(path_of).take(16).collect();
+        let mut roots: Vec<PathBuf> = Vec::new();
+        for found in folders.chain(root).filter_map(path_of).map(|p| real(&p)) {
+            if !roots.contains(&found) && roots.len() < 16 {
+                roots.push(found);
+            }
+        }
         let guide = params
             .initialization_options
             .as_ref()
@@ -134,7 +151,7 @@ impl Server {
         }
     }
 
-    fn run(&mut self, connection: &Connection) -> Result<(), LspError> {
+    fn run(&mut self, connection: &Connection) -> Result<bool, LspError> {
         loop {
             let message = match self.due.values().min() {
                 Some(at) => {
@@ -142,25 +159,29 @@ impl Server {
                     match connection.receiver.recv_timeout(wait) {
                         Ok(message) => Some(message),
                         Err(e) if e.is_timeout() => None,
-                        Err(_) => return Ok(()),
+                        Err(_) => return Ok(false),
                     }
                 }
                 None => match connection.receiver.recv() {
                     Ok(message) => Some(message),
-                    Err(_) => return Ok(()),
+                    Err(_) => return Ok(false),
                 },
             };
             match message {
+                Some(Message::Request(request)) if request.method == Shutdown::METHOD => {
+                    // Answered; whatever follows, the editor asked first.
+                    let _ = connection.handle_shutdown(&request);
+                    return Ok(true);
+                }
                 Some(Message::Request(request)) => {
-                    if connection.handle_shutdown(&request)? {
-                        return Ok(());
-                    }
                     let response = self.answer(request);
                     send(connection, response.into());
                 }
-                Some(Message::Notification(note)) => self.notice(note),
-                Some(Message::Response(_)) => {}
-                None => {}
+                Some(Message::Notification(note)) if note.method == Exit::METHOD => {
+                    return Ok(false);
+                }
+                Some(Message::Notification(note)) => self.notice(note, connection),
+                Some(Message::Response(_)) | None => {}
             }
             self.publish_due(connection);
         }
@@ -184,20 +205,15 @@ impl Server {
             };
             if !is_engagement(&doc.path, &doc.text) {
                 // Other YAML (a CI pipeline, a catalogue) is none of ours.
-                let params = PublishDiagnosticsParams::new(doc.uri.clone(), Vec::new(), None);
-                send(
-                    connection,
-                    Notification::new(PublishDiagnostics::METHOD.into(), params).into(),
-                );
+                publish(connection, doc.uri.clone(), Vec::new());
                 continue;
             }
             let checked = check_text(&doc.path, &doc.text, &others);
             let diagnostics = diagnose::shown(&doc.text, &doc.uri, &checked, &self.guide);
-            let params = PublishDiagnosticsParams::new(doc.uri.clone(), diagnostics, None);
-            send(
-                connection,
-                Notification::new(PublishDiagnostics::METHOD.into(), params).into(),
-            );
+            publish(connection, doc.uri.clone(), diagnostics);
+            if tree(&doc.text).is_some() {
+                doc.parsed.clone_from(&doc.text);
+            }
             if checked.id != doc.id {
                 // Another open file may now share this id, or no longer.
                 doc.id = checked.id;
@@ -211,8 +227,9 @@ impl Server {
         }
     }
 
-    /// The other engagement files of the workspace with their ids: the
-    /// open ones as the editor holds them, the others as saved.
+    /// The other engagement files of the workspace with their ids, as
+    /// `check` of the workspace folders reads them (the open ones as the
+    /// editor holds them); none when `except` is not one it finds.
     fn others(&mut self, except: &str) -> Vec<(PathBuf, String)> {
         let roots = &self.roots;
         let saved = self.saved.get_or_insert_with(|| {
@@ -220,30 +237,33 @@ impl Server {
                 .into_iter()
                 .filter_map(|path| {
                     let identity = crate::pipeline::load::identify(&path)?;
-                    Some((identity.file, identity.id))
+                    Some((real(&identity.file), identity.id))
                 })
                 .collect()
         });
-        let open: Vec<(PathBuf, String)> = self
-            .open
-            .iter()
-            .filter(|(key, _)| *key != except)
-            .filter_map(|(_, doc)| {
-                let identity =
-                    crate::pipeline::load::identify_bytes(doc.path.clone(), doc.text.as_bytes())?;
-                Some((identity.file, identity.id))
-            })
-            .collect();
-        let is_open = |path: &Path| self.open.values().any(|d| d.path == path);
+        let Some(current) = self.open.get(except) else {
+            return Vec::new();
+        };
+        if !saved.iter().any(|(path, _)| *path == current.real) {
+            return Vec::new();
+        }
         saved
             .iter()
-            .filter(|(path, _)| !is_open(path))
-            .cloned()
-            .chain(open)
+            .filter(|(path, _)| *path != current.real)
+            .filter_map(
+                |(path, id)| match self.open.values().find(|d| d.real == *path) {
+                    Some(doc) => {
+                        let bytes = doc.text.as_bytes();
+                        let identity = identify_bytes(doc.path.clone(), bytes)?;
+                        Some((doc.path.clone(), identity.id))
+                    }
+                    None => Some((path.clone(), id.clone())),
+                },
+            )
             .collect()
     }
 
-    fn notice(&mut self, note: Notification) {
+    fn notice(&mut self, note: Notification, connection: &Connection) {
         let now = Instant::now();
         match note.method.as_str() {
             DidOpenTextDocument::METHOD => {
@@ -272,6 +292,8 @@ impl Server {
                     let key = p.text_document.uri.as_str().to_string();
                     self.open.remove(&key);
                     self.due.remove(&key);
+                    // What a closed file shows is the editor's no more.
+                    publish(connection, p.text_document.uri, Vec::new());
                 }
             }
             DidSaveTextDocument::METHOD | DidChangeWatchedFiles::METHOD => {
@@ -294,7 +316,9 @@ impl Server {
         let key = doc.uri.as_str().to_string();
         let document = Document {
             uri: doc.uri,
+            real: real(&path),
             path,
+            parsed: String::new(),
             text: doc.text,
             id: None,
         };
@@ -307,16 +331,19 @@ impl Server {
         let result = match request.method.as_str() {
             HoverRequest::METHOD => self
                 .at::<lsp_types::HoverParams>(request, |p| &p.text_document_position_params)
-                .map(|(doc, at, _)| serde_json::to_value(help::hover(&doc.text, at))),
+                .map(|(doc, at)| serde_json::to_value(doc.and_then(|d| help::hover(&d.text, at)))),
             Completion::METHOD => self
                 .at::<lsp_types::CompletionParams>(request, |p| &p.text_document_position)
-                .map(|(doc, at, _)| serde_json::to_value(ids::complete(&doc.text, at))),
+                .map(|(doc, at)| {
+                    let items = doc.map(|d| ids::complete(&d.text, &d.parsed, at));
+                    serde_json::to_value(items.unwrap_or_default())
+                }),
             GotoDefinition::METHOD => self
                 .at::<lsp_types::GotoDefinitionParams>(request, |p| {
                     &p.text_document_position_params
                 })
-                .map(|(doc, at, _)| {
-                    let found = ids::definition(&doc.text, &doc.uri, at);
+                .map(|(doc, at)| {
+                    let found = doc.and_then(|d| ids::definition(&d.text, &d.parsed, &d.uri, at));
                     serde_json::to_value(found.map(GotoDefinitionResponse::Scalar))
                 }),
             CodeActionRequest::METHOD => request
@@ -341,12 +368,13 @@ impl Server {
         }
     }
 
-    /// The open document and position a request of type `P` is about.
+    /// The open document a request of type `P` is about, if it is an
+    /// engagement, and the position.
     fn at<P: serde::de::DeserializeOwned>(
         &self,
         request: Request,
         position: impl Fn(&P) -> &lsp_types::TextDocumentPositionParams,
-    ) -> Result<(&Document, lsp_types::Position, P), String> {
+    ) -> Result<(Option<&Document>, lsp_types::Position), String> {
         let method = request.method.clone();
         let (_, params) = request
             .extract::<P>(&method)
@@ -355,9 +383,8 @@ impl Server {
         let doc = self
             .open
             .get(where_.text_document.uri.as_str())
-            .ok_or_else(|| format!("`{}` is not open", where_.text_document.uri.as_str()))?;
-        let at = where_.position;
-        Ok((doc, at, params))
+            .filter(|d| is_engagement(&d.path, &d.text));
+        Ok((doc, where_.position))
     }
 }
 
@@ -367,9 +394,23 @@ fn is_engagement(path: &Path, text: &str) -> bool {
     path.file_name().is_some_and(|n| n == ENGAGEMENT_FILE) || declares_engagement(text)
 }
 
+/// Publishes the diagnostics of `uri`.
+fn publish(connection: &Connection, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>) {
+    let params = PublishDiagnosticsParams::new(uri, diagnostics, None);
+    send(
+        connection,
+        Notification::new(PublishDiagnostics::METHOD.into(), params).into(),
+    );
+}
+
 /// Sends `message`; a closed connection ends the loop at its next receive.
 fn send(connection: &Connection, message: Message) {
     let _ = connection.sender.send(message);
+}
+
+/// `path` with its links resolved, when it exists.
+fn real(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// The local file a `file:` URI names.

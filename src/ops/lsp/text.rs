@@ -131,7 +131,12 @@ pub(super) struct Place {
 /// The place of the cursor at `at` in `text`, read from indentation
 /// (block-style YAML, as engagement files are written).
 pub(super) fn place(text: &str, at: Position) -> Place {
-    let current = line(text, at.line);
+    let lines: Vec<&str> = text
+        .split('\n')
+        .take(at.line as usize + 1)
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    let current = lines.get(at.line as usize).copied().unwrap_or_default();
     let cursor = column(text, at);
     let mut path = Vec::new();
     let mut on_key = false;
@@ -154,11 +159,11 @@ pub(super) fn place(text: &str, at: Position) -> Place {
         path.push(key);
         on_key = false;
     }
-    for above in (0..at.line).rev() {
+    for above in (0..lines.len().min(at.line as usize)).rev() {
         if limit == 0 {
             break;
         }
-        let Some(s) = shape(line(text, above)) else {
+        let Some(s) = shape(lines[above]) else {
             continue;
         };
         if let Some(key) = s.key.filter(|_| s.content < limit) {

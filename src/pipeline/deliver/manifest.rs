@@ -125,6 +125,11 @@ impl Input {
         root: &Path,
         files: impl IntoIterator<Item = (&'a Path, &'a [u8])>,
     ) -> Self {
+        // A file named without a folder is in the current one.
+        let root = match root.as_os_str().is_empty() {
+            true => Path::new("."),
+            false => root,
+        };
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let mut digests: Vec<FileDigest> = files
             .into_iter()

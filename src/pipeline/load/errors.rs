@@ -144,15 +144,31 @@ fn add_key(source: &str, field: &str, pos: Pos) -> Option<Fix> {
     let first = first_key_beside(&tree(source)?, pos.byte_in(source))?;
     let line_start = source[..first].rfind('\n').map_or(0, |i| i + 1);
     let before = &source[line_start..first];
-    if !before.chars().all(|c| c == ' ' || c == '-') {
+    if !before.chars().all(|c| c == ' ' || c == '-') || in_flow(&source[..line_start]) {
         return None;
     }
+    let newline = if source.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
     Some(Fix {
         title: format!("add `{field}:`"),
         pos: Pos::of_byte(source, first),
         remove: String::new(),
-        insert: format!("{field}: \n{}", " ".repeat(before.chars().count())),
+        insert: format!("{field}: {newline}{}", " ".repeat(before.chars().count())),
     })
+}
+
+/// Whether the lines `above` a key leave it inside a flow collection
+/// (`{` or `[` opened, or a `,` continuing one, on the last line that is
+/// not blank or a comment).
+fn in_flow(above: &str) -> bool {
+    let last = above
+        .lines()
+        .map(|l| l.split(" #").next().unwrap_or_default().trim())
+        .rfind(|l| !l.is_empty() && !l.starts_with('#'));
+    last.is_some_and(|l| l.ends_with(['{', '[', ',']))
 }
 
 /// The plain text written at `pos`, up to the end of its line or a
@@ -268,10 +284,11 @@ fn date(file: &Path, source: &str, pos: Pos) -> Diagnostic {
             }
         }
     }
-    if written.len() > 10 && NaiveDate::parse_from_str(&written[..10], "%Y-%m-%d").is_ok() {
+    let day = written.get(..10).filter(|_| written.len() > 10);
+    if let Some(day) = day.filter(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok()) {
         return fail(
             format!("`{written}` is a date and time; a date is expected"),
-            format!("write the date alone, `{}`", &written[..10]),
+            format!("write the date alone, `{day}`"),
         );
     }
     // Day and month first: suggest the date where the order is certain.

@@ -260,4 +260,24 @@ mod tests {
         );
         assert!(values(&path("findings.title")).is_empty());
     }
+
+    #[test]
+    fn a_rule_is_quoted_in_the_files_locale() {
+        let text = "locale: zh-Hant\nengagement:\n  starts_on: 2026-09-28\n";
+        let found = hover(text, Position::new(2, 4)).expect("a hover");
+        let HoverContents::Markup(shown) = found.contents else {
+            panic!("markup expected");
+        };
+        assert!(
+            shown
+                .value
+                .contains("`lead-time` (§3、§6): 至少提前 10 個工作日申請"),
+            "{}",
+            shown.value
+        );
+        assert!(
+            hover(text, Position::new(2, 15)).is_none(),
+            "a value, not a key"
+        );
+    }
 }

@@ -14,7 +14,7 @@ use dossier::pipeline::load::versions::BaseSpec;
 use dossier::pipeline::sign::{KeyError, Ltv, Signer, SignerFiles, Tsa, UnreadableFile};
 use examples::*;
 pub use render::{RenderArgs, WatchArgs};
-pub use status::{LspArgs, StatusArgs};
+pub use status::{LspArgs, StatusArgs, StatusFormat};
 
 /// `dossier 0.1.0 (Typst 0.15.1)`, for `--version`.
 static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {

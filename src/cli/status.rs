@@ -2,10 +2,10 @@
 
 use std::path::PathBuf;
 
+use clap::ValueEnum;
+
 use dossier::pipeline::fill::TemplateOptions;
 use dossier::pipeline::render::RenderOptions;
-
-use super::VerifyFormat;
 
 /// Arguments of `dossier status`.
 #[derive(Debug, clap::Args)]
@@ -27,8 +27,19 @@ pub struct StatusArgs {
     #[arg(long, conflicts_with = "no_attach")]
     pub attach_verbatim: bool,
     /// How to print the status.
-    #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
-    pub format: VerifyFormat,
+    #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
+    pub format: StatusFormat,
+}
+
+/// Output formats of `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    /// Per engagement: a line per report, the gaps by rule, the
+    /// attachments, the bundle and its signatures.
+    Human,
+    /// One JSON document: per engagement, each report with its gaps by
+    /// rule, the attachments, the bundle's state and each signature.
+    Json,
 }
 
 impl StatusArgs {

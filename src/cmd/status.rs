@@ -6,7 +6,7 @@ use dossier::ops::status::{
     Bundle, BundleState, EngagementStatus, Gap, State, StatusReport, StatusRequest, status,
 };
 
-use crate::cli::{StatusArgs, VerifyFormat};
+use crate::cli::{StatusArgs, StatusFormat};
 use crate::term::{exit, fail, out, plural};
 
 pub fn run(args: &StatusArgs) -> ExitCode {
@@ -19,11 +19,11 @@ pub fn run(args: &StatusArgs) -> ExitCode {
         Err(err) => return fail(err),
     };
     match args.format {
-        VerifyFormat::Json => match report.to_json() {
+        StatusFormat::Json => match report.to_json() {
             Ok(json) => out(json),
             Err(err) => return fail(format!("cannot write the status as JSON: {err}")),
         },
-        VerifyFormat::Human => human(&report),
+        StatusFormat::Human => human(&report),
     }
     exit(report.engagements.iter().all(|e| e.unreadable.is_none()))
 }

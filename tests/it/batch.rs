@@ -276,25 +276,9 @@ fn shards_are_disjoint_and_cover_the_batch() {
     let mut seen = BTreeSet::new();
     for k in 1..=3 {
         let summary_file = work.path().join(format!("shard-{k}.json"));
-        let shard = format!("{k}/3");
-        // Typst sources of one report keep this fast; sharding is the same.
-        let output = dossier(&[
-            "render",
-            arg(&team),
-            "-o",
-            arg(&work.path().join("out")),
-            "--format",
-            "typ",
-            "--only",
-            "startup",
-            "--shard",
-            &shard,
-            "--summary",
-            arg(&summary_file),
-        ]);
-        assert!(output.status.success(), "{}", stderr(&output));
+        crate::common::render_shard(&team, &work.path().join("out"), k, 3, &summary_file);
         let summary = summary(&summary_file);
-        assert_eq!(summary["shard"], shard.as_str());
+        assert_eq!(summary["shard"], format!("{k}/3"));
         for entry in summary["engagements"].as_array().expect("list") {
             let id = entry["id"].as_str().expect("id").to_string();
             assert!(seen.insert(id.clone()), "{id} is in two shards");

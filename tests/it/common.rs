@@ -48,6 +48,27 @@ pub fn dossier_ok(args: &[&str]) -> std::process::Output {
     said
 }
 
+/// Renders shard `k` of `n` of the engagements under `team` into `out`,
+/// the kick-off reports only and as Typst sources (fast; sharding is the
+/// same), writing the shard's summary to `summary`; checks it succeeded.
+pub fn render_shard(team: &Path, out: &Path, k: u32, n: u32, summary: &Path) {
+    let shard = format!("{k}/{n}");
+    dossier_ok(&[
+        "render",
+        arg(team),
+        "-o",
+        arg(out),
+        "--format",
+        "typ",
+        "--only",
+        "startup",
+        "--shard",
+        &shard,
+        "--summary",
+        arg(summary),
+    ]);
+}
+
 /// A path as a command-line argument.
 pub fn arg(path: &Path) -> &str {
     path.to_str().expect("temporary paths are UTF-8")

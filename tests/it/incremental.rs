@@ -244,22 +244,7 @@ fn shards_split_evenly_every_time_and_merge_into_one_summary() {
     let team = tree(work.path(), 9);
     let shard = |k: u32, out: &str| {
         let summary = work.path().join(format!("{out}-{k}.json"));
-        let out = work.path().join(out);
-        let shard = format!("{k}/3");
-        dossier_ok(&[
-            "render",
-            arg(&team),
-            "-o",
-            arg(&out),
-            "--format",
-            "typ",
-            "--only",
-            "startup",
-            "--shard",
-            &shard,
-            "--summary",
-            arg(&summary),
-        ]);
+        crate::common::render_shard(&team, &work.path().join(out), k, 3, &summary);
         summary
     };
     let files: Vec<PathBuf> = (1..=3).map(|k| shard(k, "a")).collect();
